@@ -1,0 +1,94 @@
+//! The command line, as clap definitions only: every flag is documented where it is
+//! defined and `--help` is generated from these definitions. No logic lives here.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// gigsim — an agent-based simulator of gig and micro-task labour markets.
+///
+/// Write a scenario (start from `gigsim init`), check it, run many deterministic
+/// replicates in parallel, and compare platform policies. Results land in
+/// output/<scenario>/<date-time>/ as Parquet and CSV tables with a summary and a manifest.
+#[derive(Debug, Parser)]
+#[command(name = "gigsim", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print a complete, commented default scenario (or write it to PATH).
+    ///
+    /// Every key appears with its default, unit, allowed values and meaning. The text is
+    /// generated from the definitions that check scenarios, so it is always current.
+    Init {
+        /// Write the scenario here instead of printing it (refuses to overwrite).
+        path: Option<PathBuf>,
+    },
+    /// Check a scenario, print it resolved (defaults filled in) and estimate the work.
+    Check(CheckArgs),
+    /// Run the scenario as written (variant "base") for every replicate.
+    Run(RunArgs),
+}
+
+/// Arguments of `check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Estimate for this many replicates instead of the scenario's.
+    #[arg(long, value_name = "N")]
+    pub replicates: Option<u32>,
+    /// Estimate for this many threads (default: all cores).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Print only the estimate, not the resolved scenario.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+/// Arguments of `run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Flags shared by run, compare and sweep.
+    #[command(flatten)]
+    pub flags: RunFlags,
+}
+
+/// Flags shared by every command that runs simulations.
+#[derive(Debug, Args, Clone)]
+pub struct RunFlags {
+    /// Write results here (default: a new folder output/<scenario name>/<date-time>/).
+    /// An existing folder with files in it is refused unless --force is given.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Replicates per variant (overrides simulation.replicates).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub replicates: Option<u32>,
+    /// Master seed (overrides simulation.seed).
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Results are identical for any number.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub threads: Option<u32>,
+    /// Write into an existing, non-empty --out folder, replacing results there.
+    #[arg(long)]
+    pub force: bool,
+    /// No progress bar and no summary on the terminal (errors are still printed).
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Tables to write, comma-separated, from runs, workers, daily (default: all).
+    /// workers.csv is skipped above a million rows unless workers is listed here;
+    /// Parquet is always written for the tables chosen.
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub tables: Option<Vec<String>>,
+    /// Run even when the estimated memory exceeds what this machine has.
+    #[arg(long)]
+    pub ignore_memory_estimate: bool,
+}

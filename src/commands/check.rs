@@ -1,0 +1,44 @@
+//! `gigsim check`: validate, print the resolved scenario, estimate the work.
+
+use crate::cli::CheckArgs;
+use crate::error::Error;
+use crate::estimate::{WorkEstimate, available_memory, human_bytes};
+use crate::scenario;
+
+/// Checks a scenario and prints it resolved with an estimate of the work.
+pub fn check(args: &CheckArgs) -> Result<(), Error> {
+    let study = scenario::load(&args.scenario)?;
+    let replicates = args.replicates.unwrap_or(study.base().scenario.replicates);
+    let threads = args.threads.unwrap_or_else(default_threads);
+    let all: Vec<usize> = (0..study.variants.len()).collect();
+    if !args.quiet {
+        println!(
+            "# {} is valid. Resolved scenario (every default filled in):\n",
+            study.file
+        );
+        print!("{}", study.resolved_toml());
+        println!();
+    }
+    let names: Vec<&str> = study.variants.iter().map(|v| v.name.as_str()).collect();
+    println!("variants:     {} ({})", names.len(), names.join(", "));
+    let base = WorkEstimate::of(&study, &[0], replicates, threads);
+    println!("gigsim run ({replicates} replicates of base):\n{base}");
+    if study.variants.len() > 1 {
+        let every = WorkEstimate::of(&study, &all, replicates, threads);
+        println!("gigsim compare (every variant):\n{every}");
+    }
+    if let Some(mem) = available_memory() {
+        println!(
+            "this machine: {} available, {threads} threads",
+            human_bytes(mem)
+        );
+    }
+    Ok(())
+}
+
+/// All cores.
+pub fn default_threads() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+}

@@ -1,0 +1,19 @@
+//! The commands behind the CLI: each takes its parsed arguments, does the work through
+//! the library, and returns an [`Error`](crate::error::Error) that maps to an exit code.
+
+mod check;
+mod execute;
+mod init;
+mod run;
+
+use crate::cli::{Cli, Command};
+use crate::error::Error;
+
+/// Runs a parsed command line.
+pub fn dispatch(cli: Cli) -> Result<(), Error> {
+    match cli.command {
+        Command::Init { path } => init::init(path.as_deref()),
+        Command::Check(args) => check::check(&args),
+        Command::Run(args) => run::run(&args),
+    }
+}

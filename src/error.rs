@@ -1,0 +1,37 @@
+//! The library's top-level error, and the exit code each kind maps to (the contract:
+//! 0 ok, 1 failure while running, 2 bad input, 130 interrupted).
+
+use crate::output::OutputError;
+use crate::scenario::ScenarioError;
+
+/// Anything a command can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The scenario is unreadable or invalid.
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    /// Results could not be written or read.
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    /// Arguments that do not fit together, or a request that cannot be met.
+    #[error("{0}")]
+    Usage(String),
+    /// The run was refused before it started because it would not fit in memory.
+    #[error("{0}")]
+    TooBig(String),
+    /// Ctrl-C or SIGTERM stopped the work.
+    #[error("{0}")]
+    Interrupted(String),
+}
+
+impl Error {
+    /// The process exit code for this error.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Scenario(_) | Error::Usage(_) | Error::TooBig(_) => 2,
+            Error::Output(OutputError::NotEmpty { .. }) => 2,
+            Error::Output(_) => 1,
+            Error::Interrupted(_) => 130,
+        }
+    }
+}

@@ -1,0 +1,22 @@
+//! gigsim: an agent-based simulator of gig and micro-task labour markets.
+//!
+//! A scenario (TOML) describes workers, requesters, demand and a platform's rules; the
+//! library checks it ([`scenario`]), runs many deterministic replicates in parallel
+//! ([`runner`]), and writes tables and summaries ([`output`]). Money is integer cents,
+//! time is integer seconds inside a day, and every random draw comes from a stream
+//! derived from the seed, the replicate and the subsystem — never the variant — so
+//! policies compared with the same seed face the same people and the same demand.
+
+#![deny(missing_docs)]
+
+pub mod cli;
+pub mod commands;
+pub mod error;
+pub mod estimate;
+pub mod interrupt;
+pub mod metrics;
+pub mod model;
+pub mod output;
+pub mod rng;
+pub mod runner;
+pub mod scenario;

@@ -1,0 +1,397 @@
+//! One run of the market: the state of every worker, requester and task, and the daily
+//! step that moves it — demand, supply, matching, work, pay, reputation, record.
+
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+
+use super::alias::AliasTable;
+use super::demand::DemandProcess;
+use super::payouts::Ledger;
+use super::posting::{Batch, post_day};
+use super::record::{DailyRow, RunRecord, RunRow, WorkerRow, hourly_usd};
+use super::requester::{Requester, posting_weights};
+use super::worker::{Member, Totals, Worker};
+use crate::metrics;
+use crate::rng::{Stream, day_key, entity_key, stream, unit_f64};
+use crate::scenario::Scenario;
+
+/// Money and task flows over a period (a day, or the whole metric period).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Flows {
+    /// Everything requesters paid.
+    pub requester_spend_cents: i64,
+    /// Workers' net pay.
+    pub worker_net_cents: i64,
+    /// Platform fees.
+    pub platform_fee_cents: i64,
+    /// Levies.
+    pub levy_cents: i64,
+    /// Payment processing.
+    pub processing_cents: i64,
+    /// Tasks posted.
+    pub tasks_posted: u64,
+    /// Tasks submitted.
+    pub tasks_done: u64,
+    /// Tasks nobody took.
+    pub tasks_unfilled: u64,
+    /// Tasks whose pay the floor raised.
+    pub floor_raised: u64,
+    /// Tasks the floor dropped.
+    pub floor_dropped: u64,
+}
+
+impl Flows {
+    fn add(&mut self, o: &Flows) {
+        self.requester_spend_cents += o.requester_spend_cents;
+        self.worker_net_cents += o.worker_net_cents;
+        self.platform_fee_cents += o.platform_fee_cents;
+        self.levy_cents += o.levy_cents;
+        self.processing_cents += o.processing_cents;
+        self.tasks_posted += o.tasks_posted;
+        self.tasks_done += o.tasks_done;
+        self.tasks_unfilled += o.tasks_unfilled;
+        self.floor_raised += o.floor_raised;
+        self.floor_dropped += o.floor_dropped;
+    }
+}
+
+/// A task a worker has started and not finished (it did not fit in the day).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Job {
+    pub member: u32,
+    pub task: Batch,
+    /// Seconds still needed.
+    pub left: u32,
+    /// Seconds spent so far in the metric period.
+    pub spent: u32,
+}
+
+/// A fast hasher for (worker, requester) pairs: one multiply, for the per-pair billing
+/// of tiered fees. Keys are our own integers, so no protection against crafted keys is
+/// needed, and lookups never depend on iteration order.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct PairHasher(u64);
+
+impl std::hash::Hasher for PairHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0 = crate::rng::mix64(i);
+    }
+}
+
+/// Lifetime billings per worker–requester pair, kept only when a tiered fee is on.
+pub(crate) type Billing = HashMap<u64, i64, BuildHasherDefault<PairHasher>>;
+
+/// The whole state of one run.
+pub struct Market<'s> {
+    pub(crate) sc: &'s Scenario,
+    pub(crate) replicate: u32,
+    pub(crate) cost_factor: f64,
+    pub(crate) workers: Vec<Worker>,
+    pub(crate) members: Vec<Member>,
+    pub(crate) requesters: Vec<Requester>,
+    requester_pick: AliasTable,
+    category_pick: AliasTable,
+    demand: DemandProcess,
+    pub(crate) ledger: Ledger,
+    pub(crate) billing: Billing,
+    pub(crate) batches: Vec<Batch>,
+    pub(crate) jobs: Vec<Job>,
+    pub(crate) working: Vec<u32>,
+    /// Key of the members' work streams today.
+    pub(crate) work_key: u64,
+    pub(crate) today: Flows,
+    totals: Flows,
+    daily: Vec<DailyRow>,
+    wages: Vec<f64>,
+    pub(crate) scratch: super::matching::Scratch,
+}
+
+impl<'s> Market<'s> {
+    /// Sets up replicate `replicate` of a scenario. `cost_factor` scales the tasks
+    /// posted (the demand response to the policy's all-in cost; 1 for none).
+    pub fn new(sc: &'s Scenario, replicate: u32, cost_factor: f64) -> Self {
+        let seed = sc.seed;
+        let workers: Vec<Worker> = (0..sc.workers.count)
+            .map(|id| Worker::draw(&sc.workers, seed, replicate, id, 0))
+            .collect();
+        let members = workers
+            .iter()
+            .enumerate()
+            .map(|(i, w)| Member::join(i as u32, &w.history))
+            .collect();
+        let requesters = (0..sc.requesters.count)
+            .map(|id| Requester::draw(&sc.requesters, seed, replicate, id))
+            .collect();
+        let mut category_pick = AliasTable::default();
+        category_pick.rebuild(
+            sc.categories
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (i as u32, c.share)),
+        );
+        Market {
+            sc,
+            replicate,
+            cost_factor,
+            workers,
+            members,
+            requesters,
+            requester_pick: posting_weights(&sc.requesters),
+            category_pick,
+            demand: DemandProcess::new(&sc.demand, stream(seed, replicate, Stream::Demand, 0, 0)),
+            ledger: Ledger::new(sc.platform.payout),
+            billing: Billing::default(),
+            batches: Vec::new(),
+            jobs: Vec::new(),
+            working: Vec::new(),
+            work_key: 0,
+            today: Flows::default(),
+            totals: Flows::default(),
+            daily: Vec::with_capacity((sc.days - sc.warmup_days) as usize),
+            wages: Vec::new(),
+            scratch: Default::default(),
+        }
+    }
+
+    /// Runs every day. `on_day` is called after each day; when it returns `false` the
+    /// run stops and `None` is returned (an interrupted run has no record).
+    pub fn run(mut self, variant: u32, mut on_day: impl FnMut() -> bool) -> Option<RunRecord> {
+        for day in 1..=self.sc.days {
+            self.step(day);
+            if !on_day() {
+                return None;
+            }
+        }
+        Some(self.finish(variant))
+    }
+
+    /// The workers (people), by id.
+    pub fn workers(&self) -> &[Worker] {
+        &self.workers
+    }
+
+    /// The platform memberships, by member index.
+    pub fn members(&self) -> &[Member] {
+        &self.members
+    }
+
+    /// Simulates one day.
+    pub fn step(&mut self, day: u32) {
+        let sc = self.sc;
+        self.today = Flows::default();
+
+        // 1. Demand: how many tasks, and the batches that carry them.
+        let (multiplier, target) = self.demand.step(&sc.demand, day, self.cost_factor);
+        let mut post_rng = stream(sc.seed, self.replicate, Stream::Posting, day, 0);
+        let counts = post_day(
+            &mut post_rng,
+            target,
+            &self.requester_pick,
+            &self.category_pick,
+            &sc.categories,
+            sc.platform.visibility.open_share,
+            &sc.platform.fee,
+            &mut self.batches,
+        );
+        self.today.tasks_posted = counts.posted;
+        self.today.floor_raised = counts.floor_raised;
+        self.today.floor_dropped = counts.floor_dropped;
+
+        // 2. Supply: who works today and for how long; today's weights and gates.
+        self.work_key = day_key(sc.seed, self.replicate, Stream::Work, day);
+        let schedule_key = day_key(sc.seed, self.replicate, Stream::Schedule, day);
+        self.working.clear();
+        let vis = &sc.platform.visibility;
+        for (i, m) in self.members.iter_mut().enumerate() {
+            let w = &self.workers[m.worker as usize];
+            m.working = w.is_registered(day)
+                && unit_f64(entity_key(schedule_key, u64::from(m.worker)))
+                    < f64::from(w.work_probability);
+            m.today_net_cents = 0;
+            m.today_paid_seconds = 0;
+            m.today_tasks = 0;
+            if m.working {
+                m.time_left = w.seconds_per_day;
+                m.empty_picks = 0;
+                m.weight = vis.weight(m);
+                m.qualified = vis.passes_gate(m);
+                self.working.push(i as u32);
+            } else {
+                m.time_left = 0;
+            }
+        }
+        self.continue_jobs(day);
+
+        // 3. Matching and work.
+        match sc.platform.matching {
+            super::Matching::Search => self.match_search(day),
+            super::Matching::Board => self.match_board(day),
+        }
+        self.today.tasks_unfilled = self.batches.iter().map(|b| u64::from(b.remaining)).sum();
+
+        // 4. End of day: idle time, earnings into balances, payouts, the day's wages.
+        self.wages.clear();
+        let mut active = 0u64;
+        for &i in &self.working {
+            let m = &mut self.members[i as usize];
+            m.totals.idle_seconds += u64::from(m.time_left);
+            if m.today_tasks > 0 {
+                active += 1;
+            }
+            if m.today_paid_seconds > 0 {
+                self.wages.push(
+                    hourly_usd(m.today_net_cents, u64::from(m.today_paid_seconds)).unwrap_or(0.0),
+                );
+            }
+            let net = m.today_net_cents;
+            self.ledger.credit(&mut self.members, i, net, day);
+        }
+        self.ledger.end_of_day(&mut self.members, day);
+
+        // 5. Record (after warm-up), then open the metric period at the end of warm-up.
+        if day > sc.warmup_days {
+            self.wages.sort_by(f64::total_cmp);
+            self.daily.push(DailyRow {
+                day,
+                demand_multiplier: multiplier,
+                tasks_posted: self.today.tasks_posted,
+                tasks_done: self.today.tasks_done,
+                tasks_unfilled: self.today.tasks_unfilled,
+                workers_active: active,
+                entries: 0,
+                exits: 0,
+                mean_hourly_wage: metrics::mean(&self.wages),
+                median_hourly_wage: metrics::quantile_sorted(&self.wages, 0.5),
+                platform_fee_cents: self.today.platform_fee_cents,
+                worker_net_cents: self.today.worker_net_cents,
+            });
+            let today = self.today;
+            self.totals.add(&today);
+        }
+        if day == sc.warmup_days {
+            self.open_metric_period();
+        }
+    }
+
+    /// Moves carried-over jobs forward with today's time, finishing those that end.
+    fn continue_jobs(&mut self, day: u32) {
+        let mut k = 0;
+        while k < self.jobs.len() {
+            let job = self.jobs[k];
+            let m = &mut self.members[job.member as usize];
+            if !m.working {
+                k += 1;
+                continue;
+            }
+            let spend = job.left.min(m.time_left);
+            m.time_left -= spend;
+            let job = &mut self.jobs[k];
+            job.left -= spend;
+            job.spent += spend;
+            if job.left == 0 {
+                let done = self.jobs.swap_remove(k);
+                self.complete(done.member, &done.task, done.spent, day);
+            } else {
+                k += 1;
+            }
+        }
+    }
+
+    /// Everything before this point was warm-up: totals start from zero, balances held
+    /// now are opening balances outside the books, work in progress counts from now.
+    fn open_metric_period(&mut self) {
+        for m in &mut self.members {
+            m.totals = Totals::default();
+            m.balance.opening = m.balance.unmatured + m.balance.matured;
+            m.balance.paid_out = 0;
+            m.balance.forfeited = 0;
+        }
+        for job in &mut self.jobs {
+            job.spent = 0;
+        }
+        self.totals = Flows::default();
+    }
+
+    /// The run's record: a row per worker registered in the metric period, the run's
+    /// totals and metrics, and the daily rows.
+    fn finish(self, variant: u32) -> RunRecord {
+        let sc = self.sc;
+        let mut rows = Vec::with_capacity(self.workers.len());
+        let (mut paid_out, mut pending, mut forfeited) = (0i64, 0i64, 0i64);
+        let (mut paid_seconds, mut unpaid_seconds) = (0u64, 0u64);
+        for m in &self.members {
+            let w = &self.workers[m.worker as usize];
+            if w.exited_day.is_some_and(|d| d <= sc.warmup_days) {
+                continue;
+            }
+            let t = &m.totals;
+            let b = &m.balance;
+            paid_out += b.paid_out;
+            pending += b.pending();
+            forfeited += b.forfeited;
+            paid_seconds += t.paid_seconds;
+            unpaid_seconds += t.unpaid_seconds;
+            rows.push(WorkerRow {
+                worker_id: m.worker,
+                entered_day: w.entered_day,
+                exited_day: w.exited_day,
+                first_task_day: w.first_task_day,
+                platforms_joined: 1,
+                tasks_done: t.tasks_done,
+                tasks_rejected: t.tasks_rejected,
+                tasks_returned: t.tasks_returned,
+                gross_cents: t.gross_cents,
+                fee_cents: t.fee_cents,
+                net_cents: t.net_cents,
+                paid_out_cents: b.paid_out,
+                pending_cents: b.pending(),
+                forfeited_cents: b.forfeited,
+                paid_seconds: t.paid_seconds,
+                unpaid_seconds: t.unpaid_seconds,
+                idle_seconds: t.idle_seconds,
+                hourly_wage: hourly_usd(t.net_cents, t.paid_seconds),
+                hourly_wage_all_time: hourly_usd(t.net_cents, t.paid_seconds + t.unpaid_seconds),
+                rating: (m.reviews > 0).then_some(m.rating),
+                reviews: m.reviews,
+                approval_rate: m.approval_rate(),
+            });
+        }
+        let f = &self.totals;
+        let mut run = RunRow {
+            seed: sc.seed,
+            days: sc.days - sc.warmup_days,
+            tasks_posted: f.tasks_posted,
+            tasks_done: f.tasks_done,
+            tasks_unfilled: f.tasks_unfilled,
+            hours_paid: paid_seconds as f64 / 3600.0,
+            hours_unpaid: unpaid_seconds as f64 / 3600.0,
+            requester_spend_cents: f.requester_spend_cents,
+            worker_net_cents: f.worker_net_cents,
+            paid_out_cents: paid_out,
+            pending_cents: pending,
+            platform_fee_cents: f.platform_fee_cents,
+            levy_cents: f.levy_cents,
+            processing_cents: f.processing_cents,
+            forfeited_cents: forfeited,
+            floor_raised_tasks: f.floor_raised,
+            floor_dropped_tasks: f.floor_dropped,
+            ..RunRow::default()
+        };
+        run.fill_metrics(&rows, sc.reporting);
+        RunRecord {
+            variant,
+            replicate: self.replicate,
+            run,
+            workers: rows,
+            daily: self.daily,
+        }
+    }
+}

@@ -1,0 +1,234 @@
+//! Matching: who sees which task.
+//!
+//! - `search`: tasks are offered in posting order; for each, the requester draws a
+//!   worker by visibility weight among those with time left who pass the task's gate
+//!   (an alias table fixed for the day). Drawing someone whose time ran out costs
+//!   nothing and is redrawn; a worker who declines uses up one of the requester's
+//!   `offers_per_task`. When the table is empty or the offers are used up the task stays
+//!   unfilled — never an endless redraw. Once more than half the table's weight belongs
+//!   to workers with no time left it is rebuilt, so a draw needs at most two tries on
+//!   average.
+//! - `board`: in rounds, the workers with time left act in a fresh random order; each
+//!   spends `search_seconds` (unpaid) looking at `board_choices` batches they can see,
+//!   takes the one paying most per expected second among those they accept, and works
+//!   it while it lasts and time remains. A worker who finds nothing acceptable three
+//!   times in a day stops for the day.
+
+use rand::Rng;
+
+use super::alias::AliasTable;
+use super::market::Market;
+use super::work::accepts;
+use crate::rng::{Stream, index, stream};
+
+/// A worker who finds nothing acceptable this many times in a day stops for the day.
+pub(crate) const EMPTY_PICKS_BEFORE_LEAVING: u32 = 3;
+
+/// An alias table with the weight of its members whose time ran out.
+#[derive(Debug, Default)]
+pub(crate) struct LiveTable {
+    table: AliasTable,
+    dead: f64,
+}
+
+impl LiveTable {
+    fn rebuild(&mut self, members: &[super::worker::Member], from: impl Iterator<Item = u32>) {
+        self.table.rebuild(
+            from.filter(|&i| members[i as usize].time_left > 0)
+                .map(|i| (i, members[i as usize].weight)),
+        );
+        self.dead = 0.0;
+    }
+
+    /// Notes that a member of the table has no time left; rebuilds when most of the
+    /// weight is gone.
+    fn retire(&mut self, members: &[super::worker::Member], weight: f64, items: &mut Vec<u32>) {
+        self.dead += weight;
+        if self.dead > 0.5 * self.table.total() {
+            items.clear();
+            items.extend_from_slice(self.table.items());
+            self.rebuild(members, items.iter().copied());
+        }
+    }
+}
+
+/// Buffers reused by matching from day to day.
+#[derive(Debug, Default)]
+pub(crate) struct Scratch {
+    open: LiveTable,
+    gated: LiveTable,
+    items: Vec<u32>,
+    open_batches: Vec<u32>,
+    gated_batches: Vec<u32>,
+    position: Vec<u32>,
+    active: Vec<u32>,
+}
+
+impl Market<'_> {
+    /// `search` matching for the day.
+    pub(crate) fn match_search(&mut self, day: u32) {
+        let mut s = std::mem::take(&mut self.scratch);
+        let members = &self.members;
+        s.open.rebuild(members, self.working.iter().copied());
+        s.gated.rebuild(
+            members,
+            self.working
+                .iter()
+                .copied()
+                .filter(|&i| members[i as usize].qualified),
+        );
+        let mut rng = stream(self.sc.seed, self.replicate, Stream::Matching, day, 0);
+        let max_offers = self.sc.platform.offers_per_task;
+        for b in 0..self.batches.len() {
+            let batch = self.batches[b];
+            for _ in 0..batch.size {
+                let mut offers = 0;
+                loop {
+                    let table = if batch.gated { &s.gated } else { &s.open };
+                    if table.table.is_empty() {
+                        break;
+                    }
+                    let i = table.table.draw(rng.next_u64());
+                    let m = &self.members[i as usize];
+                    if m.time_left == 0 {
+                        continue;
+                    }
+                    offers += 1;
+                    let w = &self.workers[m.worker as usize];
+                    if accepts(w, batch.expected_net_cents, batch.expected_seconds) {
+                        self.batches[b].remaining -= 1;
+                        self.start_task(i, &batch, day);
+                        let m = &self.members[i as usize];
+                        if m.time_left == 0 {
+                            s.open.retire(&self.members, m.weight, &mut s.items);
+                            if m.qualified {
+                                s.gated.retire(&self.members, m.weight, &mut s.items);
+                            }
+                        }
+                        break;
+                    }
+                    if offers >= max_offers {
+                        break;
+                    }
+                }
+            }
+        }
+        self.scratch = s;
+    }
+
+    /// `board` matching for the day.
+    pub(crate) fn match_board(&mut self, day: u32) {
+        let mut s = std::mem::take(&mut self.scratch);
+        s.open_batches.clear();
+        s.gated_batches.clear();
+        s.position.clear();
+        for (b, batch) in self.batches.iter().enumerate() {
+            let list = if batch.gated {
+                &mut s.gated_batches
+            } else {
+                &mut s.open_batches
+            };
+            s.position.push(list.len() as u32);
+            list.push(b as u32);
+        }
+        s.active.clear();
+        s.active.extend(
+            self.working
+                .iter()
+                .copied()
+                .filter(|&i| self.members[i as usize].time_left > 0),
+        );
+        let mut rng = stream(self.sc.seed, self.replicate, Stream::Matching, day, 0);
+        while !s.active.is_empty() && s.open_batches.len() + s.gated_batches.len() > 0 {
+            // A fresh random order each round (Fisher–Yates).
+            for k in (1..s.active.len()).rev() {
+                let j = index(rng.next_u64(), k + 1);
+                s.active.swap(k, j);
+            }
+            for k in 0..s.active.len() {
+                if s.open_batches.is_empty() && s.gated_batches.is_empty() {
+                    break;
+                }
+                self.board_pick(s.active[k], day, &mut s);
+            }
+            let members = &self.members;
+            s.active.retain(|&i| {
+                let m = &members[i as usize];
+                m.time_left > 0 && m.empty_picks < EMPTY_PICKS_BEFORE_LEAVING
+            });
+        }
+        self.scratch = s;
+    }
+
+    /// One pick of one worker on the board: search, choose, work the batch.
+    fn board_pick(&mut self, member: u32, day: u32, s: &mut Scratch) {
+        let search = self.sc.platform.search_seconds;
+        let m = &mut self.members[member as usize];
+        let spent = search.min(m.time_left);
+        m.time_left -= spent;
+        m.totals.unpaid_seconds += u64::from(spent);
+        if m.time_left == 0 {
+            return;
+        }
+        let qualified = m.qualified;
+        let visible = s.open_batches.len() + if qualified { s.gated_batches.len() } else { 0 };
+        if visible == 0 {
+            self.members[member as usize].empty_picks = EMPTY_PICKS_BEFORE_LEAVING;
+            return;
+        }
+        let choices = self.sc.platform.board_choices;
+        let worker = self.members[member as usize].worker as usize;
+        let mut best: Option<(u32, f64)> = None;
+        for _ in 0..choices {
+            let bits = self.member_rng(member, day).next();
+            let k = index(bits, visible);
+            let b = if k < s.open_batches.len() {
+                s.open_batches[k]
+            } else {
+                s.gated_batches[k - s.open_batches.len()]
+            };
+            let batch = &self.batches[b as usize];
+            if !accepts(
+                &self.workers[worker],
+                batch.expected_net_cents,
+                batch.expected_seconds,
+            ) {
+                continue;
+            }
+            let value = batch.expected_net_cents as f64 / f64::from(batch.expected_seconds);
+            if best.is_none_or(|(_, v)| value > v) {
+                best = Some((b, value));
+            }
+        }
+        let Some((b, _)) = best else {
+            self.members[member as usize].empty_picks += 1;
+            return;
+        };
+        loop {
+            let task = self.batches[b as usize];
+            self.batches[b as usize].remaining -= 1;
+            self.start_task(member, &task, day);
+            if self.batches[b as usize].remaining == 0 {
+                self.remove_batch(b, s);
+                break;
+            }
+            if self.members[member as usize].time_left == 0 {
+                break;
+            }
+        }
+    }
+
+    /// Takes an exhausted batch off the board.
+    fn remove_batch(&mut self, b: u32, s: &mut Scratch) {
+        let list = if self.batches[b as usize].gated {
+            &mut s.gated_batches
+        } else {
+            &mut s.open_batches
+        };
+        let pos = s.position[b as usize] as usize;
+        list.swap_remove(pos);
+        if let Some(&moved) = list.get(pos) {
+            s.position[moved as usize] = pos as u32;
+        }
+    }
+}

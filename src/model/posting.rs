@@ -1,0 +1,182 @@
+//! What requesters post each day: batches of tasks, each with a requester, a category,
+//! a pay and an expected duration, after the platform's pay floor and the requesters'
+//! pass-through of fees.
+//!
+//! Batches come from one stream per (replicate, day) that never depends on the variant;
+//! a policy that posts fewer tasks (demand responding to cost) takes a prefix of the
+//! same sequence, so the batches both variants post are the same batches.
+
+use rand::Rng;
+use rand::rngs::Xoshiro256PlusPlus;
+
+use super::alias::AliasTable;
+use super::fees::{FeePolicy, FloorAction};
+use crate::rng::unit_f64;
+use crate::scenario::dist::Dist;
+
+/// A kind of task.
+#[derive(Clone, Debug)]
+pub struct Category {
+    /// Name.
+    pub name: String,
+    /// Relative share of tasks.
+    pub share: f64,
+    /// Pay per task, US$.
+    pub pay_usd: Dist,
+    /// Expected seconds per task at speed 1.
+    pub duration_seconds: Dist,
+    /// Tasks per batch.
+    pub batch_size: Dist,
+}
+
+/// A batch of identical tasks posted by one requester on one day.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Batch {
+    /// Requester index.
+    pub requester: u32,
+    /// Category index.
+    pub category: u16,
+    /// Whether the batch is gated by reputation (see `Visibility`).
+    pub gated: bool,
+    /// Tasks posted.
+    pub size: u32,
+    /// Tasks not yet taken.
+    pub remaining: u32,
+    /// Posted pay per task, cents.
+    pub pay_cents: i64,
+    /// Expected seconds per task at speed 1.
+    pub expected_seconds: u32,
+    /// What a worker expects to keep per task, cents.
+    pub expected_net_cents: i64,
+}
+
+/// Counts of the day's posting.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PostingCounts {
+    /// Tasks posted.
+    pub posted: u64,
+    /// Tasks whose pay the floor raised.
+    pub floor_raised: u64,
+    /// Tasks the floor kept from being posted.
+    pub floor_dropped: u64,
+}
+
+/// One drawn batch before platform rules: who, what, the requester's budget per task.
+#[derive(Clone, Copy, Debug)]
+struct Draft {
+    requester: u32,
+    category: u16,
+    gated: bool,
+    size: u32,
+    budget_cents: i64,
+    expected_seconds: u32,
+}
+
+fn draft<R: Rng>(
+    rng: &mut R,
+    requesters: &AliasTable,
+    categories: &AliasTable,
+    list: &[Category],
+    open_share: f64,
+) -> Draft {
+    let requester = requesters.draw(rng.next_u64());
+    let category = categories.draw(rng.next_u64());
+    let c = &list[category as usize];
+    let gated = unit_f64(rng.next_u64()) >= open_share;
+    let budget_cents = super::fees::usd_to_cents(c.pay_usd.sample(rng)).max(1);
+    let expected_seconds = c.duration_seconds.sample(rng).round().max(1.0) as u32;
+    let size = c.batch_size.sample(rng).round().max(1.0) as u32;
+    Draft {
+        requester,
+        category: category as u16,
+        gated,
+        size,
+        budget_cents,
+        expected_seconds,
+    }
+}
+
+/// Applies pass-through and the pay floor to a draft; `None` when the floor drops it.
+fn finish(d: Draft, size: u32, fees: &FeePolicy, counts: &mut PostingCounts) -> Option<Batch> {
+    let mut pay = fees.posted_pay(d.budget_cents, size);
+    let floor = fees.floor_cents(d.expected_seconds);
+    if pay < floor {
+        match fees.pay_floor_action {
+            FloorAction::Raise => {
+                pay = floor;
+                counts.floor_raised += u64::from(size);
+            }
+            FloorAction::Drop => {
+                counts.floor_dropped += u64::from(size);
+                return None;
+            }
+        }
+    }
+    Some(Batch {
+        requester: d.requester,
+        category: d.category,
+        gated: d.gated,
+        size,
+        remaining: size,
+        pay_cents: pay,
+        expected_seconds: d.expected_seconds,
+        expected_net_cents: fees.expected_net(pay),
+    })
+}
+
+/// Posts the day's batches into `out` (cleared first) until `target` tasks have been
+/// drawn. A batch the floor drops counts toward the target (the requester wanted it).
+pub fn post_day(
+    rng: &mut Xoshiro256PlusPlus,
+    target: u64,
+    requesters: &AliasTable,
+    categories: &AliasTable,
+    list: &[Category],
+    open_share: f64,
+    fees: &FeePolicy,
+    out: &mut Vec<Batch>,
+) -> PostingCounts {
+    out.clear();
+    let mut counts = PostingCounts::default();
+    let mut drawn = 0u64;
+    if requesters.is_empty() || categories.is_empty() {
+        return counts;
+    }
+    while drawn < target {
+        let d = draft(rng, requesters, categories, list, open_share);
+        let size = u64::from(d.size).min(target - drawn) as u32;
+        drawn += u64::from(size);
+        if let Some(b) = finish(d, size, fees, &mut counts) {
+            counts.posted += u64::from(size);
+            out.push(b);
+        }
+    }
+    counts
+}
+
+/// Mean all-in requester cost per task of the posting process under `fees`, over a
+/// fixed sample of drafts from `rng` (the same sample for every policy). Tasks the floor
+/// drops are left out. Used to scale demand by the cost of a policy.
+pub fn mean_cost_per_task(
+    rng: &mut Xoshiro256PlusPlus,
+    samples: usize,
+    requesters: &AliasTable,
+    categories: &AliasTable,
+    list: &[Category],
+    fees: &FeePolicy,
+) -> f64 {
+    if requesters.is_empty() || categories.is_empty() {
+        return 0.0;
+    }
+    let mut counts = PostingCounts::default();
+    let (mut cost, mut tasks) = (0.0f64, 0.0f64);
+    for _ in 0..samples {
+        let d = draft(rng, requesters, categories, list, 1.0);
+        if let Some(b) = finish(d, d.size, fees, &mut counts) {
+            let c = fees.charge(b.pay_cents, b.size, 0);
+            cost += c.requester_spend_cents as f64 * f64::from(b.size);
+            tasks += f64::from(b.size);
+        }
+    }
+    if tasks > 0.0 { cost / tasks } else { 0.0 }
+}

@@ -1,0 +1,48 @@
+//! Requesters: who posts how much, how strictly they judge work, how they rate.
+
+use super::alias::AliasTable;
+use crate::rng::{Stream, stream};
+use crate::scenario::dist::Dist;
+
+/// How requesters behave.
+#[derive(Clone, Debug)]
+pub struct RequesterParams {
+    /// Number of requesters.
+    pub count: u32,
+    /// Zipf exponent of posting volume.
+    pub concentration: f64,
+    /// Share of poor work rejected, per requester.
+    pub rejection_rate: Dist,
+    /// Probability of rating a finished task.
+    pub rating_probability: f64,
+    /// Mean stars for good work.
+    pub good_work_stars: f64,
+    /// Mean stars for poor work that was accepted.
+    pub poor_work_stars: f64,
+    /// Standard deviation of stars.
+    pub rating_noise: f64,
+}
+
+/// One requester.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Requester {
+    /// Probability of rejecting poorly done work.
+    pub rejection_rate: f32,
+}
+
+impl Requester {
+    /// Draws requester `id` from their own stream.
+    pub fn draw(params: &RequesterParams, seed: u64, replicate: u32, id: u32) -> Requester {
+        let mut rng = stream(seed, replicate, Stream::RequesterTraits, 0, u64::from(id));
+        Requester {
+            rejection_rate: params.rejection_rate.sample(&mut rng) as f32,
+        }
+    }
+}
+
+/// The posting-volume table: requester k (from 0) posts in proportion to 1/(k+1)^s.
+pub fn posting_weights(params: &RequesterParams) -> AliasTable {
+    let mut table = AliasTable::default();
+    table.rebuild((0..params.count).map(|k| (k, (f64::from(k) + 1.0).powf(-params.concentration))));
+    table
+}

@@ -1,0 +1,296 @@
+//! Workers: the people (traits drawn once) and their membership of a platform (the
+//! reputation, balance and totals the platform keeps about them).
+
+use rand::Rng;
+
+use super::fees::usd_to_cents;
+use crate::rng::{SplitMix64, Stream, stream};
+use crate::scenario::dist::Dist;
+
+/// How worker traits are distributed.
+#[derive(Clone, Debug)]
+pub struct WorkerParams {
+    /// Workers registered on day 1.
+    pub count: u32,
+    /// Share of tasks done well.
+    pub skill: Dist,
+    /// Speed multiplier.
+    pub speed: Dist,
+    /// Reservation wage, US$ per hour.
+    pub reservation_wage: Dist,
+    /// Hours available on a working day.
+    pub hours_per_day: Dist,
+    /// Days worked per week.
+    pub days_per_week: Dist,
+    /// Day-1 rating, stars.
+    pub initial_rating: Dist,
+    /// Reviews behind it.
+    pub initial_reviews: Dist,
+    /// Tasks done before day 1.
+    pub experience_tasks: Dist,
+    /// Share of those approved.
+    pub initial_approval: Dist,
+}
+
+/// A person: traits fixed for the run, and when they came and went.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Worker {
+    /// Share of tasks done well.
+    pub skill: f32,
+    /// Speed multiplier (2 = twice as fast as expected).
+    pub speed: f32,
+    /// Least pay per hour of expected work accepted, cents per hour.
+    pub reservation_cents_per_hour: f32,
+    /// Seconds available on a working day.
+    pub seconds_per_day: u32,
+    /// Probability of working on a given day (days per week / 7).
+    pub work_probability: f32,
+    /// Day registered (0 = before day 1).
+    pub entered_day: u32,
+    /// Day they left, if they did.
+    pub exited_day: Option<u32>,
+    /// First day they finished a task, if any.
+    pub first_task_day: Option<u32>,
+    /// Reputation they arrive with.
+    pub history: History,
+}
+
+/// The record a worker arrives with.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct History {
+    /// Star rating.
+    pub rating: f64,
+    /// Reviews behind the rating.
+    pub reviews: u32,
+    /// Tasks approved.
+    pub approved: u32,
+    /// Tasks rejected.
+    pub rejected: u32,
+}
+
+impl Worker {
+    /// Draws worker `id`'s traits from their own stream, so worker `id` is the same
+    /// person in every variant, whatever the other workers are.
+    pub fn draw(
+        params: &WorkerParams,
+        seed: u64,
+        replicate: u32,
+        id: u32,
+        entered_day: u32,
+    ) -> Worker {
+        let mut rng = stream(seed, replicate, Stream::WorkerTraits, 0, u64::from(id));
+        let skill = params.skill.sample(&mut rng) as f32;
+        let speed = params.speed.sample(&mut rng) as f32;
+        let reservation = params.reservation_wage.sample(&mut rng);
+        let hours = params.hours_per_day.sample(&mut rng);
+        let days = params.days_per_week.sample(&mut rng);
+        let rating = params.initial_rating.sample(&mut rng);
+        let reviews = params.initial_reviews.sample(&mut rng).round() as u32;
+        let experience = params.experience_tasks.sample(&mut rng).round();
+        let approval = params.initial_approval.sample(&mut rng);
+        let approved = (experience * approval).round() as u32;
+        let rejected = (experience - f64::from(approved)).max(0.0) as u32;
+        // Burn a fixed number of draws so traits added later do not shift these.
+        let _ = rng.next_u64();
+        Worker {
+            skill,
+            speed,
+            reservation_cents_per_hour: usd_to_cents(reservation) as f32,
+            seconds_per_day: (hours * 3600.0).round() as u32,
+            work_probability: (days / 7.0) as f32,
+            entered_day,
+            exited_day: None,
+            first_task_day: None,
+            history: History {
+                rating,
+                reviews,
+                approved,
+                rejected,
+            },
+        }
+    }
+
+    /// Whether the worker is registered on `day`.
+    pub fn is_registered(&self, day: u32) -> bool {
+        self.entered_day <= day && self.exited_day.is_none_or(|d| d > day)
+    }
+}
+
+/// What a platform pays out and holds for a member, cents.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Balance {
+    /// Earned but not yet past the payout delay.
+    pub unmatured: i64,
+    /// Past the delay, waiting for a payout day and the minimum.
+    pub matured: i64,
+    /// The part of the balance earned before the metric period (warm-up); payouts and
+    /// forfeits take it first and it is left out of the books.
+    pub opening: i64,
+    /// Paid out in the metric period.
+    pub paid_out: i64,
+    /// Kept by the platform when the worker left below the minimum.
+    pub forfeited: i64,
+}
+
+impl Balance {
+    /// Held by the platform for the worker, from the metric period.
+    pub fn pending(&self) -> i64 {
+        self.unmatured + self.matured - self.opening
+    }
+
+    /// Moves `amount` out of the matured balance to the worker (or to the platform when
+    /// `forfeit`), counting only what exceeds the opening balance.
+    pub fn release(&mut self, amount: i64, forfeit: bool) {
+        self.matured -= amount;
+        let from_opening = amount.min(self.opening);
+        self.opening -= from_opening;
+        let counted = amount - from_opening;
+        if forfeit {
+            self.forfeited += counted;
+        } else {
+            self.paid_out += counted;
+        }
+    }
+}
+
+/// Totals of a member over the metric period.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    /// Tasks submitted (approved or rejected).
+    pub tasks_done: u32,
+    /// Tasks rejected.
+    pub tasks_rejected: u32,
+    /// Tasks started and returned unfinished.
+    pub tasks_returned: u32,
+    /// Pay of approved tasks.
+    pub gross_cents: i64,
+    /// Fees and levy deducted from that pay.
+    pub fee_cents: i64,
+    /// What the worker kept.
+    pub net_cents: i64,
+    /// Seconds of approved work.
+    pub paid_seconds: u64,
+    /// Seconds of searching, returned and rejected work.
+    pub unpaid_seconds: u64,
+    /// Seconds available with no work found.
+    pub idle_seconds: u64,
+}
+
+/// A worker's membership of a platform: reputation, today's state, balance and totals.
+#[derive(Clone, Debug)]
+pub struct Member {
+    /// The person.
+    pub worker: u32,
+    /// Mean stars.
+    pub rating: f64,
+    /// Reviews.
+    pub reviews: u32,
+    /// Approved tasks (ever).
+    pub approved: u32,
+    /// Rejected tasks (ever).
+    pub rejected: u32,
+    /// Seconds left today.
+    pub time_left: u32,
+    /// Tasks submitted today.
+    pub today_tasks: u32,
+    /// Whether the member works today.
+    pub working: bool,
+    /// Today's visibility weight.
+    pub weight: f64,
+    /// Whether the member passes today's gate.
+    pub qualified: bool,
+    /// Picks today that found nothing acceptable (board).
+    pub empty_picks: u32,
+    /// The member's random stream for today.
+    pub rng: SplitMix64,
+    /// The day `rng` belongs to (0 = none yet).
+    pub rng_day: u32,
+    /// Net earned today.
+    pub today_net_cents: i64,
+    /// Paid seconds today.
+    pub today_paid_seconds: u32,
+    /// Balance with the platform.
+    pub balance: Balance,
+    /// Whether the member is on the payable list (has a matured balance).
+    pub payable: bool,
+    /// Totals over the metric period.
+    pub totals: Totals,
+}
+
+impl Member {
+    /// A new membership for `worker` with the reputation they arrive with.
+    pub fn join(worker: u32, history: &History) -> Member {
+        Member {
+            worker,
+            rating: history.rating,
+            reviews: history.reviews,
+            approved: history.approved,
+            rejected: history.rejected,
+            time_left: 0,
+            today_tasks: 0,
+            working: false,
+            weight: 0.0,
+            qualified: false,
+            empty_picks: 0,
+            rng: SplitMix64::new(0),
+            rng_day: 0,
+            today_net_cents: 0,
+            today_paid_seconds: 0,
+            balance: Balance::default(),
+            payable: false,
+            totals: Totals::default(),
+        }
+    }
+
+    /// Share of work approved (1 with no history).
+    pub fn approval_rate(&self) -> f64 {
+        let n = self.approved + self.rejected;
+        if n == 0 {
+            1.0
+        } else {
+            f64::from(self.approved) / f64::from(n)
+        }
+    }
+
+    /// Adds a star rating to the running mean.
+    pub fn add_review(&mut self, stars: f64) {
+        self.reviews += 1;
+        self.rating += (stars - self.rating) / f64::from(self.reviews);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn balance_release_takes_opening_first() {
+        let mut b = Balance {
+            matured: 100,
+            opening: 30,
+            ..Balance::default()
+        };
+        assert_eq!(b.pending(), 70);
+        b.release(50, false);
+        assert_eq!(
+            (b.matured, b.opening, b.paid_out, b.pending()),
+            (50, 0, 20, 50)
+        );
+        b.release(50, true);
+        assert_eq!((b.forfeited, b.pending()), (50, 0));
+    }
+
+    #[test]
+    fn reviews_update_the_mean() {
+        let h = History {
+            rating: 4.0,
+            reviews: 1,
+            approved: 0,
+            rejected: 0,
+        };
+        let mut m = Member::join(0, &h);
+        m.add_review(5.0);
+        assert_eq!((m.rating, m.reviews), (4.5, 2));
+        assert_eq!(m.approval_rate(), 1.0);
+    }
+}

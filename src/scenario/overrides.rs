@@ -1,0 +1,319 @@
+//! Dotted-key overrides (`platform.fee.worker_percent = 10`), used by variants and
+//! sweeps. They are applied to the resolved scenario (every default filled in), so any
+//! key that exists can be set, and an unknown one is caught here with the keys that do
+//! exist at that level. Arrays of named tables are addressed by name
+//! (`tasks.categories.survey.share`).
+
+use super::dist::DistKind;
+use super::keys::{self, Allowed};
+
+/// Sets `dotted` to `value` in a resolved scenario tree. The error says what is wrong
+/// and what is allowed.
+pub fn apply(tree: &mut toml::Table, dotted: &str, value: toml::Value) -> Result<(), String> {
+    let parts: Vec<&str> = dotted.split('.').collect();
+    if parts.iter().any(|p| p.is_empty()) {
+        return Err("a key is dot-separated words, like platform.fee.worker_percent".into());
+    }
+    if parts[0] == "simulation" || parts[0] == "variants" {
+        return Err(format!(
+            "[{}] cannot be overridden: every variant runs the same days, replicates and seed so that runs are paired",
+            parts[0]
+        ));
+    }
+    let mut table = tree;
+    let mut schema_path = String::new();
+    for (depth, part) in parts.iter().enumerate() {
+        let last = depth + 1 == parts.len();
+        let child_schema = join(&schema_path, part);
+        if last {
+            return set(table, part, &child_schema, &schema_path, value);
+        }
+        if !table.contains_key(*part) {
+            return Err(unknown(part, &schema_path, table));
+        }
+        let next = table.get_mut(*part).expect("checked above");
+        match next {
+            toml::Value::Table(t) => {
+                table = t;
+                schema_path = child_schema;
+            }
+            toml::Value::Array(items) => {
+                let name = parts[depth + 1];
+                let names: Vec<String> = items
+                    .iter()
+                    .filter_map(|i| i.get("name")?.as_str().map(String::from))
+                    .collect();
+                let Some(item) = items
+                    .iter_mut()
+                    .find(|i| i.get("name").and_then(|n| n.as_str()) == Some(name))
+                else {
+                    return Err(format!(
+                        "`{child_schema}` has no element named `{name}`; names: {}",
+                        if names.is_empty() {
+                            "(none)".into()
+                        } else {
+                            names.join(", ")
+                        }
+                    ));
+                };
+                // Skip the name segment: continue inside the element.
+                let rest = &parts[depth + 2..];
+                let toml::Value::Table(t) = item else {
+                    unreachable!("arrays of tables hold tables")
+                };
+                if rest.is_empty() {
+                    return Err(format!(
+                        "`{dotted}` names a whole element; set one of its keys"
+                    ));
+                }
+                return apply_rest(t, rest, &format!("{child_schema}[]"), value);
+            }
+            _ => {
+                return Err(format!(
+                    "`{}` is a value, not a table",
+                    parts[..=depth].join(".")
+                ));
+            }
+        }
+    }
+    unreachable!("the loop returns at the last part")
+}
+
+fn apply_rest(
+    table: &mut toml::Table,
+    parts: &[&str],
+    schema: &str,
+    value: toml::Value,
+) -> Result<(), String> {
+    let mut table = table;
+    let mut schema_path = schema.to_string();
+    for (depth, part) in parts.iter().enumerate() {
+        let child_schema = join(&schema_path, part);
+        if depth + 1 == parts.len() {
+            return set(table, part, &child_schema, &schema_path, value);
+        }
+        if !table.contains_key(*part) {
+            return Err(unknown(part, &schema_path, table));
+        }
+        match table.get_mut(*part) {
+            Some(toml::Value::Table(t)) => {
+                table = t;
+                schema_path = child_schema;
+            }
+            _ => return Err(format!("`{child_schema}` is a value, not a table")),
+        }
+    }
+    unreachable!("parts is not empty")
+}
+
+fn join(prefix: &str, part: &str) -> String {
+    if prefix.is_empty() {
+        part.to_string()
+    } else {
+        format!("{prefix}.{part}")
+    }
+}
+
+fn unknown(part: &str, at: &str, table: &toml::Table) -> String {
+    let here: Vec<&str> = table.keys().map(String::as_str).collect();
+    let place = if at.is_empty() {
+        "the top level".to_string()
+    } else {
+        format!("`{at}`")
+    };
+    format!(
+        "unknown key `{part}` in {place}; keys there: {}",
+        here.join(", ")
+    )
+}
+
+/// Sets one key, converting between integer and float where the key wants it.
+fn set(
+    table: &mut toml::Table,
+    key: &str,
+    schema: &str,
+    parent: &str,
+    value: toml::Value,
+) -> Result<(), String> {
+    let documented = keys::find(&keys::normalize(schema)).map(|k| k.allowed);
+    let in_dist = matches!(
+        keys::find(&keys::normalize(parent)).map(|k| k.allowed),
+        Some(Allowed::Dist { .. })
+    );
+    if in_dist {
+        let kind = table.get("dist").and_then(|d| d.as_str()).unwrap_or("");
+        let family = DistKind::ALL.iter().find(|k| k.name() == kind);
+        let takes: Vec<&str> = family.map(|f| f.params().to_vec()).unwrap_or_default();
+        if key != "dist" && key != "min" && key != "max" && !takes.contains(&key) {
+            return Err(format!(
+                "`{schema}`: dist = \"{kind}\" takes {} (and optional min, max); to change the family, set the whole distribution `{parent}`",
+                takes.join(", ")
+            ));
+        }
+        let number =
+            as_float(&value).ok_or_else(|| format!("`{schema}` is a number, not {value}"))?;
+        table.insert(key.to_string(), toml::Value::Float(number));
+        return Ok(());
+    }
+    let Some(allowed) = documented else {
+        return Err(unknown(key, parent, table));
+    };
+    let converted = match (allowed, &value) {
+        (Allowed::Int { .. }, toml::Value::Float(f)) if f.fract() == 0.0 && f.abs() < 9e15 => {
+            toml::Value::Integer(*f as i64)
+        }
+        (Allowed::Int { .. }, toml::Value::Float(f)) => {
+            return Err(format!("`{schema}` is a whole number, not {f}"));
+        }
+        (Allowed::Float { .. }, toml::Value::Integer(i)) => toml::Value::Float(*i as f64),
+        (Allowed::Dist { .. }, v) if !v.is_table() => {
+            return Err(format!(
+                "`{schema}` is a distribution: set it whole ({{ dist = \"…\", … }}) or set one of its parameters, like `{schema}.median`"
+            ));
+        }
+        (Allowed::Int { .. } | Allowed::Float { .. }, v) if !(v.is_integer() || v.is_float()) => {
+            return Err(format!("`{schema}` is a number, not {v}"));
+        }
+        (Allowed::Text(_) | Allowed::Choice(_), v) if !v.is_str() => {
+            return Err(format!(
+                "`{schema}` expects {}, not {v}",
+                allowed.describe()
+            ));
+        }
+        (Allowed::Bool, v) if !v.is_bool() => {
+            return Err(format!("`{schema}` is true or false, not {v}"));
+        }
+        (Allowed::Section | Allowed::Tables | Allowed::Overrides, _) => {
+            return Err(format!("`{schema}` is a section: set one of its keys"));
+        }
+        _ => value,
+    };
+    table.insert(key.to_string(), converted);
+    Ok(())
+}
+
+fn as_float(v: &toml::Value) -> Option<f64> {
+    v.as_float().or_else(|| v.as_integer().map(|i| i as f64))
+}
+
+/// Whether a dotted key names a number that `sweep` can vary, given the resolved tree.
+pub fn is_numeric(tree: &toml::Table, dotted: &str) -> bool {
+    let mut probe = tree.clone();
+    let number = |v: &toml::Value| v.is_float() || v.is_integer();
+    apply(&mut probe, dotted, toml::Value::Float(0.0)).is_ok()
+        && lookup(&probe, dotted).is_some_and(number)
+        && lookup(tree, dotted).is_none_or(number)
+}
+
+/// The value at a dotted key of a resolved tree (arrays of tables addressed by name).
+pub fn lookup<'t>(tree: &'t toml::Table, dotted: &str) -> Option<&'t toml::Value> {
+    let parts: Vec<&str> = dotted.split('.').collect();
+    let mut current: Option<&toml::Value> = None;
+    let mut table = tree;
+    let mut i = 0;
+    while i < parts.len() {
+        let v = table.get(parts[i])?;
+        current = Some(v);
+        match v {
+            toml::Value::Table(t) => table = t,
+            toml::Value::Array(items) => {
+                let name = parts.get(i + 1)?;
+                let item = items
+                    .iter()
+                    .find(|x| x.get("name").and_then(|n| n.as_str()) == Some(name))?;
+                current = Some(item);
+                table = item.as_table()?;
+                i += 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    current
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::raw::RawScenario;
+
+    fn tree() -> toml::Table {
+        toml::Table::try_from(RawScenario::default()).unwrap()
+    }
+
+    #[test]
+    fn sets_nested_keys_and_converts_numbers() {
+        let mut t = tree();
+        apply(
+            &mut t,
+            "platform.fee.worker_percent",
+            toml::Value::Integer(10),
+        )
+        .unwrap();
+        assert_eq!(
+            lookup(&t, "platform.fee.worker_percent"),
+            Some(&toml::Value::Float(10.0))
+        );
+        apply(&mut t, "workers.count", toml::Value::Float(50.0)).unwrap();
+        assert_eq!(lookup(&t, "workers.count"), Some(&toml::Value::Integer(50)));
+        assert!(apply(&mut t, "workers.count", toml::Value::Float(50.5)).is_err());
+    }
+
+    #[test]
+    fn named_elements_and_distribution_parameters() {
+        let mut t = tree();
+        apply(
+            &mut t,
+            "tasks.categories.survey.share",
+            toml::Value::Float(0.9),
+        )
+        .unwrap();
+        assert_eq!(
+            lookup(&t, "tasks.categories.survey.share"),
+            Some(&toml::Value::Float(0.9))
+        );
+        apply(
+            &mut t,
+            "workers.reservation_wage.median",
+            toml::Value::Float(3.0),
+        )
+        .unwrap();
+        assert_eq!(
+            lookup(&t, "workers.reservation_wage.median"),
+            Some(&toml::Value::Float(3.0))
+        );
+        let e = apply(&mut t, "workers.skill.median", toml::Value::Float(0.5)).unwrap_err();
+        assert!(e.contains("takes a, b"), "{e}");
+        let e = apply(
+            &mut t,
+            "tasks.categories.nothing.share",
+            toml::Value::Float(0.9),
+        )
+        .unwrap_err();
+        assert!(e.contains("labelling"), "{e}");
+    }
+
+    #[test]
+    fn unknown_and_forbidden_keys_are_refused() {
+        let mut t = tree();
+        let e = apply(&mut t, "platform.fee.worker_pct", toml::Value::Float(1.0)).unwrap_err();
+        assert!(
+            e.contains("unknown key `worker_pct`") && e.contains("worker_percent"),
+            "{e}"
+        );
+        assert!(apply(&mut t, "simulation.days", toml::Value::Integer(3)).is_err());
+        assert!(apply(&mut t, "nope.x", toml::Value::Integer(3)).is_err());
+        assert!(apply(&mut t, "workers.skill", toml::Value::Float(3.0)).is_err());
+    }
+
+    #[test]
+    fn numeric_keys_for_sweeps() {
+        let t = tree();
+        assert!(is_numeric(&t, "platform.fee.worker_percent"));
+        assert!(is_numeric(&t, "workers.reservation_wage.median"));
+        assert!(is_numeric(&t, "workers.count"));
+        assert!(!is_numeric(&t, "platform.matching"));
+        assert!(!is_numeric(&t, "platform.name"));
+        assert!(!is_numeric(&t, "workers.skill"));
+    }
+}
