@@ -43,21 +43,16 @@ impl WorkEstimate {
             worker_days += workers as f64 * f64::from(sc.days) * f64::from(replicates);
             tasks += per_day * f64::from(sc.days) * f64::from(replicates);
             let state = workers
-                * (std::mem::size_of::<Worker>()
-                    + std::mem::size_of::<Member>()
-                    + std::mem::size_of::<WorkerRow>()) as u64;
-            let batches =
-                (per_day.max(1.0) as u64).min(50_000_000) * std::mem::size_of::<Batch>() as u64;
+                * (std::mem::size_of::<Worker>() + std::mem::size_of::<Member>() + std::mem::size_of::<WorkerRow>())
+                    as u64;
+            let batches = (per_day.max(1.0) as u64).min(50_000_000) * std::mem::size_of::<Batch>() as u64;
             let daily = u64::from(sc.days) * std::mem::size_of::<DailyRow>() as u64;
             let pairs = if sc.platform.fee.is_tiered() {
-                ((per_day * f64::from(sc.days)) as u64)
-                    .min(workers * u64::from(sc.requesters.count))
-                    * 48
+                ((per_day * f64::from(sc.days)) as u64).min(workers * u64::from(sc.requesters.count)) * 48
             } else {
                 0
             };
-            bytes_per_run = bytes_per_run
-                .max(state + batches + daily + pairs + workers * FRAME_BYTES_PER_WORKER);
+            bytes_per_run = bytes_per_run.max(state + batches + daily + pairs + workers * FRAME_BYTES_PER_WORKER);
         }
         let runs = variants.len() as u64 * u64::from(replicates);
         let concurrent_runs = runs.min(threads.max(1) as u64).max(1);

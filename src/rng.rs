@@ -74,13 +74,7 @@ pub fn entity_key(day_key: u64, entity: u64) -> u64 {
 }
 
 /// A long stream for a subsystem: `Xoshiro256PlusPlus` seeded from the derived key.
-pub fn stream(
-    seed: u64,
-    replicate: u32,
-    stream: Stream,
-    day: u32,
-    entity: u64,
-) -> Xoshiro256PlusPlus {
+pub fn stream(seed: u64, replicate: u32, stream: Stream, day: u32, entity: u64) -> Xoshiro256PlusPlus {
     Xoshiro256PlusPlus::seed_from_u64(key(seed, replicate, stream, day, entity))
 }
 

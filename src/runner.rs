@@ -107,12 +107,7 @@ pub trait ChunkSink: Sync {
     /// Starts a chunk.
     fn begin(&self, chunk: &[PlanEntry]) -> Result<Self::Part, Self::Error>;
     /// Stores one finished run.
-    fn add(
-        &self,
-        part: &mut Self::Part,
-        entry: &PlanEntry,
-        record: RunRecord,
-    ) -> Result<(), Self::Error>;
+    fn add(&self, part: &mut Self::Part, entry: &PlanEntry, record: RunRecord) -> Result<(), Self::Error>;
     /// Marks the chunk complete.
     fn finish(&self, part: Self::Part) -> Result<(), Self::Error>;
 }
@@ -134,12 +129,7 @@ pub fn cost_factors(study: &Study) -> Vec<f64> {
     let cost = |sc: &Scenario| {
         let requesters: AliasTable = posting_weights(&sc.requesters);
         let mut categories = AliasTable::default();
-        categories.rebuild(
-            sc.categories
-                .iter()
-                .enumerate()
-                .map(|(i, c)| (i as u32, c.share)),
-        );
+        categories.rebuild(sc.categories.iter().enumerate().map(|(i, c)| (i as u32, c.share)));
         let mut rng = stream(sc.seed, 0, Stream::CostSample, 0, 0);
         mean_cost_per_task(
             &mut rng,
@@ -192,11 +182,7 @@ pub fn execute<S: ChunkSink>(
                 let mut part = sink.begin(chunk)?;
                 for entry in chunk {
                     let variant = &study.variants[entry.variant as usize];
-                    let market = Market::new(
-                        &variant.scenario,
-                        entry.replicate,
-                        factors[entry.variant as usize],
-                    );
+                    let market = Market::new(&variant.scenario, entry.replicate, factors[entry.variant as usize]);
                     let record = market.run(entry.variant, || {
                         progress.inc(1);
                         !stop.load(Ordering::Relaxed)

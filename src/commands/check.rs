@@ -28,17 +28,12 @@ pub fn check(args: &CheckArgs) -> Result<(), Error> {
         println!("gigsim compare (every variant):\n{every}");
     }
     if let Some(mem) = available_memory() {
-        println!(
-            "this machine: {} available, {threads} threads",
-            human_bytes(mem)
-        );
+        println!("this machine: {} available, {threads} threads", human_bytes(mem));
     }
     Ok(())
 }
 
 /// All cores.
 pub fn default_threads() -> usize {
-    std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
+    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
 }

@@ -77,9 +77,7 @@ pub fn execute(study: &Study, flags: &RunFlags, command: &str) -> Result<Finishe
     let base = &study.base().scenario;
     let replicates = base.replicates;
     let tables = chosen_tables(flags)?;
-    let threads = flags
-        .threads
-        .map_or_else(super::check::default_threads, |t| t as usize);
+    let threads = flags.threads.map_or_else(super::check::default_threads, |t| t as usize);
     let variants: Vec<usize> = (0..study.variants.len()).collect();
     let estimate = WorkEstimate::of(study, &variants, replicates, threads);
     if let Some(available) = available_memory() {
@@ -108,14 +106,7 @@ pub fn execute(study: &Study, flags: &RunFlags, command: &str) -> Result<Finishe
         .map(|e| u64::from(study.variants[e.variant as usize].scenario.days))
         .sum();
     let bar = progress_bar(total_days, flags.quiet, plan.len());
-    let outcome = runner::execute(
-        study,
-        &chunks,
-        threads,
-        &bar,
-        crate::interrupt::flag(),
-        &store,
-    );
+    let outcome = runner::execute(study, &chunks, threads, &bar, crate::interrupt::flag(), &store);
     bar.finish_and_clear();
     let outcome = outcome.inspect_err(|_| remove_temporaries(&out))?;
     if outcome == Outcome::Interrupted {
@@ -135,23 +126,12 @@ pub fn execute(study: &Study, flags: &RunFlags, command: &str) -> Result<Finishe
     let csv = |table: &str, rows: usize| {
         table != "workers"
             || rows <= WORKERS_CSV_MAX_ROWS
-            || flags
-                .tables
-                .as_ref()
-                .is_some_and(|t| t.iter().any(|x| x == "workers"))
+            || flags.tables.as_ref().is_some_and(|t| t.iter().any(|x| x == "workers"))
     };
-    let runs = assemble(&found, plan.len(), &out, &tables, &csv)
-        .inspect_err(|_| remove_temporaries(&out))?;
+    let runs = assemble(&found, plan.len(), &out, &tables, &csv).inspect_err(|_| remove_temporaries(&out))?;
     let summary = summarize(&runs)?;
-    write_csv(
-        &out.join("summary.csv"),
-        "summary",
-        &mut summary_frame(&summary)?,
-    )?;
-    write_file(
-        &out.join("columns.md"),
-        columns::markdown(columns::TABLES).as_bytes(),
-    )?;
+    write_csv(&out.join("summary.csv"), "summary", &mut summary_frame(&summary)?)?;
+    write_file(&out.join("columns.md"), columns::markdown(columns::TABLES).as_bytes())?;
     let resolved = study.resolved_toml();
     write_file(&out.join("scenario.toml"), resolved.as_bytes())?;
     let manifest = Manifest {
@@ -201,11 +181,9 @@ fn progress_bar(total_days: u64, quiet: bool, runs: usize) -> ProgressBar {
         bar.set_draw_target(ProgressDrawTarget::hidden());
     } else {
         bar.set_style(
-            ProgressStyle::with_template(
-                "{spinner} {elapsed_precise} [{bar:32}] {percent:>3}%  {msg}  ~{eta} left",
-            )
-            .expect("a valid template")
-            .progress_chars("=> "),
+            ProgressStyle::with_template("{spinner} {elapsed_precise} [{bar:32}] {percent:>3}%  {msg}  ~{eta} left")
+                .expect("a valid template")
+                .progress_chars("=> "),
         );
         bar.set_message(format!("0/{runs} runs"));
         bar.enable_steady_tick(std::time::Duration::from_millis(200));

@@ -133,8 +133,7 @@ impl DemandProcess {
 pub fn deterministic_multiplier(params: &DemandParams, day: u32) -> f64 {
     let weekday = params.weekday[((day - 1) % 7) as usize];
     let day_of_year = f64::from((day - 1) % 365 + 1);
-    let phase =
-        2.0 * std::f64::consts::PI * (day_of_year - f64::from(params.season_peak_day)) / 365.0;
+    let phase = 2.0 * std::f64::consts::PI * (day_of_year - f64::from(params.season_peak_day)) / 365.0;
     let season = 1.0 + params.season_amplitude * phase.cos();
     let shocks: f64 = params
         .shocks

@@ -181,8 +181,7 @@ impl FeePolicy {
         } else {
             0
         };
-        let commission =
-            percent_of(pay, self.requester_ppm + surcharge).max(self.requester_min_cents);
+        let commission = percent_of(pay, self.requester_ppm + surcharge).max(self.requester_min_cents);
         let small_order = if pay < self.small_order_threshold_cents {
             self.small_order_fee_cents
         } else {
@@ -234,9 +233,7 @@ impl FeePolicy {
             Side::Worker => (levy, 0),
             Side::Requester => (0, levy),
         };
-        let commission = self
-            .worker_commission(pay, billed_before)
-            .max(self.worker_min_cents);
+        let commission = self.worker_commission(pay, billed_before).max(self.worker_min_cents);
         let worker_fee = (commission + self.worker_fixed_cents).min(pay - worker_levy);
         let requester_fee = self.requester_fee(pay, batch_size);
         let processing = percent_of(pay, self.processing_ppm);
@@ -324,8 +321,7 @@ mod tests {
     }
 
     fn balanced(c: &Charge) -> bool {
-        c.requester_spend_cents
-            == c.worker_net_cents + c.platform_fee_cents() + c.levy_cents + c.processing_cents
+        c.requester_spend_cents == c.worker_net_cents + c.platform_fee_cents() + c.levy_cents + c.processing_cents
             && c.worker_net_cents == c.pay_cents - c.worker_deductions_cents()
             && c.worker_net_cents >= 0
     }
@@ -373,35 +369,14 @@ mod tests {
         let cases: Vec<(&str, FeePolicy, i64, u32, i64, [i64; 5])> = vec![
             // MTurk 2015: 20% with a 1-cent minimum, +20% for 10 or more assignments.
             ("mturk 5c single", mturk_2015(), 5, 1, 0, [6, 5, 1, 0, 0]),
-            (
-                "mturk $1 single",
-                mturk_2015(),
-                100,
-                9,
-                0,
-                [120, 100, 20, 0, 0],
-            ),
-            (
-                "mturk $1 batch of 10",
-                mturk_2015(),
-                100,
-                10,
-                0,
-                [140, 100, 40, 0, 0],
-            ),
+            ("mturk $1 single", mturk_2015(), 100, 9, 0, [120, 100, 20, 0, 0]),
+            ("mturk $1 batch of 10", mturk_2015(), 100, 10, 0, [140, 100, 40, 0, 0]),
             ("mturk 2c minimum", mturk_2015(), 2, 1, 0, [3, 2, 1, 0, 0]),
             // Fiverr $5 order: buyer pays 5 + 5.5% (27.5c → 28c) + $3 = $8.28; seller
             // keeps $4; Fiverr keeps 28c + $3 + $1 = $4.28.
             ("fiverr $5", fiverr(), 500, 1, 0, [828, 400, 428, 0, 0]),
             // Fiverr $200 order: no small-order fee: 200 + 11 = 211; seller 160; fee 51.
-            (
-                "fiverr $200",
-                fiverr(),
-                20_000,
-                1,
-                0,
-                [21_100, 16_000, 5_100, 0, 0],
-            ),
+            ("fiverr $200", fiverr(), 20_000, 1, 0, [21_100, 16_000, 5_100, 0, 0]),
             // Upwork 2016: $100 after $450 billed: $50 at 20% + $50 at 10% = $15; client
             // pays 2.75% processing ($2.75).
             (
@@ -429,14 +404,7 @@ mod tests {
                 0,
                 [10_275, 8_000, 2_000, 0, 275],
             ),
-            (
-                "levy on worker",
-                levy_worker,
-                1_000,
-                1,
-                0,
-                [1_000, 980, 0, 20, 0],
-            ),
+            ("levy on worker", levy_worker, 1_000, 1, 0, [1_000, 980, 0, 20, 0]),
             (
                 "levy on requester",
                 levy_requester,
@@ -445,22 +413,8 @@ mod tests {
                 0,
                 [1_020, 1_000, 0, 20, 0],
             ),
-            (
-                "fixed both sides",
-                fixed.clone(),
-                1_000,
-                1,
-                0,
-                [1_099, 975, 124, 0, 0],
-            ),
-            (
-                "fixed fee above pay is capped",
-                fixed,
-                10,
-                1,
-                0,
-                [109, 0, 109, 0, 0],
-            ),
+            ("fixed both sides", fixed.clone(), 1_000, 1, 0, [1_099, 975, 124, 0, 0]),
+            ("fixed fee above pay is capped", fixed, 10, 1, 0, [109, 0, 109, 0, 0]),
             ("flat 10%", flat10, 1_234, 1, 0, [1_234, 1_111, 123, 0, 0]),
             ("worker minimum", worker_min, 20, 1, 0, [20, 15, 5, 0, 0]),
             ("100% fee", all_fee, 700, 1, 0, [700, 0, 700, 0, 0]),

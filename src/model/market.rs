@@ -131,12 +131,7 @@ impl<'s> Market<'s> {
             .map(|id| Requester::draw(&sc.requesters, seed, replicate, id))
             .collect();
         let mut category_pick = AliasTable::default();
-        category_pick.rebuild(
-            sc.categories
-                .iter()
-                .enumerate()
-                .map(|(i, c)| (i as u32, c.share)),
-        );
+        category_pick.rebuild(sc.categories.iter().enumerate().map(|(i, c)| (i as u32, c.share)));
         Market {
             sc,
             replicate,
@@ -213,8 +208,7 @@ impl<'s> Market<'s> {
         for (i, m) in self.members.iter_mut().enumerate() {
             let w = &self.workers[m.worker as usize];
             m.working = w.is_registered(day)
-                && unit_f64(entity_key(schedule_key, u64::from(m.worker)))
-                    < f64::from(w.work_probability);
+                && unit_f64(entity_key(schedule_key, u64::from(m.worker))) < f64::from(w.work_probability);
             m.today_net_cents = 0;
             m.today_paid_seconds = 0;
             m.today_tasks = 0;
@@ -247,9 +241,8 @@ impl<'s> Market<'s> {
                 active += 1;
             }
             if m.today_paid_seconds > 0 {
-                self.wages.push(
-                    hourly_usd(m.today_net_cents, u64::from(m.today_paid_seconds)).unwrap_or(0.0),
-                );
+                self.wages
+                    .push(hourly_usd(m.today_net_cents, u64::from(m.today_paid_seconds)).unwrap_or(0.0));
             }
             let net = m.today_net_cents;
             self.ledger.credit(&mut self.members, i, net, day);

@@ -72,10 +72,7 @@ impl Market<'_> {
         s.open.rebuild(members, self.working.iter().copied());
         s.gated.rebuild(
             members,
-            self.working
-                .iter()
-                .copied()
-                .filter(|&i| members[i as usize].qualified),
+            self.working.iter().copied().filter(|&i| members[i as usize].qualified),
         );
         let mut rng = stream(self.sc.seed, self.replicate, Stream::Matching, day, 0);
         let max_offers = self.sc.platform.offers_per_task;
@@ -188,11 +185,7 @@ impl Market<'_> {
                 s.gated_batches[k - s.open_batches.len()]
             };
             let batch = &self.batches[b as usize];
-            if !accepts(
-                &self.workers[worker],
-                batch.expected_net_cents,
-                batch.expected_seconds,
-            ) {
+            if !accepts(&self.workers[worker], batch.expected_net_cents, batch.expected_seconds) {
                 continue;
             }
             let value = batch.expected_net_cents as f64 / f64::from(batch.expected_seconds);

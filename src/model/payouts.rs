@@ -124,11 +124,7 @@ mod tests {
         assert_eq!((m[0].balance.matured, m[0].balance.paid_out), (60, 0));
         l.end_of_day(&mut m, 5); // day 2's 60 matures: 120 paid
         assert_eq!(
-            (
-                m[0].balance.matured,
-                m[0].balance.paid_out,
-                m[0].balance.pending()
-            ),
+            (m[0].balance.matured, m[0].balance.paid_out, m[0].balance.pending()),
             (0, 120, 0)
         );
     }

@@ -182,28 +182,19 @@ impl RunRow {
         self.workers_active = active.len() as u64;
         self.gini_net_income = metrics::gini(&active);
         self.top10_share_net_income = metrics::top_share(&active, 0.1);
-        self.share_never_paid = (!workers.is_empty()).then(|| {
-            workers.iter().filter(|w| w.net_cents <= 0).count() as f64 / workers.len() as f64
-        });
+        self.share_never_paid = (!workers.is_empty())
+            .then(|| workers.iter().filter(|w| w.net_cents <= 0).count() as f64 / workers.len() as f64);
         let eligible: Vec<&WorkerRow> = workers
             .iter()
             .filter(|w| w.paid_seconds > 0 && w.paid_seconds as f64 >= reporting.min_paid_seconds)
             .collect();
         let mut wages: Vec<f64> = eligible.iter().filter_map(|w| w.hourly_wage).collect();
-        let all_time: Vec<f64> = eligible
-            .iter()
-            .filter_map(|w| w.hourly_wage_all_time)
-            .collect();
+        let all_time: Vec<f64> = eligible.iter().filter_map(|w| w.hourly_wage_all_time).collect();
         wages.sort_by(f64::total_cmp);
         self.mean_hourly_wage = metrics::mean(&wages);
         self.median_hourly_wage = metrics::quantile_sorted(&wages, 0.5);
         self.median_hourly_wage_all_time = metrics::median(&all_time);
-        self.share_below_wage_floor = (!wages.is_empty()).then(|| {
-            wages
-                .iter()
-                .filter(|&&w| w < reporting.wage_floor_usd)
-                .count() as f64
-                / wages.len() as f64
-        });
+        self.share_below_wage_floor = (!wages.is_empty())
+            .then(|| wages.iter().filter(|&&w| w < reporting.wage_floor_usd).count() as f64 / wages.len() as f64);
     }
 }

@@ -101,10 +101,7 @@ mod tests {
     #[test]
     fn shrinkage_pulls_few_reviews_to_the_prior() {
         let v = vis();
-        assert_eq!(
-            v.shrunk_rating(&member(5.0, 1, 0, 0)),
-            (3.0 * 4.0 + 5.0) / 4.0
-        );
+        assert_eq!(v.shrunk_rating(&member(5.0, 1, 0, 0)), (3.0 * 4.0 + 5.0) / 4.0);
         let many = v.shrunk_rating(&member(5.0, 1000, 0, 0));
         assert!((many - 5.0).abs() < 0.01);
     }
@@ -119,10 +116,7 @@ mod tests {
             rating_exponent: 0.0,
             ..v
         };
-        assert_eq!(
-            flat.weight(&member(1.0, 50, 0, 0)),
-            flat.weight(&member(5.0, 50, 0, 0))
-        );
+        assert_eq!(flat.weight(&member(1.0, 50, 0, 0)), flat.weight(&member(5.0, 50, 0, 0)));
     }
 
     #[test]

@@ -17,9 +17,7 @@ pub(crate) fn accepts(w: &Worker, expected_net_cents: i64, expected_seconds: u32
 /// The seconds a worker needs for a task of `expected_seconds` at speed 1.
 #[inline]
 pub(crate) fn duration(w: &Worker, expected_seconds: u32) -> u32 {
-    (f64::from(expected_seconds) / f64::from(w.speed))
-        .round()
-        .max(1.0) as u32
+    (f64::from(expected_seconds) / f64::from(w.speed)).round().max(1.0) as u32
 }
 
 impl Market<'_> {
@@ -79,10 +77,7 @@ impl Market<'_> {
             m.today_paid_seconds += spent;
             let fees = &sc.platform.fee;
             let charge = if fees.is_tiered() {
-                let billed = self
-                    .billing
-                    .entry(pair_key(m.worker, task.requester))
-                    .or_insert(0);
+                let billed = self.billing.entry(pair_key(m.worker, task.requester)).or_insert(0);
                 let c = fees.charge(task.pay_cents, task.size, *billed);
                 *billed += task.pay_cents;
                 c

@@ -71,13 +71,7 @@ pub struct History {
 impl Worker {
     /// Draws worker `id`'s traits from their own stream, so worker `id` is the same
     /// person in every variant, whatever the other workers are.
-    pub fn draw(
-        params: &WorkerParams,
-        seed: u64,
-        replicate: u32,
-        id: u32,
-        entered_day: u32,
-    ) -> Worker {
+    pub fn draw(params: &WorkerParams, seed: u64, replicate: u32, id: u32, entered_day: u32) -> Worker {
         let mut rng = stream(seed, replicate, Stream::WorkerTraits, 0, u64::from(id));
         let skill = params.skill.sample(&mut rng) as f32;
         let speed = params.speed.sample(&mut rng) as f32;
@@ -272,10 +266,7 @@ mod tests {
         };
         assert_eq!(b.pending(), 70);
         b.release(50, false);
-        assert_eq!(
-            (b.matured, b.opening, b.paid_out, b.pending()),
-            (50, 0, 20, 50)
-        );
+        assert_eq!((b.matured, b.opening, b.paid_out, b.pending()), (50, 0, 20, 50));
         b.release(50, true);
         assert_eq!((b.forfeited, b.pending()), (50, 0));
     }

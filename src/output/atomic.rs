@@ -43,9 +43,7 @@ impl AtomicFile {
 
     /// The writer.
     pub fn writer(&mut self) -> &mut BufWriter<File> {
-        self.writer
-            .as_mut()
-            .expect("writer is present until commit")
+        self.writer.as_mut().expect("writer is present until commit")
     }
 
     /// Flushes, syncs and renames the file into place.
@@ -54,8 +52,7 @@ impl AtomicFile {
         let file = writer
             .into_inner()
             .map_err(|e| OutputError::write(&self.temp, e.into_error()))?;
-        file.sync_all()
-            .map_err(|e| OutputError::write(&self.temp, e))?;
+        file.sync_all().map_err(|e| OutputError::write(&self.temp, e))?;
         drop(file);
         std::fs::rename(&self.temp, &self.target).map_err(|e| OutputError::write(&self.target, e))
     }
@@ -73,9 +70,7 @@ impl Drop for AtomicFile {
 /// Writes a whole file atomically.
 pub fn write_file(target: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     let mut f = AtomicFile::create(target)?;
-    f.writer()
-        .write_all(bytes)
-        .map_err(|e| OutputError::write(target, e))?;
+    f.writer().write_all(bytes).map_err(|e| OutputError::write(target, e))?;
     f.commit()
 }
 

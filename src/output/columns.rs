@@ -17,11 +17,7 @@ const fn col(name: &'static str, unit: &'static str, doc: &'static str) -> Colum
     Column { name, unit, doc }
 }
 
-const VARIANT: Column = col(
-    "variant",
-    "",
-    "Variant name; `base` is the scenario as written.",
-);
+const VARIANT: Column = col("variant", "", "Variant name; `base` is the scenario as written.");
 const REPLICATE: Column = col("replicate", "", "Replicate number, from 0.");
 
 /// The `runs` table: one row per (variant, replicate).
@@ -39,11 +35,7 @@ pub const RUNS: &[Column] = &[
         "workers",
         "Workers registered at some point of the metric period.",
     ),
-    col(
-        "workers_active",
-        "workers",
-        "Workers who submitted at least one task.",
-    ),
+    col("workers_active", "workers", "Workers who submitted at least one task."),
     col("tasks_posted", "tasks", "Tasks posted."),
     col(
         "tasks_done",
@@ -51,11 +43,7 @@ pub const RUNS: &[Column] = &[
         "Tasks submitted (approved or rejected); a job spanning days counts on the day it ends.",
     ),
     col("tasks_unfilled", "tasks", "Tasks posted that nobody took."),
-    col(
-        "hours_paid",
-        "hours",
-        "Hours of approved work, all workers.",
-    ),
+    col("hours_paid", "hours", "Hours of approved work, all workers."),
     col(
         "hours_unpaid",
         "hours",
@@ -145,31 +133,15 @@ pub const WORKERS: &[Column] = &[
         "",
         "Worker id, the same person in every variant of a replicate.",
     ),
-    col(
-        "entered_day",
-        "day",
-        "Day the worker registered (0 = before day 1).",
-    ),
-    col(
-        "exited_day",
-        "day",
-        "Day the worker left (empty if they stayed).",
-    ),
+    col("entered_day", "day", "Day the worker registered (0 = before day 1)."),
+    col("exited_day", "day", "Day the worker left (empty if they stayed)."),
     col(
         "first_task_day",
         "day",
         "First day the worker finished a task (empty if never).",
     ),
-    col(
-        "platforms_joined",
-        "platforms",
-        "Platforms the worker joined.",
-    ),
-    col(
-        "tasks_done",
-        "tasks",
-        "Tasks submitted (approved or rejected).",
-    ),
+    col("platforms_joined", "platforms", "Platforms the worker joined."),
+    col("tasks_done", "tasks", "Tasks submitted (approved or rejected)."),
     col("tasks_rejected", "tasks", "Tasks rejected (unpaid)."),
     col(
         "tasks_returned",
@@ -181,22 +153,14 @@ pub const WORKERS: &[Column] = &[
         "US cents",
         "Pay of approved tasks before worker-side fees.",
     ),
-    col(
-        "fee_cents",
-        "US cents",
-        "Worker-side platform fees and levy.",
-    ),
+    col("fee_cents", "US cents", "Worker-side platform fees and levy."),
     col(
         "net_cents",
         "US cents",
         "gross - fee: what the worker kept; = paid_out + pending + forfeited.",
     ),
     col("paid_out_cents", "US cents", "Paid out to the worker."),
-    col(
-        "pending_cents",
-        "US cents",
-        "Held by the platform at the end.",
-    ),
+    col("pending_cents", "US cents", "Held by the platform at the end."),
     col(
         "forfeited_cents",
         "US cents",
@@ -213,16 +177,8 @@ pub const WORKERS: &[Column] = &[
         "seconds",
         "Time available with no work found (neither paid nor unpaid).",
     ),
-    col(
-        "hourly_wage",
-        "US$/h",
-        "net / paid hours (empty without paid time).",
-    ),
-    col(
-        "hourly_wage_all_time",
-        "US$/h",
-        "net / (paid + unpaid) hours.",
-    ),
+    col("hourly_wage", "US$/h", "net / paid hours (empty without paid time)."),
+    col("hourly_wage_all_time", "US$/h", "net / (paid + unpaid) hours."),
     col(
         "rating",
         "stars",
@@ -252,16 +208,8 @@ pub const DAILY: &[Column] = &[
     ),
     col("tasks_posted", "tasks", "Tasks posted that day."),
     col("tasks_done", "tasks", "Tasks submitted that day."),
-    col(
-        "tasks_unfilled",
-        "tasks",
-        "Tasks posted that day that nobody took.",
-    ),
-    col(
-        "workers_active",
-        "workers",
-        "Workers who submitted a task that day.",
-    ),
+    col("tasks_unfilled", "tasks", "Tasks posted that day that nobody took."),
+    col("workers_active", "workers", "Workers who submitted a task that day."),
     col("entries", "workers", "Workers who arrived that day."),
     col("exits", "workers", "Workers who left that day."),
     col(
@@ -316,10 +264,7 @@ pub const TABLES: &[(&str, &[Column])] = &[
 
 /// The unit of a column of `runs` (for headline metrics).
 pub fn unit_of(metric: &str) -> &'static str {
-    RUNS.iter()
-        .find(|c| c.name == metric)
-        .map(|c| c.unit)
-        .unwrap_or("")
+    RUNS.iter().find(|c| c.name == metric).map(|c| c.unit).unwrap_or("")
 }
 
 /// `columns.md`: every table and column with unit and definition.

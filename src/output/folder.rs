@@ -50,12 +50,7 @@ fn utc_now() -> (String, u64, u64, u64) {
     let days = (secs / 86_400) as i64;
     let rem = secs % 86_400;
     let (y, mo, d) = civil_from_days(days);
-    (
-        format!("{y:04}-{mo:02}-{d:02}"),
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60,
-    )
+    (format!("{y:04}-{mo:02}-{d:02}"), rem / 3600, rem % 3600 / 60, rem % 60)
 }
 
 /// Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's algorithm).
@@ -73,20 +68,13 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 
 /// Whether a folder exists and holds anything.
 pub fn is_non_empty(dir: &Path) -> bool {
-    std::fs::read_dir(dir)
-        .map(|mut d| d.next().is_some())
-        .unwrap_or(false)
+    std::fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(false)
 }
 
 /// Chooses the output folder without creating it: `out` when given (refused when it
 /// holds files and `force` is off), else a new `output/<name>/<timestamp>/` under
 /// `base` (with `-2`, `-3`, … when two runs start in the same second).
-pub fn choose(
-    out: Option<&Path>,
-    force: bool,
-    scenario_name: &str,
-    base: &Path,
-) -> Result<PathBuf, OutputError> {
+pub fn choose(out: Option<&Path>, force: bool, scenario_name: &str, base: &Path) -> Result<PathBuf, OutputError> {
     if let Some(dir) = out {
         if dir.exists() && !dir.is_dir() {
             return Err(OutputError::Parts {

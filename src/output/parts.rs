@@ -87,20 +87,12 @@ impl ChunkSink for PartStore {
             writers: (0..RUN_TABLES.len()).map(|_| None).collect(),
             marker: ChunkMarker {
                 plan_indices: Vec::new(),
-                rows: RUN_TABLES
-                    .iter()
-                    .map(|t| (t.to_string(), Vec::new()))
-                    .collect(),
+                rows: RUN_TABLES.iter().map(|t| (t.to_string(), Vec::new())).collect(),
             },
         })
     }
 
-    fn add(
-        &self,
-        part: &mut ChunkPart,
-        entry: &PlanEntry,
-        record: RunRecord,
-    ) -> Result<(), OutputError> {
+    fn add(&self, part: &mut ChunkPart, entry: &PlanEntry, record: RunRecord) -> Result<(), OutputError> {
         let variant = &self.variant_names[entry.variant as usize];
         let frames = [
             runs_frame(variant, &record)?,
@@ -111,9 +103,7 @@ impl ChunkSink for PartStore {
         for (k, df) in frames.iter().enumerate() {
             let table = RUN_TABLES[k];
             if part.writers[k].is_none() {
-                let path = self
-                    .dir
-                    .join(format!("{}.{table}.parquet", stem(part.first)));
+                let path = self.dir.join(format!("{}.{table}.parquet", stem(part.first)));
                 let tmp = temp_path(&path);
                 let file = File::create(&tmp).map_err(|e| OutputError::write(&tmp, e))?;
                 let writer = ParquetWriter::new(file)
@@ -124,9 +114,7 @@ impl ChunkSink for PartStore {
                 part.writers[k] = Some((path, writer));
             }
             let (_, writer) = part.writers[k].as_mut().expect("just created");
-            writer
-                .write_batch(df)
-                .map_err(|e| OutputError::table(table, e))?;
+            writer.write_batch(df).map_err(|e| OutputError::table(table, e))?;
             part.marker
                 .rows
                 .get_mut(table)
@@ -144,8 +132,7 @@ impl ChunkSink for PartStore {
                     .finish()
                     .map_err(|e| OutputError::table(&path.display().to_string(), e))?;
                 drop(writer);
-                std::fs::rename(temp_path(&path), &path)
-                    .map_err(|e| OutputError::write(&path, e))?;
+                std::fs::rename(temp_path(&path), &path).map_err(|e| OutputError::write(&path, e))?;
             }
         }
         let json = serde_json::to_vec_pretty(&part.marker).expect("a marker serializes");
@@ -172,10 +159,7 @@ pub fn complete_chunks(dir: &Path) -> Result<Vec<FoundChunk>, OutputError> {
     };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let Some(first) = name
-            .strip_prefix("chunk-")
-            .and_then(|r| r.strip_suffix(".json"))
-        else {
+        let Some(first) = name.strip_prefix("chunk-").and_then(|r| r.strip_suffix(".json")) else {
             continue;
         };
         let Ok(first) = first.parse::<u32>() else {
@@ -186,11 +170,10 @@ pub fn complete_chunks(dir: &Path) -> Result<Vec<FoundChunk>, OutputError> {
             path: path.clone(),
             source: e,
         })?;
-        let marker: ChunkMarker =
-            serde_json::from_slice(&bytes).map_err(|e| OutputError::Parts {
-                path: path.clone(),
-                message: format!("unreadable chunk marker: {e}"),
-            })?;
+        let marker: ChunkMarker = serde_json::from_slice(&bytes).map_err(|e| OutputError::Parts {
+            path: path.clone(),
+            message: format!("unreadable chunk marker: {e}"),
+        })?;
         found.push(FoundChunk {
             dir: dir.to_path_buf(),
             first,
@@ -233,15 +216,13 @@ pub fn assemble(
                     .copied()
                     .unwrap_or(0);
             }
-            let slot = locations
-                .get_mut(index as usize)
-                .ok_or_else(|| OutputError::Parts {
-                    path: chunk.dir.clone(),
-                    message: format!(
-                        "chunk {} holds run {index}, beyond the plan of {plan_len} runs",
-                        chunk.first
-                    ),
-                })?;
+            let slot = locations.get_mut(index as usize).ok_or_else(|| OutputError::Parts {
+                path: chunk.dir.clone(),
+                message: format!(
+                    "chunk {} holds run {index}, beyond the plan of {plan_len} runs",
+                    chunk.first
+                ),
+            })?;
             if slot.is_some() {
                 return Err(OutputError::Parts {
                     path: chunk.dir.clone(),
@@ -267,10 +248,7 @@ pub fn assemble(
     if !missing.is_empty() {
         return Err(OutputError::Parts {
             path: out.to_path_buf(),
-            message: format!(
-                "runs missing from the parts: {}",
-                summarize_indices(&missing)
-            ),
+            message: format!("runs missing from the parts: {}", summarize_indices(&missing)),
         });
     }
     let mut runs_df: Option<DataFrame> = None;
@@ -283,15 +261,12 @@ pub fn assemble(
         let mut writer: Option<TableWriter> = None;
         for loc in locations.iter().flatten() {
             let chunk = &chunks[loc.chunk];
-            let path = chunk
-                .dir
-                .join(format!("{}.{table}.parquet", stem(chunk.first)));
+            let path = chunk.dir.join(format!("{}.{table}.parquet", stem(chunk.first)));
             let df = read_parquet(&path, Some((loc.offsets[t] as usize, loc.rows[t] as usize)))?;
             if *table == "runs" {
                 match &mut runs_df {
                     Some(all) => {
-                        all.vstack_mut(&df)
-                            .map_err(|e| OutputError::table("runs", e))?;
+                        all.vstack_mut(&df).map_err(|e| OutputError::table("runs", e))?;
                     }
                     None => runs_df = Some(df.clone()),
                 }

@@ -21,9 +21,7 @@ pub struct SummaryRow {
 
 /// The variants of a runs frame in order of first appearance (plan order).
 pub fn variants_in_order(runs: &DataFrame) -> Result<Vec<String>, OutputError> {
-    let col = runs
-        .column("variant")
-        .map_err(|e| OutputError::table("runs", e))?;
+    let col = runs.column("variant").map_err(|e| OutputError::table("runs", e))?;
     let names = col.str().map_err(|e| OutputError::table("runs", e))?;
     let mut out: Vec<String> = Vec::new();
     for name in names.iter().flatten() {
@@ -35,18 +33,9 @@ pub fn variants_in_order(runs: &DataFrame) -> Result<Vec<String>, OutputError> {
 }
 
 /// The values of a metric for one variant, in replicate order (null → NaN).
-pub fn metric_values(
-    runs: &DataFrame,
-    variant: &str,
-    metric: &str,
-) -> Result<Vec<f64>, OutputError> {
+pub fn metric_values(runs: &DataFrame, variant: &str, metric: &str) -> Result<Vec<f64>, OutputError> {
     let err = |e| OutputError::table("runs", e);
-    let names = runs
-        .column("variant")
-        .map_err(err)?
-        .str()
-        .map_err(err)?
-        .clone();
+    let names = runs.column("variant").map_err(err)?.str().map_err(err)?.clone();
     let values = runs
         .column(metric)
         .map_err(err)?
@@ -90,15 +79,9 @@ pub fn summary_frame(rows: &[SummaryRow]) -> Result<DataFrame, OutputError> {
         ),
         Column::new(
             "mean".into(),
-            rows.iter()
-                .map(|r| r.estimate.mean)
-                .map(finite)
-                .collect::<Vec<_>>(),
+            rows.iter().map(|r| r.estimate.mean).map(finite).collect::<Vec<_>>(),
         ),
-        Column::new(
-            "sd".into(),
-            rows.iter().map(|r| r.estimate.sd).collect::<Vec<_>>(),
-        ),
+        Column::new("sd".into(), rows.iter().map(|r| r.estimate.sd).collect::<Vec<_>>()),
         Column::new(
             "ci_low".into(),
             rows.iter().map(|r| r.estimate.ci_low).collect::<Vec<_>>(),
@@ -107,15 +90,10 @@ pub fn summary_frame(rows: &[SummaryRow]) -> Result<DataFrame, OutputError> {
             "ci_high".into(),
             rows.iter().map(|r| r.estimate.ci_high).collect::<Vec<_>>(),
         ),
-        Column::new(
-            "n".into(),
-            rows.iter().map(|r| r.estimate.n as u32).collect::<Vec<_>>(),
-        ),
+        Column::new("n".into(), rows.iter().map(|r| r.estimate.n as u32).collect::<Vec<_>>()),
     ];
     debug_assert_eq!(
-        cols.iter()
-            .map(|c| c.name().to_string())
-            .collect::<Vec<_>>(),
+        cols.iter().map(|c| c.name().to_string()).collect::<Vec<_>>(),
         columns::SUMMARY.iter().map(|c| c.name).collect::<Vec<_>>()
     );
     DataFrame::new(rows.len(), cols).map_err(|e| OutputError::table("summary", e))
@@ -196,10 +174,7 @@ mod tests {
 
     #[test]
     fn formatting_of_values() {
-        assert_eq!(
-            format_value("worker_net_cents", 123_456_789.0),
-            "$1,234,567.89"
-        );
+        assert_eq!(format_value("worker_net_cents", 123_456_789.0), "$1,234,567.89");
         assert_eq!(format_value("median_hourly_wage", 3.456), "$3.46/h");
         assert_eq!(format_value("share_below_wage_floor", 0.25), "25.0%");
         assert_eq!(format_value("tasks_unfilled", 12_345.0), "12,345");

@@ -78,10 +78,7 @@ pub fn runs_frame(variant: &str, rec: &RunRecord) -> Result<DataFrame, OutputErr
             c("share_never_paid", [r.share_never_paid]),
             c("mean_hourly_wage", [r.mean_hourly_wage]),
             c("median_hourly_wage", [r.median_hourly_wage]),
-            c(
-                "median_hourly_wage_all_time",
-                [r.median_hourly_wage_all_time],
-            ),
+            c("median_hourly_wage_all_time", [r.median_hourly_wage_all_time]),
             c("share_below_wage_floor", [r.share_below_wage_floor]),
             c("floor_raised_tasks", [r.floor_raised_tasks]),
             c("floor_dropped_tasks", [r.floor_dropped_tasks]),
@@ -209,12 +206,7 @@ pub struct TableWriter {
 
 impl TableWriter {
     /// Starts writing `<dir>/<table>.parquet` (and `.csv` when `csv`).
-    pub fn create(
-        dir: &Path,
-        table: &str,
-        schema: &Schema,
-        csv: bool,
-    ) -> Result<Self, OutputError> {
+    pub fn create(dir: &Path, table: &str, schema: &Schema, csv: bool) -> Result<Self, OutputError> {
         let parquet_path = dir.join(format!("{table}.parquet"));
         let tmp = temp_path(&parquet_path);
         let file = File::create(&tmp).map_err(|e| OutputError::write(&tmp, e))?;
@@ -258,19 +250,11 @@ impl TableWriter {
             }
             None => self.pending = Some(df.clone()),
         }
-        while self
-            .pending
-            .as_ref()
-            .is_some_and(|p| p.height() >= ROW_GROUP_ROWS)
-        {
+        while self.pending.as_ref().is_some_and(|p| p.height() >= ROW_GROUP_ROWS) {
             let p = self.pending.take().expect("checked");
             let mut head = p.slice(0, ROW_GROUP_ROWS);
             head.rechunk_mut();
-            self.parquet
-                .as_mut()
-                .expect("open")
-                .write_batch(&head)
-                .map_err(err)?;
+            self.parquet.as_mut().expect("open").write_batch(&head).map_err(err)?;
             let rest = p.slice(ROW_GROUP_ROWS as i64, p.height() - ROW_GROUP_ROWS);
             self.pending = (rest.height() > 0).then_some(rest);
         }
@@ -294,8 +278,7 @@ impl TableWriter {
         parquet.finish().map_err(err)?;
         drop(parquet);
         let tmp = temp_path(&self.parquet_path);
-        std::fs::rename(&tmp, &self.parquet_path)
-            .map_err(|e| OutputError::write(&self.parquet_path, e))?;
+        std::fs::rename(&tmp, &self.parquet_path).map_err(|e| OutputError::write(&self.parquet_path, e))?;
         if let (Some(mut csv), Some(path)) = (self.csv.take(), self.csv_path.take()) {
             csv.finish().map_err(err)?;
             drop(csv);

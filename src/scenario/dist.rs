@@ -220,10 +220,7 @@ impl RawDist {
             if v.is_some() && !takes.contains(name) && *name != "min" && *name != "max" {
                 return Err(DistProblem {
                     param: (*name).to_string(),
-                    allowed: format!(
-                        "dist = \"{kind}\" takes {} (and optional min, max)",
-                        takes.join(", ")
-                    ),
+                    allowed: format!("dist = \"{kind}\" takes {} (and optional min, max)", takes.join(", ")),
                 });
             }
             if let Some(v) = v {
@@ -434,28 +431,16 @@ mod tests {
         d.sigma = None;
         assert_eq!(d.build(0.0, 10.0).unwrap_err().param, "sigma");
         assert_eq!(
-            RawDist::lognormal(-1.0, 0.5)
-                .build(0.0, 10.0)
-                .unwrap_err()
-                .param,
+            RawDist::lognormal(-1.0, 0.5).build(0.0, 10.0).unwrap_err().param,
             "median"
         );
-        assert_eq!(
-            RawDist::uniform(3.0, 1.0)
-                .build(0.0, 10.0)
-                .unwrap_err()
-                .param,
-            "low"
-        );
+        assert_eq!(RawDist::uniform(3.0, 1.0).build(0.0, 10.0).unwrap_err().param, "low");
         let e = RawDist::fixed(1.0)
             .bounded(Some(5.0), Some(2.0))
             .build(0.0, 10.0)
             .unwrap_err();
         assert_eq!(e.param, "min");
-        assert_eq!(
-            RawDist::fixed(11.0).build(0.0, 10.0).unwrap_err().param,
-            "value"
-        );
+        assert_eq!(RawDist::fixed(11.0).build(0.0, 10.0).unwrap_err().param, "value");
     }
 
     #[test]

@@ -83,11 +83,7 @@ impl Allowed {
                 fmt_num(max)
             ),
             Allowed::FloatList { len, min, max } => {
-                format!(
-                    "a list of {len} numbers from {} to {}",
-                    fmt_num(min),
-                    fmt_num(max)
-                )
+                format!("a list of {len} numbers from {} to {}", fmt_num(min), fmt_num(max))
             }
             Allowed::Overrides => "a table of dotted keys and values".into(),
         }
@@ -120,10 +116,7 @@ pub struct Key {
     pub doc: &'static str,
 }
 
-const PERCENT: Allowed = Allowed::Float {
-    min: 0.0,
-    max: 100.0,
-};
+const PERCENT: Allowed = Allowed::Float { min: 0.0, max: 100.0 };
 const PROBABILITY: Allowed = Allowed::Float { min: 0.0, max: 1.0 };
 const USD: Allowed = Allowed::Float {
     min: 0.0,
@@ -166,37 +159,25 @@ pub const KEYS: &[Key] = &[
     key(
         "simulation.days",
         "days",
-        Allowed::Int {
-            min: 1,
-            max: 36_500,
-        },
+        Allowed::Int { min: 1, max: 36_500 },
         "Days simulated; a day is the step of the model.",
     ),
     key(
         "simulation.warmup_days",
         "days",
-        Allowed::Int {
-            min: 0,
-            max: 36_499,
-        },
+        Allowed::Int { min: 0, max: 36_499 },
         "Days simulated first and left out of every metric (must be below days).",
     ),
     key(
         "simulation.replicates",
         "",
-        Allowed::Int {
-            min: 1,
-            max: 1_000_000,
-        },
+        Allowed::Int { min: 1, max: 1_000_000 },
         "Independent replicates; confidence intervals measure simulation error across them.",
     ),
     key(
         "simulation.seed",
         "",
-        Allowed::Int {
-            min: 0,
-            max: i64::MAX,
-        },
+        Allowed::Int { min: 0, max: i64::MAX },
         "Master seed: the same seed and scenario give identical tables.",
     ),
     key(
@@ -223,12 +204,7 @@ pub const KEYS: &[Key] = &[
         Allowed::Section,
         "The worker population on day 1. Traits are drawn once per worker.",
     ),
-    key(
-        "workers.count",
-        "workers",
-        COUNT,
-        "Workers registered on day 1.",
-    ),
+    key("workers.count", "workers", COUNT, "Workers registered on day 1."),
     key(
         "workers.skill",
         "share",
@@ -238,10 +214,7 @@ pub const KEYS: &[Key] = &[
     key(
         "workers.speed",
         "multiplier",
-        Allowed::Dist {
-            min: 0.01,
-            max: 100.0,
-        },
+        Allowed::Dist { min: 0.01, max: 100.0 },
         "Speed multiplier: speed 2 needs half the expected time of a task.",
     ),
     key(
@@ -256,10 +229,7 @@ pub const KEYS: &[Key] = &[
     key(
         "workers.hours_per_day",
         "hours",
-        Allowed::Dist {
-            min: 0.0,
-            max: 24.0,
-        },
+        Allowed::Dist { min: 0.0, max: 24.0 },
         "Hours a worker is available on a day they work.",
     ),
     key(
@@ -403,10 +373,7 @@ pub const KEYS: &[Key] = &[
     key(
         "demand.tasks_per_day",
         "tasks",
-        Allowed::Float {
-            min: 0.0,
-            max: 1e10,
-        },
+        Allowed::Float { min: 0.0, max: 1e10 },
         "Tasks posted on an average day.",
     ),
     key(
@@ -440,10 +407,7 @@ pub const KEYS: &[Key] = &[
     key(
         "demand.noise_autocorrelation",
         "",
-        Allowed::Float {
-            min: 0.0,
-            max: 0.999,
-        },
+        Allowed::Float { min: 0.0, max: 0.999 },
         "Day-to-day autocorrelation of the noise (AR(1) in logs).",
     ),
     key(
@@ -476,19 +440,13 @@ pub const KEYS: &[Key] = &[
     key(
         "demand.regimes.boom_multiplier",
         "multiplier",
-        Allowed::Float {
-            min: 0.0,
-            max: 100.0,
-        },
+        Allowed::Float { min: 0.0, max: 100.0 },
         "Demand multiplier during a boom.",
     ),
     key(
         "demand.regimes.bust_multiplier",
         "multiplier",
-        Allowed::Float {
-            min: 0.0,
-            max: 100.0,
-        },
+        Allowed::Float { min: 0.0, max: 100.0 },
         "Demand multiplier during a bust.",
     ),
     key(
@@ -500,28 +458,19 @@ pub const KEYS: &[Key] = &[
     key(
         "demand.shocks[].start_day",
         "day",
-        Allowed::Int {
-            min: 1,
-            max: 36_500,
-        },
+        Allowed::Int { min: 1, max: 36_500 },
         "First day of the shock.",
     ),
     key(
         "demand.shocks[].days",
         "days",
-        Allowed::Int {
-            min: 1,
-            max: 36_500,
-        },
+        Allowed::Int { min: 1, max: 36_500 },
         "Length of the shock.",
     ),
     key(
         "demand.shocks[].multiplier",
         "multiplier",
-        Allowed::Float {
-            min: 0.0,
-            max: 1000.0,
-        },
+        Allowed::Float { min: 0.0, max: 1000.0 },
         "Demand multiplier while the shock lasts.",
     ),
     key(
@@ -530,12 +479,7 @@ pub const KEYS: &[Key] = &[
         Allowed::Section,
         "The platform: how tasks meet workers, what it charges, who it shows, when it pays.",
     ),
-    key(
-        "platform.name",
-        "",
-        Allowed::Text(80),
-        "Name of the platform.",
-    ),
+    key("platform.name", "", Allowed::Text(80), "Name of the platform."),
     key(
         "platform.matching",
         "",
@@ -545,10 +489,7 @@ pub const KEYS: &[Key] = &[
     key(
         "platform.offers_per_task",
         "offers",
-        Allowed::Int {
-            min: 1,
-            max: 1_000_000,
-        },
+        Allowed::Int { min: 1, max: 1_000_000 },
         "search: workers a requester offers a task to (declines count) before it stays unfilled.",
     ),
     key(
@@ -560,10 +501,7 @@ pub const KEYS: &[Key] = &[
     key(
         "platform.search_seconds",
         "seconds",
-        Allowed::Int {
-            min: 0,
-            max: 86_400,
-        },
+        Allowed::Int { min: 0, max: 86_400 },
         "board: unpaid seconds spent searching for each pick.",
     ),
     key(
@@ -617,10 +555,7 @@ pub const KEYS: &[Key] = &[
     key(
         "platform.fee.batch_surcharge_min_assignments",
         "tasks",
-        Allowed::Int {
-            min: 1,
-            max: 1_000_000,
-        },
+        Allowed::Int { min: 1, max: 1_000_000 },
         "Batch size from which the surcharge applies.",
     ),
     key(
@@ -677,10 +612,7 @@ pub const KEYS: &[Key] = &[
     key(
         "platform.fee.demand_elasticity",
         "elasticity",
-        Allowed::Float {
-            min: 0.0,
-            max: 20.0,
-        },
+        Allowed::Float { min: 0.0, max: 20.0 },
         "Tasks posted scale with (all-in cost per task / the base scenario's)^(−elasticity); 0 keeps demand fixed.",
     ),
     key(
@@ -722,10 +654,7 @@ pub const KEYS: &[Key] = &[
     key(
         "platform.visibility.rating_exponent",
         "",
-        Allowed::Float {
-            min: 0.0,
-            max: 100.0,
-        },
+        Allowed::Float { min: 0.0, max: 100.0 },
         "Weight ∝ (shrunk rating / 5)^exponent; 0 means ratings do not matter.",
     ),
     key(
@@ -743,10 +672,7 @@ pub const KEYS: &[Key] = &[
     key(
         "platform.visibility.newcomer_boost",
         "multiplier",
-        Allowed::Float {
-            min: 0.0,
-            max: 1000.0,
-        },
+        Allowed::Float { min: 0.0, max: 1000.0 },
         "Weight multiplier for workers with no reviews yet.",
     ),
     key(
@@ -861,11 +787,7 @@ mod tests {
     #[test]
     fn paths_are_unique_and_parents_exist() {
         for (i, k) in KEYS.iter().enumerate() {
-            assert!(
-                KEYS[..i].iter().all(|o| o.path != k.path),
-                "duplicate {}",
-                k.path
-            );
+            assert!(KEYS[..i].iter().all(|o| o.path != k.path), "duplicate {}", k.path);
             if let Some((parent, _)) = k.path.rsplit_once('.') {
                 let parent = parent.trim_end_matches("[]");
                 assert!(find(parent).is_some(), "{} has no parent entry", k.path);
@@ -875,10 +797,7 @@ mod tests {
 
     #[test]
     fn normalize_strips_indices() {
-        assert_eq!(
-            normalize("tasks.categories[12].share"),
-            "tasks.categories[].share"
-        );
+        assert_eq!(normalize("tasks.categories[12].share"), "tasks.categories[].share");
         assert_eq!(normalize("workers.count"), "workers.count");
     }
 

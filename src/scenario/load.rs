@@ -20,20 +20,14 @@ pub fn load(path: &Path) -> Result<Study, ScenarioError> {
         Ok(t) => t,
         Err(e) => {
             let valid = e.utf8_error().valid_up_to();
-            let line = e.as_bytes()[..valid]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count()
-                + 1;
+            let line = e.as_bytes()[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
             return Err(Problem {
                 file,
                 line: Some(line),
                 context: None,
                 key: String::new(),
                 value: None,
-                message: format!(
-                    "the file is not UTF-8 text (invalid byte at offset {valid}); save it as UTF-8"
-                ),
+                message: format!("the file is not UTF-8 text (invalid byte at offset {valid}); save it as UTF-8"),
             }
             .into());
         }
@@ -62,8 +56,7 @@ pub fn parse(text: &str, file: &str) -> Result<Study, ScenarioError> {
             )
             .into());
     }
-    let raw: RawScenario =
-        toml::from_str(text).map_err(|e| toml_problem(&e, &locator, file, None, None))?;
+    let raw: RawScenario = toml::from_str(text).map_err(|e| toml_problem(&e, &locator, file, None, None))?;
     let mut base_raw = raw.clone();
     let declared = std::mem::take(&mut base_raw.variants);
     let tree = toml::Table::try_from(&base_raw).map_err(|e| internal(file, &e))?;
@@ -82,8 +75,7 @@ pub fn parse(text: &str, file: &str) -> Result<Study, ScenarioError> {
     for (i, v) in declared.iter().enumerate() {
         let line = locator.line_of(&[Seg::Key("variants".into()), Seg::Index(i)]);
         check_variant_name(&study, v, i, &locator, file, line)?;
-        let sets: Vec<(String, toml::Value)> =
-            v.set.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        let sets: Vec<(String, toml::Value)> = v.set.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
         if sets.is_empty() {
             let key = format!("variants[{i}].set");
             return Err(Problem {
@@ -92,7 +84,8 @@ pub fn parse(text: &str, file: &str) -> Result<Study, ScenarioError> {
                 context: Some(format!("variant \"{}\"", v.name)),
                 key,
                 value: None,
-                message: "a variant needs at least one override, e.g. set = { \"platform.fee.worker_percent\" = 10.0 }".into(),
+                message: "a variant needs at least one override, e.g. set = { \"platform.fee.worker_percent\" = 10.0 }"
+                    .into(),
             }
             .into());
         }
@@ -126,11 +119,7 @@ fn check_variant_name(
     } else {
         return Ok(());
     };
-    let path = [
-        Seg::Key("variants".into()),
-        Seg::Index(i),
-        Seg::Key("name".into()),
-    ];
+    let path = [Seg::Key("variants".into()), Seg::Index(i), Seg::Key("name".into())];
     Err(Problem {
         file: file.into(),
         line: locator.line_of(&path).or(line),
@@ -234,10 +223,7 @@ fn toml_problem(
 ) -> ScenarioError {
     let message = e.message().trim().to_string();
     let (line, mut path) = match e.span() {
-        Some(span) if context.is_none() => (
-            Some(locator.line_at(span.start)),
-            locator.path_at(span.start),
-        ),
+        Some(span) if context.is_none() => (Some(locator.line_at(span.start)), locator.path_at(span.start)),
         _ => (fallback_line, Vec::new()),
     };
     let mut value = None;

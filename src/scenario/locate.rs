@@ -93,11 +93,7 @@ impl<'a> Locator<'a> {
     /// The 1-based line of a byte offset.
     pub fn line_at(&self, offset: usize) -> usize {
         let end = offset.min(self.text.len());
-        self.text.as_bytes()[..end]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1
+        self.text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
     }
 
     /// The line where the deepest existing part of `path` is written.
@@ -199,10 +195,7 @@ mod tests {
         assert_eq!(l.line_of(&parse_path("simulation.days")), Some(3));
         assert_eq!(l.line_of(&parse_path("workers.count")), Some(6));
         assert_eq!(l.line_of(&parse_path("workers.skill.b")), Some(7));
-        assert_eq!(
-            l.line_of(&parse_path("tasks.categories[1].share")),
-            Some(15)
-        );
+        assert_eq!(l.line_of(&parse_path("tasks.categories[1].share")), Some(15));
         assert_eq!(l.line_of(&parse_path("demand.tasks_per_day")), None);
     }
 
@@ -217,11 +210,7 @@ mod tests {
 
     #[test]
     fn paths_round_trip() {
-        for p in [
-            "a.b[2].c",
-            "variants[0].set.\"platform.fee.worker_percent\"",
-            "x",
-        ] {
+        for p in ["a.b[2].c", "variants[0].set.\"platform.fee.worker_percent\"", "x"] {
             assert_eq!(path_string(&parse_path(p)), p);
         }
     }

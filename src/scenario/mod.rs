@@ -113,12 +113,7 @@ impl Study {
     ) -> Result<Study, ScenarioError> {
         let mut variants = vec![self.base().clone()];
         for (name, overrides) in points {
-            variants.push(load::make_variant(
-                self,
-                name,
-                overrides,
-                &format!("{context} {name}"),
-            )?);
+            variants.push(load::make_variant(self, name, overrides, &format!("{context} {name}"))?);
         }
         Ok(Study {
             file: self.file.clone(),

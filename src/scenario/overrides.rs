@@ -62,29 +62,19 @@ pub fn apply(tree: &mut toml::Table, dotted: &str, value: toml::Value) -> Result
                     unreachable!("arrays of tables hold tables")
                 };
                 if rest.is_empty() {
-                    return Err(format!(
-                        "`{dotted}` names a whole element; set one of its keys"
-                    ));
+                    return Err(format!("`{dotted}` names a whole element; set one of its keys"));
                 }
                 return apply_rest(t, rest, &format!("{child_schema}[]"), value);
             }
             _ => {
-                return Err(format!(
-                    "`{}` is a value, not a table",
-                    parts[..=depth].join(".")
-                ));
+                return Err(format!("`{}` is a value, not a table", parts[..=depth].join(".")));
             }
         }
     }
     unreachable!("the loop returns at the last part")
 }
 
-fn apply_rest(
-    table: &mut toml::Table,
-    parts: &[&str],
-    schema: &str,
-    value: toml::Value,
-) -> Result<(), String> {
+fn apply_rest(table: &mut toml::Table, parts: &[&str], schema: &str, value: toml::Value) -> Result<(), String> {
     let mut table = table;
     let mut schema_path = schema.to_string();
     for (depth, part) in parts.iter().enumerate() {
@@ -121,20 +111,11 @@ fn unknown(part: &str, at: &str, table: &toml::Table) -> String {
     } else {
         format!("`{at}`")
     };
-    format!(
-        "unknown key `{part}` in {place}; keys there: {}",
-        here.join(", ")
-    )
+    format!("unknown key `{part}` in {place}; keys there: {}", here.join(", "))
 }
 
 /// Sets one key, converting between integer and float where the key wants it.
-fn set(
-    table: &mut toml::Table,
-    key: &str,
-    schema: &str,
-    parent: &str,
-    value: toml::Value,
-) -> Result<(), String> {
+fn set(table: &mut toml::Table, key: &str, schema: &str, parent: &str, value: toml::Value) -> Result<(), String> {
     let documented = keys::find(&keys::normalize(schema)).map(|k| k.allowed);
     let in_dist = matches!(
         keys::find(&keys::normalize(parent)).map(|k| k.allowed),
@@ -150,8 +131,7 @@ fn set(
                 takes.join(", ")
             ));
         }
-        let number =
-            as_float(&value).ok_or_else(|| format!("`{schema}` is a number, not {value}"))?;
+        let number = as_float(&value).ok_or_else(|| format!("`{schema}` is a number, not {value}"))?;
         table.insert(key.to_string(), toml::Value::Float(number));
         return Ok(());
     }
@@ -175,10 +155,7 @@ fn set(
             return Err(format!("`{schema}` is a number, not {v}"));
         }
         (Allowed::Text(_) | Allowed::Choice(_), v) if !v.is_str() => {
-            return Err(format!(
-                "`{schema}` expects {}, not {v}",
-                allowed.describe()
-            ));
+            return Err(format!("`{schema}` expects {}, not {v}", allowed.describe()));
         }
         (Allowed::Bool, v) if !v.is_bool() => {
             return Err(format!("`{schema}` is true or false, not {v}"));
@@ -244,12 +221,7 @@ mod tests {
     #[test]
     fn sets_nested_keys_and_converts_numbers() {
         let mut t = tree();
-        apply(
-            &mut t,
-            "platform.fee.worker_percent",
-            toml::Value::Integer(10),
-        )
-        .unwrap();
+        apply(&mut t, "platform.fee.worker_percent", toml::Value::Integer(10)).unwrap();
         assert_eq!(
             lookup(&t, "platform.fee.worker_percent"),
             Some(&toml::Value::Float(10.0))
@@ -262,34 +234,19 @@ mod tests {
     #[test]
     fn named_elements_and_distribution_parameters() {
         let mut t = tree();
-        apply(
-            &mut t,
-            "tasks.categories.survey.share",
-            toml::Value::Float(0.9),
-        )
-        .unwrap();
+        apply(&mut t, "tasks.categories.survey.share", toml::Value::Float(0.9)).unwrap();
         assert_eq!(
             lookup(&t, "tasks.categories.survey.share"),
             Some(&toml::Value::Float(0.9))
         );
-        apply(
-            &mut t,
-            "workers.reservation_wage.median",
-            toml::Value::Float(3.0),
-        )
-        .unwrap();
+        apply(&mut t, "workers.reservation_wage.median", toml::Value::Float(3.0)).unwrap();
         assert_eq!(
             lookup(&t, "workers.reservation_wage.median"),
             Some(&toml::Value::Float(3.0))
         );
         let e = apply(&mut t, "workers.skill.median", toml::Value::Float(0.5)).unwrap_err();
         assert!(e.contains("takes a, b"), "{e}");
-        let e = apply(
-            &mut t,
-            "tasks.categories.nothing.share",
-            toml::Value::Float(0.9),
-        )
-        .unwrap_err();
+        let e = apply(&mut t, "tasks.categories.nothing.share", toml::Value::Float(0.9)).unwrap_err();
         assert!(e.contains("labelling"), "{e}");
     }
 

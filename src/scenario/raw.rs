@@ -168,16 +168,14 @@ impl Default for RawTasks {
                     name: "survey".into(),
                     share: 0.3,
                     pay_usd: RawDist::lognormal(0.5, 0.6).bounded(Some(0.05), Some(5.0)),
-                    duration_seconds: RawDist::lognormal(300.0, 0.5)
-                        .bounded(Some(60.0), Some(3600.0)),
+                    duration_seconds: RawDist::lognormal(300.0, 0.5).bounded(Some(60.0), Some(3600.0)),
                     batch_size: RawDist::lognormal(30.0, 0.8).bounded(Some(1.0), Some(500.0)),
                 },
                 RawCategory {
                     name: "transcription".into(),
                     share: 0.1,
                     pay_usd: RawDist::lognormal(1.0, 0.5).bounded(Some(0.1), Some(5.0)),
-                    duration_seconds: RawDist::lognormal(480.0, 0.4)
-                        .bounded(Some(60.0), Some(3600.0)),
+                    duration_seconds: RawDist::lognormal(480.0, 0.4).bounded(Some(60.0), Some(3600.0)),
                     batch_size: RawDist::lognormal(5.0, 0.8).bounded(Some(1.0), Some(100.0)),
                 },
             ],

@@ -44,10 +44,7 @@ fn render_entry(out: &mut String, key: &Key, value: Option<&toml::Value>, docs: 
             render_children(out, key.path, table, docs);
         }
         Allowed::Tables => {
-            let items = value
-                .and_then(|v| v.as_array())
-                .cloned()
-                .unwrap_or_default();
+            let items = value.and_then(|v| v.as_array()).cloned().unwrap_or_default();
             if items.is_empty() {
                 if docs {
                     out.push('\n');
@@ -55,12 +52,7 @@ fn render_entry(out: &mut String, key: &Key, value: Option<&toml::Value>, docs: 
                     let mut example = String::new();
                     for item in example_of(key.path) {
                         example.push_str(&format!("[[{}]]\n", key.path));
-                        render_children(
-                            &mut example,
-                            &format!("{}[]", key.path),
-                            item.as_table(),
-                            false,
-                        );
+                        render_children(&mut example, &format!("{}[]", key.path), item.as_table(), false);
                     }
                     for line in example.lines() {
                         out.push_str(&format!("# {line}\n").replace("# \n", "#\n"));
@@ -175,10 +167,7 @@ fn inline_table(t: &toml::Table) -> String {
     let parts: Vec<String> = t
         .iter()
         .map(|(k, v)| {
-            let key = if k
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-            {
+            let key = if k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
                 k.clone()
             } else {
                 format!("{k:?}")
@@ -204,16 +193,11 @@ fn example_of(path: &str) -> Vec<toml::Value> {
         }))],
         "platform.fee.tiers" => [(Some(500.0), 20.0), (Some(10_000.0), 10.0), (None, 5.0)]
             .into_iter()
-            .map(|(up_to_usd, percent)| {
-                to_value(toml::Value::try_from(RawTier { up_to_usd, percent }))
-            })
+            .map(|(up_to_usd, percent)| to_value(toml::Value::try_from(RawTier { up_to_usd, percent })))
             .collect(),
         "variants" => {
             let mut set = toml::Table::new();
-            set.insert(
-                "platform.fee.requester_percent".into(),
-                toml::Value::Float(10.0),
-            );
+            set.insert("platform.fee.requester_percent".into(), toml::Value::Float(10.0));
             vec![to_value(toml::Value::try_from(RawVariant {
                 name: "before_2015".into(),
                 set,
@@ -226,10 +210,7 @@ fn example_of(path: &str) -> Vec<toml::Value> {
 /// A distribution rendered the way `render` writes it (for messages and docs).
 pub fn dist_text(d: &RawDist) -> String {
     let key = keys::find("workers.skill").expect("documented");
-    value_text(
-        key,
-        &toml::Value::try_from(d).expect("a distribution converts to TOML"),
-    )
+    value_text(key, &toml::Value::try_from(d).expect("a distribution converts to TOML"))
 }
 
 #[cfg(test)]
@@ -275,14 +256,8 @@ mod tests {
             multiplier: 2.0,
         });
         let mut set = toml::Table::new();
-        set.insert(
-            "platform.fee.worker_percent".into(),
-            toml::Value::Float(5.0),
-        );
-        raw.variants.push(RawVariant {
-            name: "v".into(),
-            set,
-        });
+        set.insert("platform.fee.worker_percent".into(), toml::Value::Float(5.0));
+        raw.variants.push(RawVariant { name: "v".into(), set });
         let text = render(&raw, false);
         let back: RawScenario = toml::from_str(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
         assert_eq!(back, raw);

@@ -69,20 +69,8 @@ fn walk(table: &toml::Table, path: &mut Vec<Seg>, at: &Where<'_>) -> Result<(), 
     Ok(())
 }
 
-fn check_value(
-    allowed: Allowed,
-    v: &toml::Value,
-    path: &mut Vec<Seg>,
-    p: &str,
-    at: &Where<'_>,
-) -> Result<(), Problem> {
-    let bad = || {
-        at.problem(
-            p,
-            Some(v.to_string()),
-            format!("expected {}", allowed.describe()),
-        )
-    };
+fn check_value(allowed: Allowed, v: &toml::Value, path: &mut Vec<Seg>, p: &str, at: &Where<'_>) -> Result<(), Problem> {
+    let bad = || at.problem(p, Some(v.to_string()), format!("expected {}", allowed.describe()));
     match allowed {
         Allowed::Section => walk(v.as_table().ok_or_else(bad)?, path, at)?,
         Allowed::Tables => {
@@ -143,8 +131,7 @@ fn check_value(
 
 /// Builds a distribution, checking it against the range of its key.
 fn dist(at: &Where<'_>, path: &str, raw: &RawDist) -> Result<Dist, Problem> {
-    let Some(Allowed::Dist { min, max }) = keys::find(&keys::normalize(path)).map(|k| k.allowed)
-    else {
+    let Some(Allowed::Dist { min, max }) = keys::find(&keys::normalize(path)).map(|k| k.allowed) else {
         unreachable!("{path} is documented as a distribution in keys.rs");
     };
     raw.build(min, max).map_err(|e| {
@@ -155,10 +142,7 @@ fn dist(at: &Where<'_>, path: &str, raw: &RawDist) -> Result<Dist, Problem> {
 }
 
 fn raw_param(raw: &RawDist, name: &str) -> Option<String> {
-    toml::Value::try_from(raw)
-        .ok()?
-        .get(name)
-        .map(|v| v.to_string())
+    toml::Value::try_from(raw).ok()?.get(name).map(|v| v.to_string())
 }
 
 fn u32_of(x: i64) -> u32 {
@@ -233,11 +217,7 @@ fn categories(raw: &RawScenario, at: &Where<'_>) -> Result<Vec<Category>, Proble
     for (i, c) in list.iter().enumerate() {
         let p = format!("tasks.categories[{i}]");
         if c.name.trim().is_empty() {
-            return Err(at.problem(
-                &format!("{p}.name"),
-                Some("\"\"".into()),
-                "a category needs a name",
-            ));
+            return Err(at.problem(&format!("{p}.name"), Some("\"\"".into()), "a category needs a name"));
         }
         if list[..i].iter().any(|o| o.name == c.name) {
             return Err(at.problem(
