@@ -144,6 +144,7 @@ pub fn execute(study: &Study, flags: &RunFlags, command: &str) -> Result<Finishe
         seed: base.seed,
         replicates,
         variants: names,
+        sweep_params: Vec::new(),
         runs: plan.len() as u32,
         scenario_hash: fingerprint(resolved.as_bytes()),
         threads,

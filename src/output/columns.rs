@@ -241,6 +241,60 @@ pub const SUMMARY: &[Column] = &[
     col("n", "replicates", "Replicates with a value for the metric."),
 ];
 
+/// `comparison.csv` (compare): per variant and headline metric, the variant's estimate and
+/// its paired difference from `base` (same replicates: common random numbers).
+pub const COMPARISON: &[Column] = &[
+    VARIANT,
+    col("metric", "", "Headline metric (a column of `runs`)."),
+    col("mean", "unit of the metric", "Mean across replicates."),
+    col("ci_low", "unit of the metric", "Lower end of the 95% CI of the mean."),
+    col("ci_high", "unit of the metric", "Upper end of the 95% CI of the mean."),
+    col("n", "replicates", "Replicates with a value."),
+    col(
+        "diff_mean",
+        "unit of the metric",
+        "Mean over replicates of (variant - base) in the same replicate; 0 for base.",
+    ),
+    col(
+        "diff_ci_low",
+        "unit of the metric",
+        "Lower end of the 95% CI of the paired difference (Student's t on the differences).",
+    ),
+    col("diff_ci_high", "unit of the metric", "Upper end of the same."),
+    col(
+        "diff_unpaired_ci_low",
+        "unit of the metric",
+        "Lower end of a 95% Welch CI treating the replicates as independent, to show what pairing gains.",
+    ),
+    col("diff_unpaired_ci_high", "unit of the metric", "Upper end of the same."),
+];
+
+/// `sweep.csv` (sweep): per point and headline metric. After `point` come one column per
+/// swept key, named by the full dotted key (e.g. `platform.fee.worker_percent`), then these.
+pub const SWEEP: &[Column] = &[
+    col(
+        "point",
+        "",
+        "Name of the point (also its `variant` in the per-run tables), e.g. `platform.fee.worker_percent=10`.",
+    ),
+    col("metric", "", "Headline metric (a column of `runs`)."),
+    col("mean", "unit of the metric", "Mean across replicates."),
+    col("ci_low", "unit of the metric", "Lower end of the 95% CI of the mean."),
+    col("ci_high", "unit of the metric", "Upper end of the same."),
+    col("n", "replicates", "Replicates with a value."),
+    col(
+        "diff_mean",
+        "unit of the metric",
+        "Mean paired difference from the first point (same replicates).",
+    ),
+    col(
+        "diff_ci_low",
+        "unit of the metric",
+        "Lower end of the 95% CI of the paired difference.",
+    ),
+    col("diff_ci_high", "unit of the metric", "Upper end of the same."),
+];
+
 /// The headline metrics of summaries, comparisons and charts, in display order.
 pub const HEADLINE: &[&str] = &[
     "worker_net_cents",

@@ -29,8 +29,11 @@ pub struct Manifest {
     pub seed: u64,
     /// Replicates per variant.
     pub replicates: u32,
-    /// Variant names in plan order.
+    /// Variant names in plan order (for a sweep, the points).
     pub variants: Vec<String>,
+    /// For a sweep: the swept dotted keys, in the order of the `sweep.csv` columns.
+    #[serde(default)]
+    pub sweep_params: Vec<String>,
     /// Runs in the plan.
     pub runs: u32,
     /// Hash of the resolved scenario (FNV-1a, 64 bits, hex).

@@ -51,6 +51,8 @@ pub enum Allowed {
     },
     /// A table of dotted keys and values (variant overrides), checked by applying them.
     Overrides,
+    /// A non-empty list of distinct words, each one of these.
+    ChoiceList(&'static [&'static str]),
 }
 
 impl Allowed {
@@ -86,6 +88,10 @@ impl Allowed {
                 format!("a list of {len} numbers from {} to {}", fmt_num(min), fmt_num(max))
             }
             Allowed::Overrides => "a table of dotted keys and values".into(),
+            Allowed::ChoiceList(words) => {
+                let quoted: Vec<String> = words.iter().map(|w| format!("\"{w}\"")).collect();
+                format!("a list of one or more of {}", quoted.join(", "))
+            }
         }
     }
 }
@@ -722,6 +728,36 @@ pub const KEYS: &[Key] = &[
         "",
         Allowed::Bool,
         "Whether a leaving worker's balance below the minimum is kept by the platform (forfeited_cents) rather than paid.",
+    ),
+    key(
+        "charts",
+        "",
+        Allowed::Section,
+        "How charts are drawn; they never change results, and `gigsim plot --charts FILE` redraws them with another [charts] section.",
+    ),
+    key(
+        "charts.width",
+        "pixels",
+        Allowed::Int { min: 320, max: 8000 },
+        "Width of a chart at scale 1.",
+    ),
+    key(
+        "charts.height",
+        "pixels",
+        Allowed::Int { min: 240, max: 8000 },
+        "Height of a chart at scale 1.",
+    ),
+    key(
+        "charts.formats",
+        "",
+        Allowed::ChoiceList(&["png", "svg"]),
+        "Formats written for every chart.",
+    ),
+    key(
+        "charts.scale",
+        "multiplier",
+        Allowed::Float { min: 0.5, max: 4.0 },
+        "Resolution multiplier for PNG (2 = twice the pixels, for print or high-density screens).",
     ),
     key(
         "variants",

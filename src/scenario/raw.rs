@@ -26,6 +26,8 @@ pub struct RawScenario {
     pub demand: RawDemand,
     /// The platform's matching, fees, visibility and payouts.
     pub platform: RawPlatform,
+    /// Size and formats of charts.
+    pub charts: RawCharts,
     /// Named variants, each overriding some keys of the scenario as written.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub variants: Vec<RawVariant>,
@@ -456,6 +458,31 @@ impl Default for RawPayout {
             minimum_usd: 0.0,
             interval_days: 1,
             forfeit_below_minimum: false,
+        }
+    }
+}
+
+/// `[charts]`: how charts are drawn (they never change results).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawCharts {
+    /// Width of a chart, pixels at scale 1.
+    pub width: i64,
+    /// Height of a chart, pixels at scale 1.
+    pub height: i64,
+    /// Formats to write: "png", "svg" or both.
+    pub formats: Vec<String>,
+    /// Resolution multiplier for PNG (2 = twice the pixels, like a 2x display).
+    pub scale: f64,
+}
+
+impl Default for RawCharts {
+    fn default() -> Self {
+        RawCharts {
+            width: 1000,
+            height: 650,
+            formats: vec!["png".into(), "svg".into()],
+            scale: 1.0,
         }
     }
 }

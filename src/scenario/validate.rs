@@ -123,6 +123,18 @@ fn check_value(allowed: Allowed, v: &toml::Value, path: &mut Vec<Seg>, p: &str, 
                 }
             }
         }
+        Allowed::ChoiceList(words) => {
+            let items = v.as_array().ok_or_else(bad)?;
+            if items.is_empty() {
+                return Err(bad());
+            }
+            for (i, item) in items.iter().enumerate() {
+                let word = item.as_str().ok_or_else(bad)?;
+                if !words.contains(&word) || items[..i].iter().any(|o| o.as_str() == Some(word)) {
+                    return Err(bad());
+                }
+            }
+        }
         // Distributions are checked when built; overrides when applied.
         Allowed::Dist { .. } | Allowed::Overrides => {}
     }
