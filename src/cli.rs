@@ -33,6 +33,38 @@ pub enum Command {
     Check(CheckArgs),
     /// Run the scenario as written (variant "base") for every replicate.
     Run(RunArgs),
+    /// Run every variant on the same replicates and compare them with base.
+    ///
+    /// Variants are the scenario's [[variants]] (name and dotted-key overrides). Every
+    /// variant sees the same workers, requesters and demand in replicate r (common
+    /// random numbers), so comparison.csv reports paired differences against base.
+    Compare(RunArgs),
+    /// Run the scenario over a grid of one or two numeric keys.
+    ///
+    /// Example: gigsim sweep s.toml --param platform.fee.worker_percent --values 0:30:5
+    /// Each point runs on the same replicates; sweep.csv has one row per point and
+    /// metric with paired differences against the first point. The scenario's
+    /// [[variants]] are not run by sweep.
+    Sweep(SweepArgs),
+}
+
+/// Arguments of `sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// A numeric key to sweep, dotted as in variants (e.g. platform.fee.worker_percent,
+    /// workers.reservation_wage.median, tasks.categories.survey.share). Give one or two,
+    /// each followed by its --values.
+    #[arg(long = "param", value_name = "KEY", required = true)]
+    pub params: Vec<String>,
+    /// The values of the preceding --param: a list (0,5,10) or start:stop:step with stop
+    /// included (0:1:0.25); values are rounded to the step's decimals.
+    #[arg(long = "values", value_name = "LIST", required = true, allow_hyphen_values = true)]
+    pub values: Vec<String>,
+    /// Flags shared by run, compare and sweep.
+    #[command(flatten)]
+    pub flags: RunFlags,
 }
 
 /// Arguments of `check`.

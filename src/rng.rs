@@ -94,7 +94,7 @@ impl SplitMix64 {
 
     /// The next 64 random bits.
     #[inline]
-    pub fn next(&mut self) -> u64 {
+    pub fn bits(&mut self) -> u64 {
         self.state = self.state.wrapping_add(GOLDEN);
         mix64(self.state)
     }
@@ -102,7 +102,7 @@ impl SplitMix64 {
     /// A uniform draw in [0, 1) with 53 random bits.
     #[inline]
     pub fn unit(&mut self) -> f64 {
-        unit_f64(self.next())
+        unit_f64(self.bits())
     }
 }
 
@@ -110,16 +110,16 @@ impl rand::TryRng for SplitMix64 {
     type Error = core::convert::Infallible;
 
     fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
-        Ok((self.next() >> 32) as u32)
+        Ok((self.bits() >> 32) as u32)
     }
 
     fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
-        Ok(self.next())
+        Ok(self.bits())
     }
 
     fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
         for chunk in dst.chunks_mut(8) {
-            let bytes = self.next().to_le_bytes();
+            let bytes = self.bits().to_le_bytes();
             chunk.copy_from_slice(&bytes[..chunk.len()]);
         }
         Ok(())
@@ -216,9 +216,9 @@ mod tests {
         // Reference values of SplitMix64 seeded with 1234567 (from the C reference
         // implementation by Vigna, splitmix64.c).
         let mut g = SplitMix64::new(1234567);
-        assert_eq!(g.next(), 6457827717110365317);
-        assert_eq!(g.next(), 3203168211198807973);
-        assert_eq!(g.next(), 9817491932198370423);
+        assert_eq!(g.bits(), 6457827717110365317);
+        assert_eq!(g.bits(), 3203168211198807973);
+        assert_eq!(g.bits(), 9817491932198370423);
     }
 
     #[test]
@@ -228,7 +228,7 @@ mod tests {
         for _ in 0..1000 {
             let u = g.unit();
             assert!((0.0..1.0).contains(&u));
-            seen[index(g.next(), 5)] = true;
+            seen[index(g.bits(), 5)] = true;
         }
         assert!(seen.iter().all(|&s| s));
         assert!(unit_f64(u64::MAX) < 1.0);

@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use crate::model::alias::AliasTable;
 use crate::model::market::Market;
-use crate::model::posting::mean_cost_per_task;
+use crate::model::posting::Poster;
 use crate::model::record::RunRecord;
 use crate::model::requester::posting_weights;
 use crate::rng::{Stream, stream};
@@ -131,14 +131,14 @@ pub fn cost_factors(study: &Study) -> Vec<f64> {
         let mut categories = AliasTable::default();
         categories.rebuild(sc.categories.iter().enumerate().map(|(i, c)| (i as u32, c.share)));
         let mut rng = stream(sc.seed, 0, Stream::CostSample, 0, 0);
-        mean_cost_per_task(
-            &mut rng,
-            4096,
-            &requesters,
-            &categories,
-            &sc.categories,
-            &sc.platform.fee,
-        )
+        let poster = Poster {
+            requesters: &requesters,
+            categories: &categories,
+            list: &sc.categories,
+            open_share: 1.0,
+            fees: &sc.platform.fee,
+        };
+        poster.mean_cost_per_task(&mut rng, 4096)
     };
     let base = cost(&study.base().scenario);
     study

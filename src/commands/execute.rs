@@ -7,13 +7,13 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use polars::prelude::DataFrame;
 
 use crate::cli::RunFlags;
 use crate::error::Error;
 use crate::estimate::{WorkEstimate, available_memory, human_bytes};
 use crate::output::atomic::{remove_temporaries, write_file};
 use crate::output::columns;
+use crate::output::comparison::{Contrast, comparison_frame, contrasts, sweep_frame};
 use crate::output::folder;
 use crate::output::manifest::{GIT_COMMIT, Manifest, VERSION, fingerprint};
 use crate::output::parts::{PARTIAL_DIR, PartStore, RUN_TABLES, assemble, complete_chunks};
@@ -29,10 +29,35 @@ pub const WORKERS_CSV_MAX_ROWS: usize = 1_000_000;
 pub struct Finished {
     /// The results folder.
     pub out: PathBuf,
-    /// The runs table.
-    pub runs: DataFrame,
     /// The summary rows.
     pub summary: Vec<SummaryRow>,
+    /// Variants against the reference (compare and sweep).
+    pub contrasts: Vec<Contrast>,
+}
+
+/// Which command's tables to add beside the per-run tables and the summary.
+pub enum Extra<'a> {
+    /// `run`: nothing more.
+    Run,
+    /// `compare`: `comparison.csv`.
+    Compare,
+    /// `sweep`: `sweep.csv`, with the swept keys and each point's values.
+    Sweep {
+        /// Swept dotted keys.
+        params: &'a [String],
+        /// Values of the keys at each point, in plan order.
+        values: &'a [Vec<f64>],
+    },
+}
+
+impl Extra<'_> {
+    fn command(&self) -> &'static str {
+        match self {
+            Extra::Run => "run",
+            Extra::Compare => "compare",
+            Extra::Sweep { .. } => "sweep",
+        }
+    }
 }
 
 /// Tables chosen with `--tables` (all by default), checked against the known ones.
@@ -58,7 +83,7 @@ pub fn chosen_tables(flags: &RunFlags) -> Result<Vec<&'static str>, Error> {
 
 /// Applies `--seed` and `--replicates` to every variant.
 pub fn apply_flags(study: &mut Study, flags: &RunFlags) {
-    for v in &mut study.variants {
+    for v in study.variants.iter_mut().chain(std::iter::once(study.written.as_mut())) {
         if let Some(seed) = flags.seed {
             v.scenario.seed = seed;
             v.raw.simulation.seed = seed as i64;
@@ -71,7 +96,8 @@ pub fn apply_flags(study: &mut Study, flags: &RunFlags) {
 }
 
 /// Runs every variant of `study` × its replicates and writes the results.
-pub fn execute(study: &Study, flags: &RunFlags, command: &str) -> Result<Finished, Error> {
+pub fn execute(study: &Study, flags: &RunFlags, extra: Extra<'_>) -> Result<Finished, Error> {
+    let command = extra.command();
     let started = Instant::now();
     let started_utc = folder::timestamp_iso();
     let base = &study.base().scenario;
@@ -131,6 +157,19 @@ pub fn execute(study: &Study, flags: &RunFlags, command: &str) -> Result<Finishe
     let runs = assemble(&found, plan.len(), &out, &tables, &csv).inspect_err(|_| remove_temporaries(&out))?;
     let summary = summarize(&runs)?;
     write_csv(&out.join("summary.csv"), "summary", &mut summary_frame(&summary)?)?;
+    let contrasts = match &extra {
+        Extra::Run => Vec::new(),
+        Extra::Compare => {
+            let c = contrasts(&runs, &names)?;
+            write_csv(&out.join("comparison.csv"), "comparison", &mut comparison_frame(&c)?)?;
+            c
+        }
+        Extra::Sweep { params, values } => {
+            let c = contrasts(&runs, &names)?;
+            write_csv(&out.join("sweep.csv"), "sweep", &mut sweep_frame(&c, params, values)?)?;
+            c
+        }
+    };
     write_file(&out.join("columns.md"), columns::markdown(columns::TABLES).as_bytes())?;
     let resolved = study.resolved_toml();
     write_file(&out.join("scenario.toml"), resolved.as_bytes())?;
@@ -144,9 +183,12 @@ pub fn execute(study: &Study, flags: &RunFlags, command: &str) -> Result<Finishe
         seed: base.seed,
         replicates,
         variants: names,
-        sweep_params: Vec::new(),
+        sweep_params: match &extra {
+            Extra::Sweep { params, .. } => params.to_vec(),
+            _ => Vec::new(),
+        },
         runs: plan.len() as u32,
-        scenario_hash: fingerprint(resolved.as_bytes()),
+        scenario_hash: fingerprint(study.identity_text().as_bytes()),
         threads,
         started_utc,
         wall_seconds: started.elapsed().as_secs_f64(),
@@ -156,7 +198,11 @@ pub fn execute(study: &Study, flags: &RunFlags, command: &str) -> Result<Finishe
     write_file(&out.join("manifest.json"), &json)?;
     remove_stale(&out, &tables);
     let _ = std::fs::remove_dir_all(&partial);
-    Ok(Finished { out, runs, summary })
+    Ok(Finished {
+        out,
+        summary,
+        contrasts,
+    })
 }
 
 const PARTIAL_NOTE: &str = "This folder holds the finished runs of a gigsim command that has not completed.\n\

@@ -2,9 +2,11 @@
 //! the library, and returns an [`Error`](crate::error::Error) that maps to an exit code.
 
 mod check;
+mod compare;
 mod execute;
 mod init;
 mod run;
+mod sweep;
 
 use crate::cli::{Cli, Command};
 use crate::error::Error;
@@ -15,5 +17,7 @@ pub fn dispatch(cli: Cli) -> Result<(), Error> {
         Command::Init { path } => init::init(path.as_deref()),
         Command::Check(args) => check::check(&args),
         Command::Run(args) => run::run(&args),
+        Command::Compare(args) => compare::compare(&args),
+        Command::Sweep(args) => sweep::sweep(&args),
     }
 }

@@ -1,6 +1,6 @@
 //! `gigsim run`: the scenario as written, every replicate.
 
-use super::execute::{apply_flags, execute};
+use super::execute::{Extra, apply_flags, execute};
 use crate::cli::RunArgs;
 use crate::error::Error;
 use crate::output::summary::headline_text;
@@ -17,7 +17,7 @@ pub fn run(args: &RunArgs) -> Result<(), Error> {
         );
     }
     study.variants.truncate(1);
-    let done = execute(&study, &args.flags, "run")?;
+    let done = execute(&study, &args.flags, Extra::Run)?;
     if !args.flags.quiet {
         println!(
             "{} — {} replicate(s), mean and 95% CI across replicates:",

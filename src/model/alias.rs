@@ -123,7 +123,7 @@ mod tests {
         let mut counts = [0usize; 4];
         let n = 400_000;
         for _ in 0..n {
-            counts[(t.draw(rng.next()) - 10) as usize] += 1;
+            counts[(t.draw(rng.bits()) - 10) as usize] += 1;
         }
         assert_eq!(counts[2], 0, "zero weight is never drawn");
         for (i, w) in [(0, 1.0), (1, 2.0), (3, 5.0)] {
@@ -139,6 +139,6 @@ mod tests {
         assert!(t.is_empty());
         t.rebuild([(7, 0.3)]);
         let mut rng = SplitMix64::new(1);
-        assert!((0..100).all(|_| t.draw(rng.next()) == 7));
+        assert!((0..100).all(|_| t.draw(rng.bits()) == 7));
     }
 }

@@ -366,7 +366,9 @@ mod tests {
             worker_ppm: PPM,
             ..FeePolicy::default()
         };
-        let cases: Vec<(&str, FeePolicy, i64, u32, i64, [i64; 5])> = vec![
+        // (label, policy, pay, batch size, billed before, expected cents)
+        type Case<'a> = (&'a str, FeePolicy, i64, u32, i64, [i64; 5]);
+        let cases: Vec<Case> = vec![
             // MTurk 2015: 20% with a 1-cent minimum, +20% for 10 or more assignments.
             ("mturk 5c single", mturk_2015(), 5, 1, 0, [6, 5, 1, 0, 0]),
             ("mturk $1 single", mturk_2015(), 100, 9, 0, [120, 100, 20, 0, 0]),

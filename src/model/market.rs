@@ -7,7 +7,7 @@ use std::hash::BuildHasherDefault;
 use super::alias::AliasTable;
 use super::demand::DemandProcess;
 use super::payouts::Ledger;
-use super::posting::{Batch, post_day};
+use super::posting::{Batch, Poster};
 use super::record::{DailyRow, RunRecord, RunRow, WorkerRow, hourly_usd};
 use super::requester::{Requester, posting_weights};
 use super::worker::{Member, Totals, Worker};
@@ -186,16 +186,14 @@ impl<'s> Market<'s> {
         // 1. Demand: how many tasks, and the batches that carry them.
         let (multiplier, target) = self.demand.step(&sc.demand, day, self.cost_factor);
         let mut post_rng = stream(sc.seed, self.replicate, Stream::Posting, day, 0);
-        let counts = post_day(
-            &mut post_rng,
-            target,
-            &self.requester_pick,
-            &self.category_pick,
-            &sc.categories,
-            sc.platform.visibility.open_share,
-            &sc.platform.fee,
-            &mut self.batches,
-        );
+        let poster = Poster {
+            requesters: &self.requester_pick,
+            categories: &self.category_pick,
+            list: &sc.categories,
+            open_share: sc.platform.visibility.open_share,
+            fees: &sc.platform.fee,
+        };
+        let counts = poster.post_day(&mut post_rng, target, &mut self.batches);
         self.today.tasks_posted = counts.posted;
         self.today.floor_raised = counts.floor_raised;
         self.today.floor_dropped = counts.floor_dropped;
@@ -385,6 +383,80 @@ impl<'s> Market<'s> {
             run,
             workers: rows,
             daily: self.daily,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::parse;
+
+    /// Long jobs (1–10 hours) on short days (2–3 hours), so work carries over.
+    fn scenario(matching: &str) -> String {
+        format!(
+            r#"
+[simulation]
+days = 20
+[workers]
+count = 80
+hours_per_day = {{ dist = "uniform", low = 2.0, high = 3.0 }}
+reservation_wage = {{ dist = "fixed", value = 0.0 }}
+[demand]
+tasks_per_day = 120.0
+[platform]
+matching = "{matching}"
+search_seconds = 45
+[[tasks.categories]]
+name = "long"
+share = 1.0
+pay_usd = {{ dist = "fixed", value = 20.0 }}
+duration_seconds = {{ dist = "uniform", low = 3600.0, high = 36000.0 }}
+batch_size = {{ dist = "fixed", value = 2.0 }}
+[[tasks.categories]]
+name = "short"
+share = 1.0
+pay_usd = {{ dist = "fixed", value = 0.1 }}
+duration_seconds = {{ dist = "fixed", value = 40.0 }}
+batch_size = {{ dist = "fixed", value = 30.0 }}
+"#
+        )
+    }
+
+    #[test]
+    fn worked_time_never_exceeds_the_schedule_and_all_of_it_is_accounted() {
+        for matching in ["board", "search"] {
+            let study = parse(&scenario(matching), "t.toml").unwrap();
+            let sc = &study.base().scenario;
+            let mut m = Market::new(sc, 0, 1.0);
+            let mut scheduled = vec![0u64; m.members.len()];
+            for day in 1..=sc.days {
+                m.step(day);
+                for (i, member) in m.members.iter().enumerate() {
+                    if member.working {
+                        scheduled[i] += u64::from(m.workers[member.worker as usize].seconds_per_day);
+                    }
+                }
+            }
+            assert!(!m.jobs.is_empty() || m.members.iter().any(|x| x.totals.tasks_done > 0));
+            let mut carried = 0;
+            for (i, member) in m.members.iter().enumerate() {
+                let t = &member.totals;
+                let in_progress: u64 = m
+                    .jobs
+                    .iter()
+                    .filter(|j| j.member == i as u32)
+                    .map(|j| u64::from(j.spent))
+                    .sum();
+                carried += in_progress;
+                let accounted = t.paid_seconds + t.unpaid_seconds + t.idle_seconds + in_progress;
+                assert_eq!(
+                    accounted, scheduled[i],
+                    "{matching}: member {i} worked {accounted} s of {} s",
+                    scheduled[i]
+                );
+            }
+            assert!(carried > 0, "{matching}: the test needs jobs that carry over");
         }
     }
 }

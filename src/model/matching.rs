@@ -177,7 +177,7 @@ impl Market<'_> {
         let worker = self.members[member as usize].worker as usize;
         let mut best: Option<(u32, f64)> = None;
         for _ in 0..choices {
-            let bits = self.member_rng(member, day).next();
+            let bits = self.member_rng(member, day).bits();
             let k = index(bits, visible);
             let b = if k < s.open_batches.len() {
                 s.open_batches[k]

@@ -124,59 +124,60 @@ fn finish(d: Draft, size: u32, fees: &FeePolicy, counts: &mut PostingCounts) -> 
     })
 }
 
-/// Posts the day's batches into `out` (cleared first) until `target` tasks have been
-/// drawn. A batch the floor drops counts toward the target (the requester wanted it).
-pub fn post_day(
-    rng: &mut Xoshiro256PlusPlus,
-    target: u64,
-    requesters: &AliasTable,
-    categories: &AliasTable,
-    list: &[Category],
-    open_share: f64,
-    fees: &FeePolicy,
-    out: &mut Vec<Batch>,
-) -> PostingCounts {
-    out.clear();
-    let mut counts = PostingCounts::default();
-    let mut drawn = 0u64;
-    if requesters.is_empty() || categories.is_empty() {
-        return counts;
-    }
-    while drawn < target {
-        let d = draft(rng, requesters, categories, list, open_share);
-        let size = u64::from(d.size).min(target - drawn) as u32;
-        drawn += u64::from(size);
-        if let Some(b) = finish(d, size, fees, &mut counts) {
-            counts.posted += u64::from(size);
-            out.push(b);
-        }
-    }
-    counts
+/// What posting draws from: the requesters' and categories' weights, the categories,
+/// and the platform's rules that shape a batch (gates, fees, pay floor).
+pub struct Poster<'a> {
+    /// Posting weights of requesters.
+    pub requesters: &'a AliasTable,
+    /// Weights of categories.
+    pub categories: &'a AliasTable,
+    /// The categories.
+    pub list: &'a [Category],
+    /// Share of batches posted without a gate.
+    pub open_share: f64,
+    /// The fee policy (pass-through and pay floor).
+    pub fees: &'a FeePolicy,
 }
 
-/// Mean all-in requester cost per task of the posting process under `fees`, over a
-/// fixed sample of drafts from `rng` (the same sample for every policy). Tasks the floor
-/// drops are left out. Used to scale demand by the cost of a policy.
-pub fn mean_cost_per_task(
-    rng: &mut Xoshiro256PlusPlus,
-    samples: usize,
-    requesters: &AliasTable,
-    categories: &AliasTable,
-    list: &[Category],
-    fees: &FeePolicy,
-) -> f64 {
-    if requesters.is_empty() || categories.is_empty() {
-        return 0.0;
-    }
-    let mut counts = PostingCounts::default();
-    let (mut cost, mut tasks) = (0.0f64, 0.0f64);
-    for _ in 0..samples {
-        let d = draft(rng, requesters, categories, list, 1.0);
-        if let Some(b) = finish(d, d.size, fees, &mut counts) {
-            let c = fees.charge(b.pay_cents, b.size, 0);
-            cost += c.requester_spend_cents as f64 * f64::from(b.size);
-            tasks += f64::from(b.size);
+impl Poster<'_> {
+    /// Posts the day's batches into `out` (cleared first) until `target` tasks have been
+    /// drawn. A batch the floor drops counts toward the target (the requester wanted it).
+    pub fn post_day(&self, rng: &mut Xoshiro256PlusPlus, target: u64, out: &mut Vec<Batch>) -> PostingCounts {
+        out.clear();
+        let mut counts = PostingCounts::default();
+        let mut drawn = 0u64;
+        if self.requesters.is_empty() || self.categories.is_empty() {
+            return counts;
         }
+        while drawn < target {
+            let d = draft(rng, self.requesters, self.categories, self.list, self.open_share);
+            let size = u64::from(d.size).min(target - drawn) as u32;
+            drawn += u64::from(size);
+            if let Some(b) = finish(d, size, self.fees, &mut counts) {
+                counts.posted += u64::from(size);
+                out.push(b);
+            }
+        }
+        counts
     }
-    if tasks > 0.0 { cost / tasks } else { 0.0 }
+
+    /// Mean all-in requester cost per task under the fee policy, over a fixed sample of
+    /// drafts from `rng` (the same sample for every policy). Tasks the floor drops are
+    /// left out. Used to scale demand by the cost of a policy.
+    pub fn mean_cost_per_task(&self, rng: &mut Xoshiro256PlusPlus, samples: usize) -> f64 {
+        if self.requesters.is_empty() || self.categories.is_empty() {
+            return 0.0;
+        }
+        let mut counts = PostingCounts::default();
+        let (mut cost, mut tasks) = (0.0f64, 0.0f64);
+        for _ in 0..samples {
+            let d = draft(rng, self.requesters, self.categories, self.list, 1.0);
+            if let Some(b) = finish(d, d.size, self.fees, &mut counts) {
+                let c = self.fees.charge(b.pay_cents, b.size, 0);
+                cost += c.requester_spend_cents as f64 * f64::from(b.size);
+                tasks += f64::from(b.size);
+            }
+        }
+        if tasks > 0.0 { cost / tasks } else { 0.0 }
+    }
 }

@@ -275,7 +275,7 @@ pub const SWEEP: &[Column] = &[
     col(
         "point",
         "",
-        "Name of the point (also its `variant` in the per-run tables), e.g. `platform.fee.worker_percent=10`.",
+        "Name of the point (also its `variant` in the per-run tables), e.g. `platform.fee.worker_percent=10` (two keys are joined by `;`).",
     ),
     col("metric", "", "Headline metric (a column of `runs`)."),
     col("mean", "unit of the metric", "Mean across replicates."),

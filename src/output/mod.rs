@@ -4,6 +4,7 @@
 
 pub mod atomic;
 pub mod columns;
+pub mod comparison;
 pub mod folder;
 pub mod manifest;
 pub mod parts;

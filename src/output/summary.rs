@@ -108,9 +108,14 @@ pub fn format_value(metric: &str, v: f64) -> String {
     if !v.is_finite() {
         return "n/a".into();
     }
+    let sign = if v < 0.0 && format!("{:.2}", v.abs()) != "0.00" {
+        "-"
+    } else {
+        ""
+    };
     match columns::unit_of(metric) {
-        "US cents" => format!("${}", group_float(v / 100.0, 2)),
-        "US$/h" => format!("${v:.2}/h"),
+        "US cents" => format!("{sign}${}", group_float(v.abs() / 100.0, 2)),
+        "US$/h" => format!("{sign}${:.2}/h", v.abs()),
         "share" => format!("{:.1}%", v * 100.0),
         "0-1" => format!("{v:.3}"),
         _ => group_float(v, if v.abs() >= 100.0 { 0 } else { 1 }),
@@ -178,6 +183,8 @@ mod tests {
         assert_eq!(format_value("median_hourly_wage", 3.456), "$3.46/h");
         assert_eq!(format_value("share_below_wage_floor", 0.25), "25.0%");
         assert_eq!(format_value("tasks_unfilled", 12_345.0), "12,345");
+        assert_eq!(format_value("worker_net_cents", -408_668.0), "-$4,086.68");
+        assert_eq!(format_value("median_hourly_wage", -0.5), "-$0.50/h");
         assert_eq!(group_float(-1234.5, 1), "-1,234.5");
         assert_eq!(group_float(-0.001, 2), "0.00");
     }

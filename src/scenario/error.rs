@@ -61,6 +61,12 @@ impl From<Problem> for ScenarioError {
     }
 }
 
+impl From<Box<Problem>> for ScenarioError {
+    fn from(p: Box<Problem>) -> Self {
+        ScenarioError::Invalid(p)
+    }
+}
+
 impl ScenarioError {
     /// The problem, when the scenario was read but is not valid.
     pub fn problem(&self) -> Option<&Problem> {

@@ -62,15 +62,18 @@ pub fn parse(text: &str, file: &str) -> Result<Study, ScenarioError> {
     let tree = toml::Table::try_from(&base_raw).map_err(|e| internal(file, &e))?;
     check_ranges(&tree, &at)?;
     let base = build(&base_raw, &at)?;
+    let written = Variant {
+        name: "base".into(),
+        overrides: Vec::new(),
+        raw: base_raw,
+        scenario: base,
+        from_file: true,
+    };
     let mut study = Study {
         file: file.to_string(),
         text: text.to_string(),
-        variants: vec![Variant {
-            name: "base".into(),
-            overrides: Vec::new(),
-            raw: base_raw,
-            scenario: base,
-        }],
+        written: Box::new(written.clone()),
+        variants: vec![written],
     };
     for (i, v) in declared.iter().enumerate() {
         let line = locator.line_of(&[Seg::Key("variants".into()), Seg::Index(i)]);
@@ -109,7 +112,7 @@ fn check_variant_name(
     locator: &Locator<'_>,
     file: &str,
     line: Option<usize>,
-) -> Result<(), Problem> {
+) -> Result<(), Box<Problem>> {
     let message = if v.name.trim().is_empty() {
         "a variant needs a name"
     } else if v.name == "base" {
@@ -120,14 +123,14 @@ fn check_variant_name(
         return Ok(());
     };
     let path = [Seg::Key("variants".into()), Seg::Index(i), Seg::Key("name".into())];
-    Err(Problem {
+    Err(Box::new(Problem {
         file: file.into(),
         line: locator.line_of(&path).or(line),
         context: None,
         key: path_string(&path),
         value: Some(format!("{:?}", v.name)),
         message: message.into(),
-    })
+    }))
 }
 
 /// Builds a variant of `study`'s base from overrides (for sweeps; no file positions).
@@ -183,7 +186,7 @@ fn make_variant_at(
         context: Some(context.into()),
         fallback_line: first_line,
     };
-    let blame = |mut p: Problem| {
+    let blame = |mut p: Box<Problem>| {
         if let Some((k, _)) = sets
             .iter()
             .find(|(k, _)| p.key.starts_with(k.as_str()) || k.starts_with(p.key.as_str()))
@@ -199,18 +202,19 @@ fn make_variant_at(
         overrides: sets.to_vec(),
         raw,
         scenario,
+        from_file: index.is_some(),
     })
 }
 
-fn internal(file: &str, e: &dyn std::fmt::Display) -> Problem {
-    Problem {
+fn internal(file: &str, e: &dyn std::fmt::Display) -> Box<Problem> {
+    Box::new(Problem {
         file: file.into(),
         line: None,
         context: None,
         key: String::new(),
         value: None,
         message: format!("internal error while resolving the scenario: {e}"),
-    }
+    })
 }
 
 /// Turns a TOML parse or type error into a problem with the key path and line.
@@ -252,11 +256,21 @@ fn toml_problem(
             value = Some(raw);
         }
         let key = super::keys::find(&super::keys::normalize(&path_string(&path)));
+        // serde says "invalid type: string \"ten\", expected i64": keep what was found,
+        // and say what is allowed in the scenario's own terms.
+        let found = message
+            .split_once(": ")
+            .map_or(message.as_str(), |(_, rest)| rest)
+            .split(", expected")
+            .next()
+            .unwrap_or_default()
+            .replace(" as i128", "");
         if let Some(k) = key {
-            text = format!("{message}; expected {}", k.allowed.describe());
+            text = format!("found {found}; expected {}", k.allowed.describe());
         }
-    } else if e.span().is_some() && path.is_empty() {
+    } else if let Some(span) = e.span().filter(|_| path.is_empty() && context.is_none()) {
         text = format!("TOML syntax error: {message}");
+        path = key_near(locator.slice(0..span.start), locator.slice(span.start..usize::MAX));
     }
     Problem {
         file: file.into(),
@@ -267,6 +281,37 @@ fn toml_problem(
         message: text,
     }
     .into()
+}
+
+/// The key a syntax error sits at, read from the text around it: the `[section]` above
+/// and the `key =` on the error's line (empty when the line is not a key).
+fn key_near(before: &str, after: &str) -> Vec<Seg> {
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line = format!("{}{}", &before[line_start..], after.split('\n').next().unwrap_or(""));
+    let Some((key, _)) = line.split_once('=') else {
+        return Vec::new();
+    };
+    let key = key.trim();
+    if key.is_empty()
+        || !key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
+    {
+        return Vec::new();
+    }
+    let section = before[..line_start]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('['))
+        .map(|l| l.trim_matches(|c| c == '[' || c == ']').trim().to_string())
+        .unwrap_or_default();
+    let full = if section.is_empty() {
+        key.to_string()
+    } else {
+        format!("{section}.{key}")
+    };
+    super::locate::parse_path(&full)
 }
 
 fn locator_text(locator: &Locator<'_>, span: std::ops::Range<usize>) -> String {

@@ -76,7 +76,7 @@ pub struct Locator<'a> {
 }
 
 impl<'a> Locator<'a> {
-    /// Parses `text`; a text that does not parse locates nothing but line numbers.
+    /// Parses `text` as far as it parses.
     pub fn new(text: &'a str) -> Self {
         Locator {
             text,
@@ -98,10 +98,24 @@ impl<'a> Locator<'a> {
 
     /// The line where the deepest existing part of `path` is written.
     pub fn line_of(&self, path: &[Seg]) -> Option<usize> {
+        self.find(path).map(|(offset, _)| self.line_at(offset))
+    }
+
+    /// The value at `path` exactly as the file writes it, when the file has the key.
+    pub fn value_text(&self, path: &[Seg]) -> Option<&'a str> {
+        let (_, value) = self.find(path)?;
+        let text = self.slice(value?).trim();
+        (!text.is_empty()).then_some(text)
+    }
+
+    /// The offset of the deepest existing part of `path`, and the span of its value
+    /// when the whole path exists.
+    fn find(&self, path: &[Seg]) -> Option<(usize, Option<std::ops::Range<usize>>)> {
         let root = self.root.as_ref()?;
         let mut table = root.get_ref();
         let mut found: Option<usize> = None;
         let mut value: Option<&toml::Spanned<DeValue<'a>>> = None;
+        let mut complete = true;
         for seg in path {
             let next = match (seg, value.map(|v| v.get_ref())) {
                 (Seg::Key(k), None) => table.get_key_value(k.as_str()),
@@ -109,19 +123,25 @@ impl<'a> Locator<'a> {
                     table = t;
                     table.get_key_value(k.as_str())
                 }
-                (Seg::Index(i), Some(DeValue::Array(a))) => {
-                    let item = a.iter().nth(*i)?;
-                    found = Some(item.span().start);
-                    value = Some(item);
-                    continue;
-                }
+                (Seg::Index(i), Some(DeValue::Array(a))) => match a.get(*i) {
+                    Some(item) => {
+                        found = Some(item.span().start);
+                        value = Some(item);
+                        continue;
+                    }
+                    None => None,
+                },
                 _ => None,
             };
-            let Some((key, v)) = next else { break };
+            let Some((key, v)) = next else {
+                complete = false;
+                break;
+            };
             found = Some(key.span().start);
             value = Some(v);
         }
-        found.map(|offset| self.line_at(offset))
+        let span = if complete { value.map(|v| v.span()) } else { None };
+        found.map(|offset| (offset, span))
     }
 
     /// The key path whose key or value covers byte `offset`, as deep as it goes.

@@ -66,58 +66,77 @@ pub struct Variant {
     pub raw: raw::RawScenario,
     /// The checked scenario.
     pub scenario: Scenario,
+    /// Whether the variant was declared in the scenario file (not made by a sweep).
+    pub from_file: bool,
 }
 
-/// A scenario file as loaded: the resolved scenario and its variants, base first.
+/// A scenario file as loaded, and the variants to run: for `run` and `compare` the
+/// scenario as written ("base") and its `[[variants]]`; for `sweep` the sweep's points.
 #[derive(Clone, Debug)]
 pub struct Study {
     /// The file as the user named it.
     pub file: String,
     /// The text of the file.
     pub text: String,
-    /// Base first, then the `[[variants]]` in file order.
+    /// The scenario as written ("base"), with every default filled in.
+    pub written: Box<Variant>,
+    /// The variants to run; the first is the reference of paired differences.
     pub variants: Vec<Variant>,
 }
 
 impl Study {
-    /// The scenario as written (variant "base").
+    /// The scenario as written (variant "base"): the reference for the demand response
+    /// to cost, and the source of name, seed and replicates.
     pub fn base(&self) -> &Variant {
-        &self.variants[0]
+        &self.written
     }
 
-    /// The resolved scenario with every default filled in, variants included, as TOML.
+    /// The resolved scenario with every default filled in, its `[[variants]]` included,
+    /// as TOML.
     pub fn resolved_toml(&self) -> String {
-        let mut raw = self.base().raw.clone();
-        raw.variants = self.declared_variants();
-        render::render(&raw, false)
-    }
-
-    /// The `[[variants]]` as declared in the file.
-    pub fn declared_variants(&self) -> Vec<raw::RawVariant> {
-        self.variants[1..]
+        let mut raw = self.written.raw.clone();
+        raw.variants = self
+            .variants
             .iter()
+            .filter(|v| v.name != "base" && v.from_file)
             .map(|v| raw::RawVariant {
                 name: v.name.clone(),
                 set: v.overrides.iter().cloned().collect(),
             })
-            .collect()
+            .collect();
+        render::render(&raw, false)
     }
 
-    /// A study of the base scenario with other variants: used by `sweep`, whose points
-    /// are variants made of overrides. Each is checked like a variant in the file;
-    /// `context` names what is being checked in messages (e.g. the sweep parameters).
-    pub fn with_variants(
+    /// A text that changes whenever anything that decides the results changes: the
+    /// resolved scenario and every variant's name and overrides (hashed into manifests,
+    /// so shards of different studies are never merged).
+    pub fn identity_text(&self) -> String {
+        let mut text = render::render(&self.written.raw, false);
+        for v in &self.variants {
+            text.push_str(&format!("\n# variant {}\n", v.name));
+            for (k, value) in &v.overrides {
+                text.push_str(&format!("{k} = {value}\n"));
+            }
+        }
+        text
+    }
+
+    /// A study of sweep points: each point is a variant made of overrides of the
+    /// scenario as written, checked like a variant in the file; `context` names what is
+    /// being checked in messages (the sweep parameters).
+    pub fn with_points(
         &self,
         points: &[(String, Vec<(String, toml::Value)>)],
         context: &str,
     ) -> Result<Study, ScenarioError> {
-        let mut variants = vec![self.base().clone()];
+        let mut variants = Vec::with_capacity(points.len());
         for (name, overrides) in points {
             variants.push(load::make_variant(self, name, overrides, &format!("{context} {name}"))?);
         }
         Ok(Study {
             file: self.file.clone(),
             text: self.text.clone(),
+            written: self.written.clone(),
             variants,
         })
     }

@@ -160,9 +160,17 @@ fn set(table: &mut toml::Table, key: &str, schema: &str, parent: &str, value: to
         (Allowed::Bool, v) if !v.is_bool() => {
             return Err(format!("`{schema}` is true or false, not {v}"));
         }
-        (Allowed::Section | Allowed::Tables | Allowed::Overrides, _) => {
-            return Err(format!("`{schema}` is a section: set one of its keys"));
+        (Allowed::Tables, v) if !v.is_array() => {
+            return Err(format!(
+                "`{schema}` is a list of tables: set it to [ {{ … }}, … ] or set a key inside one"
+            ));
         }
+        (Allowed::Section, v) if !v.is_table() => {
+            return Err(format!(
+                "`{schema}` is a section: set one of its keys, or set it to a whole table"
+            ));
+        }
+        (Allowed::Overrides, _) => return Err(format!("`{schema}` cannot be overridden")),
         _ => value,
     };
     table.insert(key.to_string(), converted);

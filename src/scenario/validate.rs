@@ -32,31 +32,32 @@ pub struct Where<'a> {
 
 impl Where<'_> {
     /// A problem at a dotted key path.
-    pub fn problem(&self, key: &str, value: Option<String>, message: impl Into<String>) -> Problem {
-        let line = if self.context.is_some() {
-            self.fallback_line
+    pub fn problem(&self, key: &str, value: Option<String>, message: impl Into<String>) -> Box<Problem> {
+        let path = super::locate::parse_path(key);
+        let (line, value) = if self.context.is_some() {
+            (self.fallback_line, value)
         } else {
-            self.locator
-                .line_of(&super::locate::parse_path(key))
-                .or(self.fallback_line)
+            // Show the value as the file writes it, where it does.
+            let written = value.as_ref().and(self.locator.value_text(&path)).map(String::from);
+            (self.locator.line_of(&path).or(self.fallback_line), written.or(value))
         };
-        Problem {
+        Box::new(Problem {
             file: self.file.to_string(),
             line,
             context: self.context.clone(),
             key: key.to_string(),
             value,
             message: message.into(),
-        }
+        })
     }
 }
 
 /// Checks every value of a resolved scenario tree against the range its key allows.
-pub fn check_ranges(tree: &toml::Table, at: &Where<'_>) -> Result<(), Problem> {
+pub fn check_ranges(tree: &toml::Table, at: &Where<'_>) -> Result<(), Box<Problem>> {
     walk(tree, &mut Vec::new(), at)
 }
 
-fn walk(table: &toml::Table, path: &mut Vec<Seg>, at: &Where<'_>) -> Result<(), Problem> {
+fn walk(table: &toml::Table, path: &mut Vec<Seg>, at: &Where<'_>) -> Result<(), Box<Problem>> {
     for (k, v) in table {
         path.push(Seg::Key(k.clone()));
         let p = path_string(path);
@@ -69,7 +70,13 @@ fn walk(table: &toml::Table, path: &mut Vec<Seg>, at: &Where<'_>) -> Result<(), 
     Ok(())
 }
 
-fn check_value(allowed: Allowed, v: &toml::Value, path: &mut Vec<Seg>, p: &str, at: &Where<'_>) -> Result<(), Problem> {
+fn check_value(
+    allowed: Allowed,
+    v: &toml::Value,
+    path: &mut Vec<Seg>,
+    p: &str,
+    at: &Where<'_>,
+) -> Result<(), Box<Problem>> {
     let bad = || at.problem(p, Some(v.to_string()), format!("expected {}", allowed.describe()));
     match allowed {
         Allowed::Section => walk(v.as_table().ok_or_else(bad)?, path, at)?,
@@ -142,7 +149,7 @@ fn check_value(allowed: Allowed, v: &toml::Value, path: &mut Vec<Seg>, p: &str, 
 }
 
 /// Builds a distribution, checking it against the range of its key.
-fn dist(at: &Where<'_>, path: &str, raw: &RawDist) -> Result<Dist, Problem> {
+fn dist(at: &Where<'_>, path: &str, raw: &RawDist) -> Result<Dist, Box<Problem>> {
     let Some(Allowed::Dist { min, max }) = keys::find(&keys::normalize(path)).map(|k| k.allowed) else {
         unreachable!("{path} is documented as a distribution in keys.rs");
     };
@@ -162,7 +169,7 @@ fn u32_of(x: i64) -> u32 {
 }
 
 /// Builds the model's scenario from a range-checked raw scenario.
-pub fn build(raw: &RawScenario, at: &Where<'_>) -> Result<Scenario, Problem> {
+pub fn build(raw: &RawScenario, at: &Where<'_>) -> Result<Scenario, Box<Problem>> {
     let s = &raw.simulation;
     if s.warmup_days >= s.days {
         return Err(at.problem(
@@ -216,7 +223,7 @@ pub fn build(raw: &RawScenario, at: &Where<'_>) -> Result<Scenario, Problem> {
     })
 }
 
-fn categories(raw: &RawScenario, at: &Where<'_>) -> Result<Vec<Category>, Problem> {
+fn categories(raw: &RawScenario, at: &Where<'_>) -> Result<Vec<Category>, Box<Problem>> {
     let list = &raw.tasks.categories;
     if list.is_empty() {
         return Err(at.problem(
@@ -256,7 +263,7 @@ fn categories(raw: &RawScenario, at: &Where<'_>) -> Result<Vec<Category>, Proble
     Ok(out)
 }
 
-fn demand(raw: &RawScenario, at: &Where<'_>) -> Result<DemandParams, Problem> {
+fn demand(raw: &RawScenario, at: &Where<'_>) -> Result<DemandParams, Box<Problem>> {
     let d = &raw.demand;
     let g = &d.regimes;
     if g.boom_probability + g.bust_probability > 1.0 {
@@ -297,7 +304,7 @@ fn demand(raw: &RawScenario, at: &Where<'_>) -> Result<DemandParams, Problem> {
     })
 }
 
-fn platform(raw: &RawScenario, at: &Where<'_>) -> Result<PlatformParams, Problem> {
+fn platform(raw: &RawScenario, at: &Where<'_>) -> Result<PlatformParams, Box<Problem>> {
     let p = &raw.platform;
     let f = &p.fee;
     let mut tiers = Vec::with_capacity(f.tiers.len());

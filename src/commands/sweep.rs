@@ -1,0 +1,159 @@
+//! `gigsim sweep`: a grid over one or two numeric keys.
+
+use super::compare::contrast_text;
+use super::execute::{Extra, apply_flags, execute};
+use crate::cli::SweepArgs;
+use crate::error::Error;
+use crate::scenario::dist::fmt_num;
+use crate::scenario::{self, overrides};
+
+/// Parses `0,5,10` or `start:stop:step` (stop included, values rounded to the step's
+/// decimals).
+pub fn parse_values(text: &str) -> Result<Vec<f64>, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err("the list of values is empty".into());
+    }
+    let number = |s: &str| -> Result<f64, String> {
+        let v: f64 = s
+            .trim()
+            .parse()
+            .map_err(|_| format!("`{}` is not a number", s.trim()))?;
+        if v.is_finite() {
+            Ok(v)
+        } else {
+            Err(format!("`{}` is not a finite number", s.trim()))
+        }
+    };
+    if text.contains(':') {
+        let parts: Vec<&str> = text.split(':').collect();
+        let [start, stop, step] = parts[..] else {
+            return Err(format!("`{text}`: a range is start:stop:step"));
+        };
+        let decimals = step.trim().split_once('.').map_or(0, |(_, d)| d.len()) as i32;
+        let (start, stop, step) = (number(start)?, number(stop)?, number(step)?);
+        if step <= 0.0 {
+            return Err(format!("`{text}`: the step must be above 0"));
+        }
+        if start > stop {
+            return Err(format!("`{text}`: start must not exceed stop"));
+        }
+        let n = ((stop - start) / step + 1e-9).floor() as usize + 1;
+        if n > 10_000 {
+            return Err(format!("`{text}` gives {n} values; at most 10,000"));
+        }
+        let scale = 10f64.powi(decimals);
+        return Ok((0..n)
+            .map(|i| ((start + i as f64 * step) * scale).round() / scale)
+            .collect());
+    }
+    let values: Vec<f64> = text.split(',').map(number).collect::<Result<_, _>>()?;
+    if values.len() > 10_000 {
+        return Err(format!("{} values; at most 10,000", values.len()));
+    }
+    Ok(values)
+}
+
+/// Runs a sweep and writes `sweep.csv`.
+pub fn sweep(args: &SweepArgs) -> Result<(), Error> {
+    let mut study = scenario::load(&args.scenario)?;
+    apply_flags(&mut study, &args.flags);
+    if args.params.len() != args.values.len() {
+        return Err(Error::Usage(format!(
+            "every --param needs its --values: got {} --param and {} --values",
+            args.params.len(),
+            args.values.len()
+        )));
+    }
+    if args.params.len() > 2 {
+        return Err(Error::Usage(
+            "sweep takes one or two --param (for more, use several sweeps or variants)".into(),
+        ));
+    }
+    let tree = toml::Table::try_from(&study.base().raw).map_err(|e| Error::Usage(e.to_string()))?;
+    let mut axes = Vec::new();
+    for (key, list) in args.params.iter().zip(&args.values) {
+        if args.params.iter().filter(|k| *k == key).count() > 1 {
+            return Err(Error::Usage(format!("--param {key} is given twice")));
+        }
+        if !overrides::is_numeric(&tree, key) {
+            let mut probe = tree.clone();
+            let why = overrides::apply(&mut probe, key, toml::Value::Float(0.0))
+                .err()
+                .unwrap_or_else(|| "it is not a number (sweep varies numbers only)".into());
+            return Err(Error::Usage(format!("--param {key}: cannot sweep this key: {why}")));
+        }
+        let values = parse_values(list).map_err(|e| Error::Usage(format!("--values for {key}: {e}")))?;
+        axes.push((key.clone(), values));
+    }
+    let mut grid: Vec<Vec<f64>> = vec![Vec::new()];
+    for (_, values) in &axes {
+        grid = grid
+            .iter()
+            .flat_map(|prefix| values.iter().map(move |v| [prefix.clone(), vec![*v]].concat()))
+            .collect();
+    }
+    let params: Vec<String> = axes.iter().map(|(k, _)| k.clone()).collect();
+    let points: Vec<(String, Vec<(String, toml::Value)>)> = grid
+        .iter()
+        .map(|vals| {
+            let name = params
+                .iter()
+                .zip(vals)
+                .map(|(k, v)| format!("{k}={}", fmt_num(*v)))
+                .collect::<Vec<_>>()
+                .join(";");
+            let sets = params
+                .iter()
+                .zip(vals)
+                .map(|(k, v)| (k.clone(), toml::Value::Float(*v)))
+                .collect();
+            (name, sets)
+        })
+        .collect();
+    let declared = study.variants.len() - 1;
+    let study = study.with_points(&points, "sweep point")?;
+    if declared > 0 && !args.flags.quiet {
+        eprintln!("note: the scenario's {declared} [[variants]] are not run by sweep");
+    }
+    let done = execute(
+        &study,
+        &args.flags,
+        Extra::Sweep {
+            params: &params,
+            values: &grid,
+        },
+    )?;
+    if !args.flags.quiet {
+        println!(
+            "{} — {} point(s) × {} replicate(s); differences are paired against the first point (95% CI):",
+            study.base().scenario.name,
+            points.len(),
+            study.base().scenario.replicates
+        );
+        print!("{}", contrast_text(&done.contrasts));
+        println!("results: {}", done.out.display());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_and_ranges() {
+        assert_eq!(parse_values("0,5,10"), Ok(vec![0.0, 5.0, 10.0]));
+        assert_eq!(parse_values("0:10:5"), Ok(vec![0.0, 5.0, 10.0]));
+        assert_eq!(parse_values("0:1:0.1").unwrap().len(), 11);
+        assert_eq!(parse_values("0:1:0.1").unwrap()[3], 0.3);
+        assert_eq!(parse_values("0.5:1:0.25"), Ok(vec![0.5, 0.75, 1.0]));
+        assert_eq!(parse_values("1:2:5"), Ok(vec![1.0]));
+        assert!(parse_values("").is_err());
+        assert!(parse_values("1,x").is_err());
+        assert!(parse_values("5:1:1").is_err());
+        assert!(parse_values("0:1:0").is_err());
+        assert!(parse_values("0:1").is_err());
+        assert!(parse_values("0:1e9:1").is_err());
+    }
+}

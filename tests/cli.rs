@@ -1,0 +1,194 @@
+//! The command line as a researcher uses it: init, check, run, the output folder rules,
+//! and reproducibility of the tables.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn init_prints_a_scenario_that_checks() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_in(dir.path(), &["init"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("[simulation]") && text.contains("# Days simulated"),
+        "{text}"
+    );
+    let path = write_scenario(dir.path(), "s.toml", &text);
+    let check = run_in(dir.path(), &["check", path.to_str().unwrap()]);
+    assert!(check.status.success(), "{}", stderr(&check));
+    assert!(stdout(&check).contains("worker-days"), "{}", stdout(&check));
+}
+
+#[test]
+fn init_writes_a_file_and_refuses_to_overwrite() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = run_in(dir.path(), &["init", "new.toml"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let written = std::fs::read_to_string(dir.path().join("new.toml")).unwrap();
+    let again = run_in(dir.path(), &["init", "new.toml"]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(stderr(&again).contains("already exists"), "{}", stderr(&again));
+    assert_eq!(std::fs::read_to_string(dir.path().join("new.toml")).unwrap(), written);
+}
+
+#[test]
+fn check_prints_the_resolved_scenario_with_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_scenario(dir.path(), "s.toml", &small_scenario(""));
+    let out = run_in(dir.path(), &["check", path.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    // A default the file did not write, and the work estimate.
+    assert!(text.contains("wage_floor_usd = 7.25"), "{text}");
+    assert!(text.contains("runs:") && text.contains("memory:"), "{text}");
+}
+
+#[test]
+fn run_writes_every_table_and_the_books_balance() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_scenario(dir.path(), "s.toml", &small_scenario(""));
+    let out = run_in(dir.path(), &["run", path.to_str().unwrap(), "--out", "res", "--quiet"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let res = dir.path().join("res");
+    for f in [
+        "runs.csv",
+        "runs.parquet",
+        "workers.csv",
+        "workers.parquet",
+        "daily.csv",
+        "daily.parquet",
+        "summary.csv",
+        "manifest.json",
+        "columns.md",
+        "scenario.toml",
+    ] {
+        assert!(res.join(f).is_file(), "{f} missing");
+    }
+    assert!(!res.join("partial").exists(), "part files are removed after success");
+    let runs = read_csv(&res.join("runs.csv"));
+    assert_eq!(runs.len(), 3);
+    let workers = read_csv(&res.join("workers.csv"));
+    assert_eq!(workers.len(), 3 * 120, "one row per worker per run");
+    let daily = read_csv(&res.join("daily.csv"));
+    assert_eq!(daily.len(), 3 * 10, "one row per day after warm-up per run");
+    assert_books(&res);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(res.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["seed"], 7);
+    assert!(
+        manifest["resolved_scenario"]
+            .as_str()
+            .unwrap()
+            .contains("[platform.fee]")
+    );
+    assert!(manifest["gigsim_version"].is_string() && manifest["git_commit"].is_string());
+}
+
+#[test]
+fn same_seed_gives_identical_tables_on_one_or_two_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_scenario(
+        dir.path(),
+        "s.toml",
+        &small_scenario("[platform]\nmatching = \"search\"\n"),
+    );
+    let p = path.to_str().unwrap();
+    for (out, threads) in [("a", "1"), ("b", "2"), ("c", "2")] {
+        let o = run_in(dir.path(), &["run", p, "--out", out, "--threads", threads, "--quiet"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let a = table_bytes(&dir.path().join("a"));
+    assert!(a.len() >= 7, "{:?}", a.keys());
+    assert_eq!(a, table_bytes(&dir.path().join("b")), "1 thread and 2 threads differ");
+    assert_eq!(a, table_bytes(&dir.path().join("c")), "two runs differ");
+    // A different seed gives different tables.
+    let o = run_in(dir.path(), &["run", p, "--out", "d", "--seed", "8", "--quiet"]);
+    assert!(o.status.success());
+    assert_ne!(a["workers.csv"], table_bytes(&dir.path().join("d"))["workers.csv"]);
+}
+
+#[test]
+fn default_output_folders_never_clobber() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_scenario(dir.path(), "s.toml", &small_scenario(""));
+    let p = path.to_str().unwrap();
+    for _ in 0..2 {
+        let o = run_in(dir.path(), &["run", p, "--quiet", "--replicates", "1"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let runs: Vec<_> = std::fs::read_dir(dir.path().join("output").join("small"))
+        .unwrap()
+        .flatten()
+        .collect();
+    assert_eq!(runs.len(), 2, "each run gets its own folder");
+    for r in runs {
+        assert!(r.path().join("summary.csv").is_file());
+    }
+}
+
+#[test]
+fn out_folder_with_files_is_refused_unless_forced() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_scenario(dir.path(), "s.toml", &small_scenario(""));
+    let p = path.to_str().unwrap();
+    std::fs::create_dir(dir.path().join("res")).unwrap();
+    std::fs::write(dir.path().join("res").join("keep.txt"), "precious").unwrap();
+    let o = run_in(dir.path(), &["run", p, "--out", "res", "--quiet"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--force"), "{}", stderr(&o));
+    assert!(!dir.path().join("res").join("runs.csv").exists());
+    let o = run_in(dir.path(), &["run", p, "--out", "res", "--quiet", "--force"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(dir.path().join("res").join("runs.csv").is_file());
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("res").join("keep.txt")).unwrap(),
+        "precious"
+    );
+}
+
+#[test]
+fn run_prints_headline_metrics_and_where_results_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_scenario(dir.path(), "s.toml", &small_scenario(""));
+    let o = run_in(dir.path(), &["run", path.to_str().unwrap(), "--out", "res"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("median_hourly_wage") && text.contains("95% CI"), "{text}");
+    assert!(text.contains("results: res"), "{text}");
+}
+
+#[test]
+fn tables_flag_chooses_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_scenario(dir.path(), "s.toml", &small_scenario(""));
+    let p = path.to_str().unwrap();
+    let o = run_in(
+        dir.path(),
+        &["run", p, "--out", "res", "--quiet", "--tables", "runs,daily"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let res = dir.path().join("res");
+    assert!(res.join("runs.parquet").is_file() && res.join("daily.csv").is_file());
+    assert!(!res.join("workers.parquet").exists() && !res.join("workers.csv").exists());
+    let o = run_in(dir.path(), &["run", p, "--out", "res2", "--tables", "runs,nonsense"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("unknown table `nonsense`"), "{}", stderr(&o));
+    assert!(!dir.path().join("res2").exists());
+}
+
+#[test]
+fn help_explains_the_commands() {
+    let o = gigsim().arg("--help").output().unwrap();
+    let text = stdout(&o);
+    for word in ["init", "check", "run"] {
+        assert!(text.contains(word), "{text}");
+    }
+    let o = gigsim().args(["run", "--help"]).output().unwrap();
+    let text = stdout(&o);
+    assert!(
+        text.contains("--replicates") && text.contains("--force") && text.contains("--threads"),
+        "{text}"
+    );
+}

@@ -1,0 +1,144 @@
+//! Helpers shared by the integration tests: running the binary, small scenarios,
+//! reading CSV tables.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The gigsim binary built by cargo for these tests.
+pub fn gigsim() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_gigsim"))
+}
+
+/// Runs gigsim with arguments in `cwd` and returns its output.
+pub fn run_in(cwd: &Path, args: &[&str]) -> Output {
+    gigsim().current_dir(cwd).args(args).output().expect("gigsim runs")
+}
+
+/// Text of stderr.
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Text of stdout.
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A small, fast scenario (board matching), with `extra` TOML appended.
+pub fn small_scenario(extra: &str) -> String {
+    format!(
+        r#"
+[simulation]
+name = "small"
+days = 12
+warmup_days = 2
+replicates = 3
+seed = 7
+
+[workers]
+count = 120
+
+[requesters]
+count = 15
+
+[demand]
+tasks_per_day = 1500.0
+
+{extra}
+"#
+    )
+}
+
+/// Writes a scenario into `dir` and returns its path.
+pub fn write_scenario(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// A CSV table as rows of column → text (our tables have no quoted commas in numbers).
+pub fn read_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut lines = text.lines();
+    let header: Vec<String> = lines.next().unwrap().split(',').map(String::from).collect();
+    lines
+        .map(|l| header.iter().cloned().zip(l.split(',').map(String::from)).collect())
+        .collect()
+}
+
+/// A field as i64.
+pub fn int(row: &BTreeMap<String, String>, col: &str) -> i64 {
+    row[col].parse().unwrap_or_else(|_| panic!("{col} = {:?}", row[col]))
+}
+
+/// A field as f64 (empty → NaN).
+pub fn float(row: &BTreeMap<String, String>, col: &str) -> f64 {
+    let v = &row[col];
+    if v.is_empty() { f64::NAN } else { v.parse().unwrap() }
+}
+
+/// Asserts both book identities in every run, and the second per worker.
+pub fn assert_books(dir: &Path) {
+    for r in read_csv(&dir.join("runs.csv")) {
+        let spend = int(&r, "requester_spend_cents");
+        let net = int(&r, "worker_net_cents");
+        assert_eq!(
+            spend,
+            net + int(&r, "platform_fee_cents") + int(&r, "levy_cents") + int(&r, "processing_cents"),
+            "requester_spend_cents identity in {r:?}"
+        );
+        assert_eq!(
+            net,
+            int(&r, "paid_out_cents") + int(&r, "pending_cents") + int(&r, "forfeited_cents"),
+            "worker_net_cents identity in {r:?}"
+        );
+    }
+    let workers = read_csv(&dir.join("workers.csv"));
+    for w in &workers {
+        assert_eq!(
+            int(w, "net_cents"),
+            int(w, "paid_out_cents") + int(w, "pending_cents") + int(w, "forfeited_cents"),
+            "per-worker identity in {w:?}"
+        );
+        assert_eq!(
+            int(w, "net_cents"),
+            int(w, "gross_cents") - int(w, "fee_cents"),
+            "{w:?}"
+        );
+        assert!(int(w, "pending_cents") >= 0 && int(w, "paid_out_cents") >= 0, "{w:?}");
+    }
+    // Worker totals add up to the run totals.
+    let runs = read_csv(&dir.join("runs.csv"));
+    for r in &runs {
+        let key = (r["variant"].clone(), r["replicate"].clone());
+        let net: i64 = workers
+            .iter()
+            .filter(|w| (w["variant"].clone(), w["replicate"].clone()) == key)
+            .map(|w| int(w, "net_cents"))
+            .sum();
+        assert_eq!(
+            net,
+            int(r, "worker_net_cents"),
+            "workers' net adds up to the run's, {key:?}"
+        );
+    }
+}
+
+/// Every file of a results folder that must be identical between equal runs.
+pub fn table_bytes(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".csv") || name.ends_with(".parquet") {
+            out.insert(name, std::fs::read(entry.path()).unwrap());
+        }
+    }
+    out
+}

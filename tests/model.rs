@@ -1,0 +1,174 @@
+//! The market behaves as the design says: gates hold, unfillable tasks stay unfilled,
+//! and policies move outcomes in the expected direction.
+
+use gigsim::model::market::Market;
+use gigsim::model::record::RunRecord;
+use gigsim::runner::run_one;
+use gigsim::scenario::{Study, parse};
+
+fn study(text: &str) -> Study {
+    parse(text, "test.toml").unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn runs(text: &str, replicates: u32) -> Vec<RunRecord> {
+    let s = study(text);
+    (0..replicates).map(|r| run_one(&s, 0, r)).collect()
+}
+
+fn mean(records: &[RunRecord], f: impl Fn(&RunRecord) -> f64) -> f64 {
+    records.iter().map(f).sum::<f64>() / records.len() as f64
+}
+
+const ONE_KIND_OF_TASK: &str = r#"
+[[tasks.categories]]
+name = "only"
+share = 1.0
+pay_usd = { dist = "fixed", value = 0.50 }
+duration_seconds = { dist = "fixed", value = 120.0 }
+batch_size = { dist = "fixed", value = 5.0 }
+"#;
+
+fn market(matching: &str, extra: &str) -> String {
+    format!(
+        r#"
+[simulation]
+name = "t"
+days = 15
+seed = 11
+[workers]
+count = 300
+reservation_wage = {{ dist = "fixed", value = 0.0 }}
+hours_per_day = {{ dist = "fixed", value = 2.0 }}
+days_per_week = {{ dist = "fixed", value = 7.0 }}
+[requesters]
+count = 30
+[demand]
+tasks_per_day = 3000.0
+noise_sigma = 0.0
+[platform]
+matching = "{matching}"
+{extra}
+{ONE_KIND_OF_TASK}
+"#
+    )
+}
+
+#[test]
+fn higher_worker_fee_lowers_net_pay_with_the_same_tasks_done() {
+    let low = runs(&market("board", "[platform.fee]\nworker_percent = 5.0\n"), 3);
+    let high = runs(&market("board", "[platform.fee]\nworker_percent = 25.0\n"), 3);
+    for (l, h) in low.iter().zip(&high) {
+        assert_eq!(l.run.tasks_done, h.run.tasks_done, "same tasks done");
+        assert!(
+            h.run.worker_net_cents < l.run.worker_net_cents,
+            "{} vs {}",
+            h.run.worker_net_cents,
+            l.run.worker_net_cents
+        );
+        assert!(h.run.platform_fee_cents > l.run.platform_fee_cents);
+    }
+}
+
+const SPREAD_RATINGS: &str = r#"
+initial_rating = { dist = "uniform", low = 1.0, high = 5.0 }
+initial_reviews = { dist = "fixed", value = 50.0 }
+"#;
+
+fn search_market(visibility: &str) -> String {
+    // Demand well below supply, so who the platform shows decides who earns.
+    market("search", "")
+        .replace("[workers]\n", &format!("[workers]\n{SPREAD_RATINGS}"))
+        .replace("tasks_per_day = 3000.0", "tasks_per_day = 1500.0")
+        + &format!("\n[platform.visibility]\n{visibility}\n")
+}
+
+#[test]
+fn higher_rating_exponent_raises_inequality_when_ratings_differ() {
+    let flat = runs(&search_market("rating_exponent = 0.0"), 3);
+    let steep = runs(&search_market("rating_exponent = 4.0"), 3);
+    let g = |rs: &[RunRecord]| mean(rs, |r| r.run.gini_net_income.unwrap());
+    assert!(
+        g(&steep) > g(&flat) + 0.02,
+        "gini {} (steep) vs {} (flat)",
+        g(&steep),
+        g(&flat)
+    );
+}
+
+#[test]
+fn higher_min_rating_lowers_active_workers() {
+    // Few open tasks, so the gate decides who gets any work at all.
+    let short = |v: &str| search_market(v).replace("days = 15", "days = 4");
+    let open = runs(&short("min_rating = 0.0\nopen_share = 0.02"), 3);
+    let gated = runs(&short("min_rating = 4.5\nopen_share = 0.02"), 3);
+    let a = |rs: &[RunRecord]| mean(rs, |r| r.run.workers_active as f64);
+    assert!(
+        a(&gated) < a(&open),
+        "active {} (gated) vs {} (open)",
+        a(&gated),
+        a(&open)
+    );
+}
+
+#[test]
+fn no_worker_below_the_gate_gets_a_gated_task_in_search() {
+    // Every task is gated; ratings never change (no new reviews).
+    let text = search_market("min_rating = 4.0\nopen_share = 0.0\nrating_exponent = 0.0")
+        .replace("[requesters]\n", "[requesters]\nrating_probability = 0.0\n");
+    let rec = run_one(&study(&text), 0, 0);
+    let below: Vec<_> = rec.workers.iter().filter(|w| w.rating.unwrap() < 4.0).collect();
+    assert!(below.len() > 100, "the test needs workers below the gate");
+    assert!(
+        below.iter().all(|w| w.tasks_done == 0),
+        "a worker below the gate got work"
+    );
+    assert!(
+        rec.workers.iter().any(|w| w.tasks_done > 0),
+        "workers above the gate worked"
+    );
+}
+
+#[test]
+fn a_task_nobody_is_eligible_for_stays_unfilled() {
+    for matching in ["search", "board"] {
+        let text = market(
+            matching,
+            "[platform.visibility]\nmin_reviews = 1000000000\nopen_share = 0.0\n",
+        );
+        let rec = run_one(&study(&text), 0, 0);
+        assert_eq!(rec.run.tasks_done, 0, "{matching}");
+        assert_eq!(rec.run.tasks_unfilled, rec.run.tasks_posted, "{matching}");
+        assert!(rec.run.tasks_posted > 0);
+    }
+}
+
+#[test]
+fn workers_decline_work_below_their_reservation_wage() {
+    // $0.50 for 120 s at speed 1 is $15/h; a worker of speed v earns $15·v per hour of
+    // their own time, and declines when that is below their reservation wage.
+    let text = market("board", "").replace(
+        "reservation_wage = { dist = \"fixed\", value = 0.0 }",
+        "reservation_wage = { dist = \"uniform\", low = 5.0, high = 25.0 }",
+    );
+    let s = study(&text);
+    let sc = &s.base().scenario;
+    let mut m = Market::new(sc, 0, 1.0);
+    for day in 1..=sc.days {
+        m.step(day);
+    }
+    let (mut declined, mut worked) = (0, 0);
+    for member in m.members() {
+        let w = &m.workers()[member.worker as usize];
+        let earns_per_hour = 1500.0 * f64::from(w.speed);
+        if f64::from(w.reservation_cents_per_hour) > earns_per_hour + 1.0 {
+            assert_eq!(
+                member.totals.tasks_done, 0,
+                "a worker took work below their reservation wage"
+            );
+            declined += 1;
+        } else if member.totals.tasks_done > 0 {
+            worked += 1;
+        }
+    }
+    assert!(declined > 20 && worked > 20, "declined {declined}, worked {worked}");
+}
