@@ -191,23 +191,42 @@ fn passing_requester_fees_through_lowers_worker_pay() {
 
 #[test]
 fn demand_falls_with_the_all_in_cost_when_it_responds() {
-    let s = study(&(fee_market("requester_percent = 10.0\ndemand_elasticity = 1.0")
-        + "\n[[variants]]\nname = \"dear\"\nset = { \"platform.fee.requester_percent\" = 30.0 }\n"));
+    let s = study(
+        &(fee_market("requester_percent = 10.0\ndemand_elasticity = 1.0")
+            + "\n[[variants]]\nname = \"dear\"\nset = { \"platform.fee.requester_percent\" = 30.0 }\n"),
+    );
     let cheap = run_one(&s, 0, 0);
     let dear = run_one(&s, 1, 0);
     // Cost per task rises by 130/110; with elasticity 1 tasks posted fall to 110/130.
     let ratio = dear.run.tasks_posted as f64 / cheap.run.tasks_posted as f64;
     assert!((ratio - 110.0 / 130.0).abs() < 0.01, "{ratio}");
-    let fixed = study(&(fee_market("requester_percent = 10.0")
-        + "\n[[variants]]\nname = \"dear\"\nset = { \"platform.fee.requester_percent\" = 30.0 }\n"));
-    assert_eq!(run_one(&fixed, 0, 0).run.tasks_posted, run_one(&fixed, 1, 0).run.tasks_posted);
+    let fixed = study(
+        &(fee_market("requester_percent = 10.0")
+            + "\n[[variants]]\nname = \"dear\"\nset = { \"platform.fee.requester_percent\" = 30.0 }\n"),
+    );
+    assert_eq!(
+        run_one(&fixed, 0, 0).run.tasks_posted,
+        run_one(&fixed, 1, 0).run.tasks_posted
+    );
 }
 
 #[test]
 fn a_pay_floor_raises_or_drops_tasks_below_it() {
     // Every task pays $0.50 for 120 s ($15/h): a $20/h floor binds on all of them.
-    let raised = run_one(&study(&fee_market("pay_floor_usd_per_hour = 20.0\npay_floor_action = \"raise\"")), 0, 0);
-    let dropped = run_one(&study(&fee_market("pay_floor_usd_per_hour = 20.0\npay_floor_action = \"drop\"")), 0, 0);
+    let raised = run_one(
+        &study(&fee_market(
+            "pay_floor_usd_per_hour = 20.0\npay_floor_action = \"raise\"",
+        )),
+        0,
+        0,
+    );
+    let dropped = run_one(
+        &study(&fee_market(
+            "pay_floor_usd_per_hour = 20.0\npay_floor_action = \"drop\"",
+        )),
+        0,
+        0,
+    );
     let none = run_one(&study(&fee_market("pay_floor_usd_per_hour = 0.0")), 0, 0);
     assert_eq!(raised.run.floor_raised_tasks, raised.run.tasks_posted);
     assert_eq!(raised.run.tasks_done, none.run.tasks_done);

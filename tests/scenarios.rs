@@ -19,13 +19,31 @@ fn every_built_in_scenario_checks_and_runs() {
     for file in files {
         let name = file.file_stem().unwrap().to_string_lossy().into_owned();
         let text = std::fs::read_to_string(&file).unwrap();
-        assert!(text.lines().take(3).all(|l| l.starts_with('#')), "{name} starts with a comment saying what it is");
-        let check = gigsim().args(["check", file.to_str().unwrap(), "--quiet"]).output().unwrap();
+        assert!(
+            text.lines().take(3).all(|l| l.starts_with('#')),
+            "{name} starts with a comment saying what it is"
+        );
+        let check = gigsim()
+            .args(["check", file.to_str().unwrap(), "--quiet"])
+            .output()
+            .unwrap();
         assert!(check.status.success(), "{name}: {}", stderr(&check));
-        let command = if text.contains("[[variants]]") { "compare" } else { "run" };
+        let command = if text.contains("[[variants]]") {
+            "compare"
+        } else {
+            "run"
+        };
         let out = tmp.path().join(&name);
         let o = gigsim()
-            .args([command, file.to_str().unwrap(), "--replicates", "1", "--quiet", "--out", out.to_str().unwrap()])
+            .args([
+                command,
+                file.to_str().unwrap(),
+                "--replicates",
+                "1",
+                "--quiet",
+                "--out",
+                out.to_str().unwrap(),
+            ])
             .output()
             .unwrap();
         assert!(o.status.success(), "{name}: {}", stderr(&o));

@@ -81,6 +81,12 @@ pub fn chosen_tables(flags: &RunFlags) -> Result<Vec<&'static str>, Error> {
     Ok(out)
 }
 
+/// Whether a table also gets a CSV file: always, except `workers` above
+/// [`WORKERS_CSV_MAX_ROWS`] rows unless `--tables` names it (Parquet is always written).
+pub fn wants_csv(table: &str, rows: usize, workers_listed: bool) -> bool {
+    table != "workers" || rows <= WORKERS_CSV_MAX_ROWS || workers_listed
+}
+
 /// Applies `--seed` and `--replicates` to every variant.
 pub fn apply_flags(study: &mut Study, flags: &RunFlags) {
     for v in study.variants.iter_mut().chain(std::iter::once(study.written.as_mut())) {
@@ -149,11 +155,11 @@ pub fn execute(study: &Study, flags: &RunFlags, extra: Extra<'_>) -> Result<Fini
     }
 
     let found = complete_chunks(&partial)?;
-    let csv = |table: &str, rows: usize| {
-        table != "workers"
-            || rows <= WORKERS_CSV_MAX_ROWS
-            || flags.tables.as_ref().is_some_and(|t| t.iter().any(|x| x == "workers"))
-    };
+    let listed_workers = flags
+        .tables
+        .as_ref()
+        .is_some_and(|t| t.iter().any(|x| x.trim() == "workers"));
+    let csv = |table: &str, rows: usize| wants_csv(table, rows, listed_workers);
     let runs = assemble(&found, plan.len(), &out, &tables, &csv).inspect_err(|_| remove_temporaries(&out))?;
     let summary = summarize(&runs)?;
     write_csv(&out.join("summary.csv"), "summary", &mut summary_frame(&summary)?)?;
@@ -236,4 +242,17 @@ fn progress_bar(total_days: u64, quiet: bool, runs: usize) -> ProgressBar {
         bar.enable_steady_tick(std::time::Duration::from_millis(200));
     }
     bar
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn big_worker_tables_skip_csv_unless_asked() {
+        assert!(wants_csv("workers", WORKERS_CSV_MAX_ROWS, false));
+        assert!(!wants_csv("workers", WORKERS_CSV_MAX_ROWS + 1, false));
+        assert!(wants_csv("workers", WORKERS_CSV_MAX_ROWS + 1, true));
+        assert!(wants_csv("daily", 50_000_000, false));
+    }
 }

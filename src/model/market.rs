@@ -173,13 +173,27 @@ impl<'s> Market<'s> {
         &self.workers
     }
 
+    /// Today's flows so far (tasks posted, done, money).
+    pub fn today(&self) -> &Flows {
+        &self.today
+    }
+
     /// The platform memberships, by member index.
     pub fn members(&self) -> &[Member] {
         &self.members
     }
 
-    /// Simulates one day.
+    /// Simulates one day: [`open_day`](Self::open_day), [`match_day`](Self::match_day),
+    /// [`close_day`](Self::close_day).
     pub fn step(&mut self, day: u32) {
+        let multiplier = self.open_day(day);
+        self.match_day(day);
+        self.close_day(day, multiplier);
+    }
+
+    /// The morning of a day: demand is posted and workers start with their time.
+    /// Returns the day's demand multiplier.
+    pub fn open_day(&mut self, day: u32) -> f64 {
         let sc = self.sc;
         self.today = Flows::default();
 
@@ -221,12 +235,20 @@ impl<'s> Market<'s> {
             }
         }
         self.continue_jobs(day);
+        multiplier
+    }
 
-        // 3. Matching and work.
-        match sc.platform.matching {
+    /// The working day: tasks meet workers, and work is done and paid.
+    pub fn match_day(&mut self, day: u32) {
+        match self.sc.platform.matching {
             super::Matching::Search => self.match_search(day),
             super::Matching::Board => self.match_board(day),
         }
+    }
+
+    /// The evening: idle time, earnings into balances, payouts, the day's record.
+    pub fn close_day(&mut self, day: u32, multiplier: f64) {
+        let sc = self.sc;
         self.today.tasks_unfilled = self.batches.iter().map(|b| u64::from(b.remaining)).sum();
 
         // 4. End of day: idle time, earnings into balances, payouts, the day's wages.

@@ -1,0 +1,142 @@
+//! Benchmarks of the hot paths: a whole baseline run, and the matching step of `board`
+//! and `search` markets from 2,000 to 100,000 workers with visibility weights on.
+//!
+//! Run with `cargo bench --bench market`; throughput is reported in tasks per second
+//! (one core: criterion runs on the calling thread).
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use gigsim::model::market::Market;
+use gigsim::runner::run_one;
+use gigsim::scenario::{self, Study};
+
+fn baseline() -> Study {
+    scenario::load(std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/baseline.toml"
+    )))
+    .unwrap()
+}
+
+/// One replicate of the baseline scenario, start to finish (without writing tables).
+fn baseline_run(c: &mut Criterion) {
+    let study = baseline();
+    let tasks = run_one(&study, 0, 0).run.tasks_done;
+    let mut g = c.benchmark_group("baseline");
+    g.sample_size(10).measurement_time(Duration::from_secs(10));
+    g.throughput(Throughput::Elements(tasks));
+    g.bench_function("run", |b| b.iter(|| black_box(run_one(&study, 0, 0))));
+    g.finish();
+}
+
+/// A market of `workers` where demand is steady (no noise, no weekly cycle) and below
+/// supply, so every task posted is matched: ten tasks per worker per day.
+fn steady(matching: &str, workers: u32) -> Study {
+    let text = format!(
+        r#"
+[simulation]
+name = "bench"
+days = 36500
+[workers]
+count = {workers}
+reservation_wage = {{ dist = "lognormal", median = 1.0, sigma = 0.5 }}
+hours_per_day = {{ dist = "fixed", value = 4.0 }}
+days_per_week = {{ dist = "fixed", value = 7.0 }}
+initial_rating = {{ dist = "uniform", low = 3.0, high = 5.0 }}
+[requesters]
+count = {requesters}
+rating_probability = 0.3
+[demand]
+tasks_per_day = {tasks}
+weekday_factors = [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]
+noise_sigma = 0.0
+[platform]
+matching = "{matching}"
+[platform.visibility]
+rating_exponent = 2.0
+open_share = 0.7
+min_rating = 4.0
+[[tasks.categories]]
+name = "micro"
+share = 1.0
+pay_usd = {{ dist = "lognormal", median = 0.1, sigma = 0.5, min = 0.02, max = 2.0 }}
+duration_seconds = {{ dist = "lognormal", median = 40.0, sigma = 0.4, min = 10.0, max = 300.0 }}
+batch_size = {{ dist = "lognormal", median = 20.0, sigma = 0.8, min = 1.0, max = 500.0 }}
+"#,
+        requesters = (workers / 20).max(10),
+        tasks = workers * 10,
+    );
+    scenario::parse(&text, "bench.toml").unwrap()
+}
+
+/// The matching step alone (tasks meet workers, work is done and paid), per day.
+fn matching(c: &mut Criterion) {
+    let mut g = c.benchmark_group("matching");
+    g.sample_size(10).measurement_time(Duration::from_secs(8));
+    for matching in ["board", "search"] {
+        for workers in [2_000u32, 100_000] {
+            let study = steady(matching, workers);
+            let sc = &study.base().scenario;
+            let mut market = Market::new(sc, 0, 1.0);
+            let mut day = 0;
+            // Warm up: reputations and balances settle.
+            for _ in 0..3 {
+                day += 1;
+                market.step(day);
+            }
+            g.throughput(Throughput::Elements(u64::from(workers) * 10));
+            g.bench_with_input(BenchmarkId::new(matching, workers), &workers, |b, _| {
+                b.iter_custom(|iters| {
+                    let mut spent = Duration::ZERO;
+                    for _ in 0..iters {
+                        day += 1;
+                        let multiplier = market.open_day(day);
+                        let start = Instant::now();
+                        market.match_day(day);
+                        spent += start.elapsed();
+                        assert_eq!(market.today().tasks_posted, u64::from(workers) * 10);
+                        market.close_day(day, multiplier);
+                    }
+                    spent
+                })
+            });
+        }
+    }
+    g.finish();
+}
+
+/// The baseline's own matching step (its demand, its workers), for the first target.
+fn baseline_matching(c: &mut Criterion) {
+    let study = baseline();
+    let sc = &study.base().scenario;
+    let mut market = Market::new(sc, 0, 1.0);
+    let mut day = 0;
+    let mut g = c.benchmark_group("baseline");
+    g.sample_size(20);
+    // Throughput is set from a typical day: tasks posted on a Wednesday of the baseline.
+    g.throughput(Throughput::Elements(sc.demand.tasks_per_day as u64));
+    g.bench_function("matching_day", |b| {
+        b.iter_custom(|iters| {
+            let mut spent = Duration::ZERO;
+            for _ in 0..iters {
+                day += 1;
+                if day > sc.days {
+                    market = Market::new(sc, 0, 1.0);
+                    day = 1;
+                }
+                let multiplier = market.open_day(day);
+                let start = Instant::now();
+                market.match_day(day);
+                spent += start.elapsed();
+                market.close_day(day, multiplier);
+            }
+            spent
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, baseline_run, baseline_matching, matching);
+criterion_main!(benches);
