@@ -10,10 +10,11 @@ use super::payouts::Ledger;
 use super::posting::{Batch, Poster};
 use super::record::{DailyRow, RunRecord, RunRow, WorkerRow, hourly_usd};
 use super::requester::{Requester, posting_weights};
-use super::worker::{Member, Totals, Worker};
+use super::worker::{Exit, Member, Totals, Worker};
 use crate::metrics;
 use crate::rng::{Stream, day_key, entity_key, stream, unit_f64};
 use crate::scenario::Scenario;
+use rand_distr::{Distribution, Poisson};
 
 /// Money and task flows over a period (a day, or the whole metric period).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -89,6 +90,21 @@ impl std::hash::Hasher for PairHasher {
 /// Lifetime billings per worker–requester pair, kept only when a tiered fee is on.
 pub(crate) type Billing = HashMap<u64, i64, BuildHasherDefault<PairHasher>>;
 
+/// Tasks each worker has done per category before day 1: their experience, spread over
+/// the categories by share.
+fn initial_practice(workers: &[Worker], categories: &[crate::model::posting::Category]) -> Vec<u32> {
+    let total: f64 = categories.iter().map(|c| c.share.max(0.0)).sum();
+    let mut out = Vec::with_capacity(workers.len() * categories.len());
+    for w in workers {
+        let experience = f64::from(w.history.approved + w.history.rejected);
+        for c in categories {
+            let share = if total > 0.0 { c.share.max(0.0) / total } else { 0.0 };
+            out.push((experience * share).round() as u32);
+        }
+    }
+    out
+}
+
 /// The whole state of one run.
 pub struct Market<'s> {
     pub(crate) sc: &'s Scenario,
@@ -112,6 +128,15 @@ pub struct Market<'s> {
     daily: Vec<DailyRow>,
     wages: Vec<f64>,
     pub(crate) scratch: super::matching::Scratch,
+    /// Tasks done per worker and category, `worker * categories + category`.
+    pub(crate) practice: Vec<u32>,
+    /// Moving average of the market's mean net cents per available hour (churn).
+    market_ewma: f64,
+    /// Median reservation wage of the day-1 workers, cents per hour (entry response).
+    reference_wage: f64,
+    /// Arrivals and exits today.
+    entries_today: u64,
+    exits_today: u64,
 }
 
 impl<'s> Market<'s> {
@@ -119,8 +144,9 @@ impl<'s> Market<'s> {
     /// posted (the demand response to the policy's all-in cost; 1 for none).
     pub fn new(sc: &'s Scenario, replicate: u32, cost_factor: f64) -> Self {
         let seed = sc.seed;
+        let tools = (sc.tools.share, sc.tools.seconds);
         let workers: Vec<Worker> = (0..sc.workers.count)
-            .map(|id| Worker::draw(&sc.workers, seed, replicate, id, 0))
+            .map(|id| Worker::draw(&sc.workers, seed, replicate, id, 0, tools))
             .collect();
         let members = workers
             .iter()
@@ -130,6 +156,13 @@ impl<'s> Market<'s> {
         let requesters = (0..sc.requesters.count)
             .map(|id| Requester::draw(&sc.requesters, seed, replicate, id))
             .collect();
+        let practice = initial_practice(&workers, &sc.categories);
+        let mut reservations: Vec<f64> = workers
+            .iter()
+            .map(|w| f64::from(w.reservation_cents_per_hour))
+            .collect();
+        reservations.sort_by(f64::total_cmp);
+        let reference_wage = metrics::quantile_sorted(&reservations, 0.5).unwrap_or(0.0);
         let mut category_pick = AliasTable::default();
         category_pick.rebuild(sc.categories.iter().enumerate().map(|(i, c)| (i as u32, c.share)));
         Market {
@@ -153,6 +186,11 @@ impl<'s> Market<'s> {
             daily: Vec::with_capacity((sc.days - sc.warmup_days) as usize),
             wages: Vec::new(),
             scratch: Default::default(),
+            practice,
+            market_ewma: -1.0,
+            reference_wage,
+            entries_today: 0,
+            exits_today: 0,
         }
     }
 
@@ -217,18 +255,27 @@ impl<'s> Market<'s> {
         let schedule_key = day_key(sc.seed, self.replicate, Stream::Schedule, day);
         self.working.clear();
         let vis = &sc.platform.visibility;
+        let weekday = sc.workers.weekday[((day - 1) % 7) as usize];
         for (i, m) in self.members.iter_mut().enumerate() {
-            let w = &self.workers[m.worker as usize];
-            m.working = w.is_registered(day)
-                && unit_f64(entity_key(schedule_key, u64::from(m.worker))) < f64::from(w.work_probability);
+            let w = &mut self.workers[m.worker as usize];
+            let chance = f64::from(w.work_probability) * weekday;
+            m.working = w.is_registered(day) && unit_f64(entity_key(schedule_key, u64::from(m.worker))) < chance;
             m.today_net_cents = 0;
             m.today_paid_seconds = 0;
             m.today_tasks = 0;
             if m.working {
                 m.time_left = w.seconds_per_day;
+                m.day_capacity = w.seconds_per_day;
                 m.empty_picks = 0;
                 m.weight = vis.weight(m);
                 m.qualified = vis.passes_gate(m);
+                if w.tools_left > 0 {
+                    // Building tools and templates comes first, unpaid.
+                    let spent = w.tools_left.min(m.time_left);
+                    w.tools_left -= spent;
+                    m.time_left -= spent;
+                    m.totals.unpaid_seconds += u64::from(spent);
+                }
                 self.working.push(i as u32);
             } else {
                 m.time_left = 0;
@@ -267,6 +314,7 @@ impl<'s> Market<'s> {
             let net = m.today_net_cents;
             self.ledger.credit(&mut self.members, i, net, day);
         }
+        self.churn(day);
         self.ledger.end_of_day(&mut self.members, day);
 
         // 5. Record (after warm-up), then open the metric period at the end of warm-up.
@@ -279,8 +327,8 @@ impl<'s> Market<'s> {
                 tasks_done: self.today.tasks_done,
                 tasks_unfilled: self.today.tasks_unfilled,
                 workers_active: active,
-                entries: 0,
-                exits: 0,
+                entries: self.entries_today,
+                exits: self.exits_today,
                 mean_hourly_wage: metrics::mean(&self.wages),
                 median_hourly_wage: metrics::quantile_sorted(&self.wages, 0.5),
                 platform_fee_cents: self.today.platform_fee_cents,
@@ -291,6 +339,120 @@ impl<'s> Market<'s> {
         }
         if day == sc.warmup_days {
             self.open_metric_period();
+        }
+    }
+
+    /// Exits and arrivals at the end of a day. A worker whose moving average of net
+    /// earnings per available hour stays below their reservation wage for
+    /// `exit_patience_days` working days in a row leaves; newcomers arrive (Poisson),
+    /// at a fixed rate or in response to the market's recent earnings.
+    fn churn(&mut self, day: u32) {
+        let sc = self.sc;
+        let c = &sc.churn;
+        self.entries_today = 0;
+        self.exits_today = 0;
+        let (mut rate_sum, mut rate_n) = (0.0, 0u32);
+        let mut leaving = Vec::new();
+        for &i in &self.working {
+            let m = &mut self.members[i as usize];
+            if m.day_capacity == 0 {
+                continue;
+            }
+            let rate = m.today_net_cents as f64 * 3600.0 / f64::from(m.day_capacity);
+            rate_sum += rate;
+            rate_n += 1;
+            m.earnings_ewma = if m.earnings_ewma < 0.0 {
+                rate
+            } else {
+                c.ewma_weight * rate + (1.0 - c.ewma_weight) * m.earnings_ewma
+            };
+            if c.exit_patience_days == 0 {
+                continue;
+            }
+            let reservation = f64::from(self.workers[m.worker as usize].reservation_cents_per_hour);
+            m.below_days = if m.earnings_ewma < reservation {
+                m.below_days + 1
+            } else {
+                0
+            };
+            if m.below_days >= c.exit_patience_days {
+                leaving.push(i);
+            }
+        }
+        for i in leaving {
+            self.leave(i, day);
+        }
+        if rate_n > 0 {
+            let today = rate_sum / f64::from(rate_n);
+            self.market_ewma = if self.market_ewma < 0.0 {
+                today
+            } else {
+                c.ewma_weight * today + (1.0 - c.ewma_weight) * self.market_ewma
+            };
+        }
+        if c.entry_per_day <= 0.0 {
+            return;
+        }
+        let response = if c.entry_elasticity == 0.0 {
+            1.0
+        } else if self.market_ewma > 0.0 && self.reference_wage > 0.0 {
+            (self.market_ewma / self.reference_wage)
+                .powf(c.entry_elasticity)
+                .min(100.0)
+        } else {
+            0.0
+        };
+        let mean = c.entry_per_day * response;
+        if mean <= 0.0 {
+            return;
+        }
+        let mut rng = stream(sc.seed, self.replicate, Stream::Entry, day, 0);
+        let arrivals = Poisson::new(mean).map(|p| p.sample(&mut rng) as u64).unwrap_or(0);
+        let tools = (sc.tools.share, sc.tools.seconds);
+        for _ in 0..arrivals {
+            let id = self.workers.len() as u32;
+            let w = Worker::newcomer(&sc.workers, sc.seed, self.replicate, id, day, tools);
+            self.members.push(Member::join(id, &w.history));
+            self.workers.push(w);
+            self.practice.extend(std::iter::repeat_n(0, sc.categories.len()));
+        }
+        self.entries_today = arrivals;
+    }
+
+    /// A member leaves on `day`: unfinished work is given up (unpaid), and the balance
+    /// is paid out as it matures — or, when it is below the payout minimum and the
+    /// platform keeps such balances, forfeited.
+    fn leave(&mut self, member: u32, day: u32) {
+        let rule = self.sc.platform.payout;
+        let m = &mut self.members[member as usize];
+        self.workers[m.worker as usize].exited_day = Some(day);
+        m.working = false;
+        self.exits_today += 1;
+        let held = m.balance.unmatured + m.balance.matured;
+        m.exit = if rule.forfeit_below_minimum && held < rule.minimum_cents {
+            Exit::LeftForfeited
+        } else {
+            Exit::LeftPaid
+        };
+        if m.exit == Exit::LeftForfeited && m.balance.matured > 0 {
+            let matured = m.balance.matured;
+            m.balance.release(matured, true);
+        }
+        let mut k = 0;
+        while k < self.jobs.len() {
+            if self.jobs[k].member == member {
+                let job = self.jobs.swap_remove(k);
+                let m = &mut self.members[member as usize];
+                m.totals.unpaid_seconds += u64::from(job.spent);
+                m.totals.tasks_returned += 1;
+            } else {
+                k += 1;
+            }
+        }
+        let m = &mut self.members[member as usize];
+        if m.balance.matured > 0 && !m.payable {
+            m.payable = true;
+            self.ledger.enqueue(member);
         }
     }
 
@@ -347,6 +509,7 @@ impl<'s> Market<'s> {
             }
             let t = &m.totals;
             let b = &m.balance;
+            let tax = sc.taxes.estimate(t.net_cents, sc.days - sc.warmup_days);
             paid_out += b.paid_out;
             pending += b.pending();
             forfeited += b.forfeited;
@@ -375,6 +538,10 @@ impl<'s> Market<'s> {
                 rating: (m.reviews > 0).then_some(m.rating),
                 reviews: m.reviews,
                 approval_rate: m.approval_rate(),
+                experience_tasks: w.history.approved + w.history.rejected,
+                uses_tools: w.invests_in_tools,
+                tax_cents: tax,
+                after_tax_cents: t.net_cents - tax,
             });
         }
         let f = &self.totals;

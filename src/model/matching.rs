@@ -18,7 +18,7 @@ use rand::Rng;
 
 use super::alias::AliasTable;
 use super::market::Market;
-use super::work::accepts;
+use super::work::Started;
 use crate::rng::{Stream, index, stream};
 
 /// A worker who finds nothing acceptable this many times in a day stops for the day.
@@ -76,6 +76,7 @@ impl Market<'_> {
         );
         let mut rng = stream(self.sc.seed, self.replicate, Stream::Matching, day, 0);
         let max_offers = self.sc.platform.offers_per_task;
+        let review = self.sc.unpaid.review_seconds;
         for b in 0..self.batches.len() {
             let batch = self.batches[b];
             for _ in 0..batch.size {
@@ -86,25 +87,35 @@ impl Market<'_> {
                         break;
                     }
                     let i = table.table.draw(rng.next_u64());
-                    let m = &self.members[i as usize];
-                    if m.time_left == 0 {
+                    if self.members[i as usize].time_left == 0 {
                         continue;
                     }
                     offers += 1;
-                    let w = &self.workers[m.worker as usize];
-                    if accepts(w, batch.expected_net_cents, batch.expected_seconds) {
-                        self.batches[b].remaining -= 1;
-                        self.start_task(i, &batch, day);
-                        let m = &self.members[i as usize];
-                        if m.time_left == 0 {
-                            s.open.retire(&self.members, m.weight, &mut s.items);
-                            if m.qualified {
-                                s.gated.retire(&self.members, m.weight, &mut s.items);
-                            }
-                        }
-                        break;
+                    if review > 0 {
+                        let m = &mut self.members[i as usize];
+                        let spent = review.min(m.time_left);
+                        m.time_left -= spent;
+                        m.totals.unpaid_seconds += u64::from(spent);
                     }
-                    if offers >= max_offers {
+                    let m = &self.members[i as usize];
+                    let takes = m.time_left > 0 && !m.avoids(batch.requester) && self.accepts(m.worker, &batch);
+                    let mut filled = false;
+                    if takes {
+                        self.batches[b].remaining -= 1;
+                        if self.start_task(i, &batch, day) == Started::Returned {
+                            self.batches[b].remaining += 1;
+                        } else {
+                            filled = true;
+                        }
+                    }
+                    let m = &self.members[i as usize];
+                    if m.time_left == 0 {
+                        s.open.retire(&self.members, m.weight, &mut s.items);
+                        if m.qualified {
+                            s.gated.retire(&self.members, m.weight, &mut s.items);
+                        }
+                    }
+                    if filled || offers >= max_offers {
                         break;
                     }
                 }
@@ -174,7 +185,7 @@ impl Market<'_> {
             return;
         }
         let choices = self.sc.platform.board_choices;
-        let worker = self.members[member as usize].worker as usize;
+        let worker = self.members[member as usize].worker;
         let mut best: Option<(u32, f64)> = None;
         for _ in 0..choices {
             let bits = self.member_rng(member, day).bits();
@@ -185,7 +196,7 @@ impl Market<'_> {
                 s.gated_batches[k - s.open_batches.len()]
             };
             let batch = &self.batches[b as usize];
-            if !accepts(&self.workers[worker], batch.expected_net_cents, batch.expected_seconds) {
+            if self.members[member as usize].avoids(batch.requester) || !self.accepts(worker, batch) {
                 continue;
             }
             let value = batch.expected_net_cents as f64 / f64::from(batch.expected_seconds);
@@ -197,15 +208,22 @@ impl Market<'_> {
             self.members[member as usize].empty_picks += 1;
             return;
         };
+        let stay = self.sc.switching.batch_stay;
         loop {
             let task = self.batches[b as usize];
             self.batches[b as usize].remaining -= 1;
-            self.start_task(member, &task, day);
+            if self.start_task(member, &task, day) == Started::Returned {
+                self.batches[b as usize].remaining += 1;
+                break;
+            }
             if self.batches[b as usize].remaining == 0 {
                 self.remove_batch(b, s);
                 break;
             }
             if self.members[member as usize].time_left == 0 {
+                break;
+            }
+            if stay < 1.0 && self.member_rng(member, day).unit() >= stay {
                 break;
             }
         }

@@ -3,6 +3,7 @@
 //! objects, and every random draw from a named stream (see `rng`).
 
 pub mod alias;
+pub mod behaviour;
 pub mod demand;
 pub mod fees;
 pub mod market;

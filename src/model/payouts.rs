@@ -5,7 +5,7 @@
 //! are kept in a ring of `delay + 1` day slots (one entry per member who earned that
 //! day), so maturing costs nothing for members who did not earn.
 
-use super::worker::Member;
+use super::worker::{Exit, Member};
 
 /// Payout rules of a platform.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,8 +57,14 @@ impl Ledger {
         }
     }
 
+    /// Puts a member on the payable list (the caller marks the member `payable`).
+    pub fn enqueue(&mut self, member: u32) {
+        self.payable.push(member);
+    }
+
     /// End of `day`: matures the earnings of day − delay and, on payout days, pays every
-    /// matured balance at or above the minimum.
+    /// matured balance at or above the minimum. Balances of workers who left are paid
+    /// whatever the minimum, or forfeited as they mature when the platform keeps them.
     pub fn end_of_day(&mut self, members: &mut [Member], day: u32) {
         if self.rule.delay_days > 0 && day >= self.rule.delay_days {
             let slot = (day - self.rule.delay_days) as usize % self.ring.len();
@@ -66,6 +72,10 @@ impl Ledger {
                 let m = &mut members[member as usize];
                 m.balance.unmatured -= cents;
                 m.balance.matured += cents;
+                if m.exit == Exit::LeftForfeited {
+                    m.balance.release(cents, true);
+                    continue;
+                }
                 if !m.payable {
                     m.payable = true;
                     self.payable.push(member);
@@ -78,7 +88,8 @@ impl Ledger {
         let minimum = self.rule.minimum_cents;
         self.payable.retain(|&member| {
             let m = &mut members[member as usize];
-            if m.balance.matured >= minimum.max(1) {
+            let threshold = if m.exit == Exit::LeftPaid { 1 } else { minimum.max(1) };
+            if m.balance.matured >= threshold {
                 m.balance.release(m.balance.matured, false);
                 m.payable = false;
                 false

@@ -110,6 +110,14 @@ pub struct WorkerRow {
     pub reviews: u32,
     /// Share of work approved.
     pub approval_rate: f64,
+    /// Tasks done before entering (day-1 experience; 0 for newcomers).
+    pub experience_tasks: u32,
+    /// Whether the worker invested in tools and templates.
+    pub uses_tools: bool,
+    /// Estimated tax on net earnings.
+    pub tax_cents: i64,
+    /// Net earnings after the estimated tax.
+    pub after_tax_cents: i64,
 }
 
 /// One day of one run, in the `daily` table.

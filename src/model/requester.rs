@@ -21,6 +21,23 @@ pub struct RequesterParams {
     pub poor_work_stars: f64,
     /// Standard deviation of stars.
     pub rating_noise: f64,
+    /// Share of requesters who reject most work.
+    pub rejecting_share: f64,
+    /// Share of work they reject.
+    pub rejecting_rate: f64,
+    /// Share of requesters who never pay.
+    pub nonpaying_share: f64,
+}
+
+/// How a requester treats submitted work.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Conduct {
+    /// Rejects poor work at their rejection rate, pays for the rest.
+    Fair,
+    /// Rejects most work whatever its quality.
+    Rejecting,
+    /// Accepts work and never pays.
+    Nonpaying,
 }
 
 /// One requester.
@@ -28,14 +45,26 @@ pub struct RequesterParams {
 pub struct Requester {
     /// Probability of rejecting poorly done work.
     pub rejection_rate: f32,
+    /// How they treat work.
+    pub conduct: Conduct,
 }
 
 impl Requester {
     /// Draws requester `id` from their own stream.
     pub fn draw(params: &RequesterParams, seed: u64, replicate: u32, id: u32) -> Requester {
         let mut rng = stream(seed, replicate, Stream::RequesterTraits, 0, u64::from(id));
+        let rejection_rate = params.rejection_rate.sample(&mut rng) as f32;
+        let u = crate::rng::unit_f64(rand::Rng::next_u64(&mut rng));
+        let conduct = if u < params.rejecting_share {
+            Conduct::Rejecting
+        } else if u < params.rejecting_share + params.nonpaying_share {
+            Conduct::Nonpaying
+        } else {
+            Conduct::Fair
+        };
         Requester {
-            rejection_rate: params.rejection_rate.sample(&mut rng) as f32,
+            rejection_rate,
+            conduct,
         }
     }
 }

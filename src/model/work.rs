@@ -1,26 +1,56 @@
-//! Doing a task: whether a worker takes it, how long it takes them, whether the work is
-//! good, whether it is approved, what it pays and how it is rated.
+//! Doing a task: whether a worker takes it, how long it takes them (speed, practice,
+//! tools, interruptions, switching), whether they return it unfinished, whether the work
+//! is good, whether it is approved and paid, and how it is rated.
 
 use super::market::{Job, Market};
 use super::posting::Batch;
+use super::requester::Conduct;
 use super::worker::Worker;
 use crate::rng::{SplitMix64, entity_key, normal_quantile};
 
-/// Whether a worker takes a task: the net pay per hour of their own expected time must
-/// reach their reservation wage.
-#[inline]
-pub(crate) fn accepts(w: &Worker, expected_net_cents: i64, expected_seconds: u32) -> bool {
-    expected_net_cents as f64 * 3600.0 * f64::from(w.speed)
-        >= f64::from(w.reservation_cents_per_hour) * f64::from(expected_seconds)
-}
-
-/// The seconds a worker needs for a task of `expected_seconds` at speed 1.
-#[inline]
-pub(crate) fn duration(w: &Worker, expected_seconds: u32) -> u32 {
-    (f64::from(expected_seconds) / f64::from(w.speed)).round().max(1.0) as u32
+/// What became of a task a worker started.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Started {
+    /// Finished and submitted today.
+    Submitted,
+    /// Not finished today: it carries over to the worker's next working days.
+    Carried,
+    /// Given back unfinished; the task is free again.
+    Returned,
 }
 
 impl Market<'_> {
+    /// How much faster than expected a worker is at a task of `category`: speed and
+    /// efficiency, practice in the category, and tools. A task of `expected` seconds
+    /// takes them `expected / factor`.
+    #[inline]
+    pub(crate) fn pace(&self, worker: u32, category: u16) -> f64 {
+        let w = &self.workers[worker as usize];
+        let mut factor = f64::from(w.speed) * f64::from(w.efficiency);
+        if self.sc.learning.is_on() {
+            factor /= self.sc.learning.time_multiplier(self.practice(worker, category));
+        }
+        if w.has_tools() {
+            factor /= self.sc.tools.time_multiplier;
+        }
+        factor
+    }
+
+    /// Tasks `worker` has done in `category` (including experience before day 1).
+    #[inline]
+    pub(crate) fn practice(&self, worker: u32, category: u16) -> u32 {
+        self.practice[worker as usize * self.sc.categories.len() + category as usize]
+    }
+
+    /// Whether a worker takes a task: the net pay per hour of their own expected time
+    /// must reach their reservation wage.
+    #[inline]
+    pub(crate) fn accepts(&self, worker: u32, task: &Batch) -> bool {
+        let w: &Worker = &self.workers[worker as usize];
+        task.expected_net_cents as f64 * 3600.0 * self.pace(worker, task.category)
+            >= f64::from(w.reservation_cents_per_hour) * f64::from(task.expected_seconds)
+    }
+
     /// The member's random stream for `day`, created on first use that day.
     #[inline]
     pub(crate) fn member_rng(&mut self, member: u32, day: u32) -> &mut SplitMix64 {
@@ -32,15 +62,41 @@ impl Market<'_> {
         &mut m.rng
     }
 
-    /// A member starts a task: it is finished today if it fits in the time left, or
-    /// carried over to the next working days if not.
-    pub(crate) fn start_task(&mut self, member: u32, task: &Batch, day: u32) {
-        let w = &self.workers[self.members[member as usize].worker as usize];
-        let need = duration(w, task.expected_seconds);
+    /// A member starts a task: it may be returned unfinished; otherwise it is finished
+    /// today if it fits in the time left, or carried over to the next working days.
+    pub(crate) fn start_task(&mut self, member: u32, task: &Batch, day: u32) -> Started {
+        let sc = self.sc;
+        let worker = self.members[member as usize].worker;
+        let mut need = f64::from(task.expected_seconds) / self.pace(worker, task.category);
+        let m = &self.members[member as usize];
+        let mut switch = 1.0;
+        if m.last_category != task.category && m.last_category != u16::MAX {
+            switch += sc.switching.category;
+        }
+        if m.last_requester != task.requester && m.last_requester != u32::MAX {
+            switch += sc.switching.requester;
+        }
+        need *= switch;
+        let need = need.round().max(1.0) as u32;
+        if sc.unpaid.return_probability > 0.0 {
+            let rng = self.member_rng(member, day);
+            let (u, share) = (rng.unit(), rng.unit());
+            if u < sc.unpaid.return_probability {
+                let m = &mut self.members[member as usize];
+                let spent = ((f64::from(need) * share).round() as u32).min(m.time_left);
+                m.time_left -= spent;
+                m.totals.unpaid_seconds += u64::from(spent);
+                m.totals.tasks_returned += 1;
+                return Started::Returned;
+            }
+        }
         let m = &mut self.members[member as usize];
+        m.last_category = task.category;
+        m.last_requester = task.requester;
         if need <= m.time_left {
             m.time_left -= need;
             self.complete(member, task, need, day);
+            Started::Submitted
         } else {
             let spent = m.time_left;
             m.time_left = 0;
@@ -50,6 +106,7 @@ impl Market<'_> {
                 left: need - spent,
                 spent,
             });
+            Started::Carried
         }
     }
 
@@ -59,11 +116,20 @@ impl Market<'_> {
         let (u_good, u_reject, u_rate, u_stars) = (rng.unit(), rng.unit(), rng.unit(), rng.unit());
         let sc = self.sc;
         let requester = self.requesters[task.requester as usize];
+        let worker = self.members[member as usize].worker;
+        let practice_slot = worker as usize * sc.categories.len() + task.category as usize;
+        let accuracy =
+            f64::from(self.workers[worker as usize].skill) + sc.learning.accuracy_bonus(self.practice[practice_slot]);
+        self.practice[practice_slot] += 1;
         let m = &mut self.members[member as usize];
         let w = &mut self.workers[m.worker as usize];
         w.first_task_day.get_or_insert(day);
-        let good = u_good < f64::from(w.skill);
-        let rejected = !good && u_reject < f64::from(requester.rejection_rate);
+        let good = u_good < accuracy;
+        let (rejected, unpaid) = match requester.conduct {
+            Conduct::Fair => (!good && u_reject < f64::from(requester.rejection_rate), false),
+            Conduct::Rejecting => (u_reject < sc.requesters.rejecting_rate, false),
+            Conduct::Nonpaying => (false, true),
+        };
         m.totals.tasks_done += 1;
         m.today_tasks += 1;
         self.today.tasks_done += 1;
@@ -71,6 +137,15 @@ impl Market<'_> {
             m.rejected += 1;
             m.totals.tasks_rejected += 1;
             m.totals.unpaid_seconds += u64::from(spent);
+            if requester.conduct == Conduct::Rejecting {
+                m.avoid(task.requester);
+            }
+        } else if unpaid {
+            // Accepted on the platform, never paid: the worker learns to stay away.
+            m.approved += 1;
+            m.totals.unpaid_seconds += u64::from(spent);
+            m.avoid(task.requester);
+            return;
         } else {
             m.approved += 1;
             m.totals.paid_seconds += u64::from(spent);

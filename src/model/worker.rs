@@ -30,6 +30,10 @@ pub struct WorkerParams {
     pub experience_tasks: Dist,
     /// Share of those approved.
     pub initial_approval: Dist,
+    /// Share of working time that is productive.
+    pub efficiency: Dist,
+    /// Multipliers of the chance of working, Monday … Sunday.
+    pub weekday: [f64; 7],
 }
 
 /// A person: traits fixed for the run, and when they came and went.
@@ -53,6 +57,12 @@ pub struct Worker {
     pub first_task_day: Option<u32>,
     /// Reputation they arrive with.
     pub history: History,
+    /// Share of working time that is productive.
+    pub efficiency: f32,
+    /// Whether they invest in tools and templates.
+    pub invests_in_tools: bool,
+    /// Unpaid seconds of that investment still to be made.
+    pub tools_left: u32,
 }
 
 /// The record a worker arrives with.
@@ -70,8 +80,16 @@ pub struct History {
 
 impl Worker {
     /// Draws worker `id`'s traits from their own stream, so worker `id` is the same
-    /// person in every variant, whatever the other workers are.
-    pub fn draw(params: &WorkerParams, seed: u64, replicate: u32, id: u32, entered_day: u32) -> Worker {
+    /// person in every variant, whatever the other workers are. `tools` is the share of
+    /// workers who invest in tools and the seconds it takes.
+    pub fn draw(
+        params: &WorkerParams,
+        seed: u64,
+        replicate: u32,
+        id: u32,
+        entered_day: u32,
+        tools: (f64, u32),
+    ) -> Worker {
         let mut rng = stream(seed, replicate, Stream::WorkerTraits, 0, u64::from(id));
         let skill = params.skill.sample(&mut rng) as f32;
         let speed = params.speed.sample(&mut rng) as f32;
@@ -86,6 +104,9 @@ impl Worker {
         let rejected = (experience - f64::from(approved)).max(0.0) as u32;
         // Burn a fixed number of draws so traits added later do not shift these.
         let _ = rng.next_u64();
+        // Traits added with the behaviours come after the burn, in this order.
+        let efficiency = params.efficiency.sample(&mut rng) as f32;
+        let invests_in_tools = crate::rng::unit_f64(rng.next_u64()) < tools.0;
         Worker {
             skill,
             speed,
@@ -101,13 +122,45 @@ impl Worker {
                 approved,
                 rejected,
             },
+            efficiency,
+            invests_in_tools,
+            tools_left: if invests_in_tools { tools.1 } else { 0 },
         }
+    }
+
+    /// A newcomer: the same draws as anyone, but no reputation and no experience yet.
+    pub fn newcomer(params: &WorkerParams, seed: u64, replicate: u32, id: u32, day: u32, tools: (f64, u32)) -> Worker {
+        let mut w = Worker::draw(params, seed, replicate, id, day, tools);
+        w.history = History {
+            rating: 0.0,
+            reviews: 0,
+            approved: 0,
+            rejected: 0,
+        };
+        w
+    }
+
+    /// Whether the worker has finished investing in tools (and so works faster).
+    #[inline]
+    pub fn has_tools(&self) -> bool {
+        self.invests_in_tools && self.tools_left == 0
     }
 
     /// Whether the worker is registered on `day`.
     pub fn is_registered(&self, day: u32) -> bool {
         self.entered_day <= day && self.exited_day.is_none_or(|d| d > day)
     }
+}
+
+/// Whether a member has left the platform, and what happens to their balance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exit {
+    /// Still here.
+    Staying,
+    /// Left; the balance is paid out as it matures, whatever the minimum.
+    LeftPaid,
+    /// Left below the payout minimum; the balance is kept by the platform.
+    LeftForfeited,
 }
 
 /// What a platform pays out and holds for a member, cents.
@@ -207,6 +260,22 @@ pub struct Member {
     pub balance: Balance,
     /// Whether the member is on the payable list (has a matured balance).
     pub payable: bool,
+    /// Whether the worker has left, and what happens to their balance.
+    pub exit: Exit,
+    /// Requesters the worker avoids after being cheated (the last eight).
+    pub blocked: [u32; 8],
+    /// Next slot of `blocked` to overwrite.
+    pub blocked_next: u8,
+    /// Category of the last task started (`u16::MAX` before the first).
+    pub last_category: u16,
+    /// Requester of the last task started (`u32::MAX` before the first).
+    pub last_requester: u32,
+    /// Seconds available at the start of today.
+    pub day_capacity: u32,
+    /// Moving average of net cents per available hour (negative before the first day).
+    pub earnings_ewma: f64,
+    /// Working days in a row with that average below the reservation wage.
+    pub below_days: u32,
     /// Totals over the metric period.
     pub totals: Totals,
 }
@@ -232,6 +301,14 @@ impl Member {
             today_paid_seconds: 0,
             balance: Balance::default(),
             payable: false,
+            exit: Exit::Staying,
+            blocked: [u32::MAX; 8],
+            blocked_next: 0,
+            last_category: u16::MAX,
+            last_requester: u32::MAX,
+            day_capacity: 0,
+            earnings_ewma: -1.0,
+            below_days: 0,
             totals: Totals::default(),
         }
     }
@@ -243,6 +320,20 @@ impl Member {
             1.0
         } else {
             f64::from(self.approved) / f64::from(n)
+        }
+    }
+
+    /// Whether the worker avoids this requester.
+    #[inline]
+    pub fn avoids(&self, requester: u32) -> bool {
+        self.blocked.contains(&requester)
+    }
+
+    /// Avoids a requester from now on (the oldest of eight is forgotten).
+    pub fn avoid(&mut self, requester: u32) {
+        if !self.avoids(requester) {
+            self.blocked[self.blocked_next as usize] = requester;
+            self.blocked_next = (self.blocked_next + 1) % self.blocked.len() as u8;
         }
     }
 

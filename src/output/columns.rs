@@ -194,6 +194,22 @@ pub const WORKERS: &[Column] = &[
         "share",
         "Share of the worker's submitted work ever approved, including before day 1.",
     ),
+    col(
+        "experience_tasks",
+        "tasks",
+        "Tasks the worker had done before entering (0 for newcomers).",
+    ),
+    col(
+        "uses_tools",
+        "",
+        "Whether the worker invested unpaid time in tools and templates ([tools]).",
+    ),
+    col(
+        "tax_cents",
+        "US cents",
+        "Estimated tax on net earnings ([taxes]; 0 when off).",
+    ),
+    col("after_tax_cents", "US cents", "net - tax."),
 ];
 
 /// The `daily` table: one row per day per run (after warm-up).

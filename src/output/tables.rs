@@ -118,6 +118,10 @@ pub fn workers_frame(variant: &str, rec: &RunRecord) -> Result<DataFrame, Output
             c("rating", map(w, |x| x.rating)),
             c("reviews", map(w, |x| x.reviews)),
             c("approval_rate", map(w, |x| x.approval_rate)),
+            c("experience_tasks", map(w, |x| x.experience_tasks)),
+            c("uses_tools", map(w, |x| x.uses_tools)),
+            c("tax_cents", map(w, |x| x.tax_cents)),
+            c("after_tax_cents", map(w, |x| x.after_tax_cents)),
         ],
     )
 }

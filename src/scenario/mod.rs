@@ -20,6 +20,7 @@ pub use error::{Problem, ScenarioError};
 pub use load::{load, parse};
 
 use crate::model::PlatformParams;
+use crate::model::behaviour::{Churn, Learning, Switching, Taxes, Tools, Unpaid};
 use crate::model::demand::DemandParams;
 use crate::model::posting::Category;
 use crate::model::record::WageReporting;
@@ -53,6 +54,18 @@ pub struct Scenario {
     pub demand: DemandParams,
     /// The platform.
     pub platform: PlatformParams,
+    /// Learning by practice.
+    pub learning: Learning,
+    /// Switching costs and staying with a batch.
+    pub switching: Switching,
+    /// Returned tasks and reviewing offers.
+    pub unpaid: Unpaid,
+    /// Exits and arrivals.
+    pub churn: Churn,
+    /// Tools and templates.
+    pub tools: Tools,
+    /// The estimated tax.
+    pub taxes: Taxes,
 }
 
 /// One variant of a study: a name, the overrides that make it, and the checked scenario.

@@ -26,6 +26,18 @@ pub struct RawScenario {
     pub demand: RawDemand,
     /// The platform's matching, fees, visibility and payouts.
     pub platform: RawPlatform,
+    /// Practice makes tasks quicker.
+    pub learning: RawLearning,
+    /// The cost of changing category or requester.
+    pub switching: RawSwitching,
+    /// Unpaid work besides searching: returned tasks and reviewing offers.
+    pub unpaid: RawUnpaid,
+    /// Workers leaving and arriving.
+    pub churn: RawChurn,
+    /// Investing time in tools and templates.
+    pub tools: RawTools,
+    /// An estimated tax on workers' net earnings.
+    pub taxes: RawTaxes,
     /// Size and formats of charts.
     pub charts: RawCharts,
     /// Named variants, each overriding some keys of the scenario as written.
@@ -94,6 +106,10 @@ pub struct RawWorkers {
     pub experience_tasks: RawDist,
     /// Share of earlier work approved, 0–1.
     pub initial_approval: RawDist,
+    /// Share of working time that is productive (interruptions make tasks longer).
+    pub efficiency: RawDist,
+    /// Multipliers of the chance of working on Monday … Sunday.
+    pub weekday_factors: Vec<f64>,
 }
 
 impl Default for RawWorkers {
@@ -109,6 +125,8 @@ impl Default for RawWorkers {
             initial_reviews: RawDist::lognormal(10.0, 1.2).bounded(None, Some(10_000.0)),
             experience_tasks: RawDist::lognormal(200.0, 1.5).bounded(None, Some(1_000_000.0)),
             initial_approval: RawDist::beta(60.0, 1.0),
+            efficiency: RawDist::fixed(1.0),
+            weekday_factors: vec![1.0; 7],
         }
     }
 }
@@ -131,6 +149,12 @@ pub struct RawRequesters {
     pub poor_work_stars: f64,
     /// Standard deviation of stars around those means.
     pub rating_noise: f64,
+    /// Share of requesters who reject most work whatever its quality.
+    pub rejecting_share: f64,
+    /// Share of all work those requesters reject.
+    pub rejecting_rate: f64,
+    /// Share of requesters who accept work and never pay.
+    pub nonpaying_share: f64,
 }
 
 impl Default for RawRequesters {
@@ -143,6 +167,9 @@ impl Default for RawRequesters {
             good_work_stars: 4.8,
             poor_work_stars: 3.0,
             rating_noise: 0.6,
+            rejecting_share: 0.0,
+            rejecting_rate: 0.9,
+            nonpaying_share: 0.0,
         }
     }
 }
@@ -458,6 +485,133 @@ impl Default for RawPayout {
             minimum_usd: 0.0,
             interval_days: 1,
             forfeit_below_minimum: false,
+        }
+    }
+}
+
+/// `[learning]`: time per task falls with practice in the category (power law, with a
+/// floor), and accuracy rises a little.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawLearning {
+    /// Exponent of the power law (0 = no learning).
+    pub exponent: f64,
+    /// Best time as a share of the first-time duration.
+    pub floor: f64,
+    /// Rise in accuracy (share points) by the time the floor is reached.
+    pub accuracy_gain: f64,
+}
+
+impl Default for RawLearning {
+    fn default() -> Self {
+        RawLearning {
+            exponent: 0.0,
+            floor: 0.59,
+            accuracy_gain: 0.0,
+        }
+    }
+}
+
+/// `[switching]`: extra time on the first task after a change.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawSwitching {
+    /// Extra time after a change of category, percent.
+    pub category_percent: f64,
+    /// Extra time after a change of requester, percent.
+    pub requester_percent: f64,
+    /// `board`: probability of staying with a batch after each task.
+    pub batch_stay: f64,
+}
+
+impl Default for RawSwitching {
+    fn default() -> Self {
+        RawSwitching {
+            category_percent: 0.0,
+            requester_percent: 0.0,
+            batch_stay: 1.0,
+        }
+    }
+}
+
+/// `[unpaid]`: unpaid work besides searching the board.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawUnpaid {
+    /// Probability that a started task is returned unfinished.
+    pub return_probability: f64,
+    /// `search`: unpaid seconds spent on each offer a worker considers.
+    pub review_seconds: i64,
+}
+
+/// `[churn]`: workers leaving when pay stays below what they accept, and newcomers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawChurn {
+    /// Working days in a row below the reservation wage before a worker leaves (0 = never).
+    pub exit_patience_days: i64,
+    /// Span of the moving average of recent hourly earnings, days.
+    pub exit_window_days: f64,
+    /// Newcomers per day (mean).
+    pub entry_per_day: f64,
+    /// Response of arrivals to recent hourly earnings (0 = a fixed rate).
+    pub entry_elasticity: f64,
+}
+
+impl Default for RawChurn {
+    fn default() -> Self {
+        RawChurn {
+            exit_patience_days: 0,
+            exit_window_days: 14.0,
+            entry_per_day: 0.0,
+            entry_elasticity: 0.0,
+        }
+    }
+}
+
+/// `[tools]`: some workers invest unpaid time up front for a lasting speed-up.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawTools {
+    /// Share of workers who invest.
+    pub share: f64,
+    /// Unpaid hours invested before the speed-up starts.
+    pub hours: f64,
+    /// Time saved on every task afterwards, percent.
+    pub speedup_percent: f64,
+}
+
+impl Default for RawTools {
+    fn default() -> Self {
+        RawTools {
+            share: 0.0,
+            hours: 10.0,
+            speedup_percent: 20.0,
+        }
+    }
+}
+
+/// `[taxes]`: an estimated tax on each worker's net earnings over the metric period.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawTaxes {
+    /// Self-employment tax, percent of net earnings.
+    pub self_employment_percent: f64,
+    /// Net earnings per year below which no self-employment tax is due, US$.
+    pub self_employment_threshold_usd: f64,
+    /// Income tax, percent of net earnings above the allowance.
+    pub income_tax_percent: f64,
+    /// Net earnings per year free of income tax, US$.
+    pub allowance_usd: f64,
+}
+
+impl Default for RawTaxes {
+    fn default() -> Self {
+        RawTaxes {
+            self_employment_percent: 0.0,
+            self_employment_threshold_usd: 400.0,
+            income_tax_percent: 0.0,
+            allowance_usd: 0.0,
         }
     }
 }

@@ -8,6 +8,7 @@ use super::error::Problem;
 use super::keys::{self, Allowed};
 use super::locate::{Locator, Seg, path_string};
 use super::raw::RawScenario;
+use crate::model::behaviour::{Churn, Learning, Switching, Taxes, Tools, Unpaid};
 use crate::model::demand::{DemandParams, Regimes, Shock};
 use crate::model::fees::{FeePolicy, FloorAction, Side, Tier, percent_to_ppm, usd_to_cents};
 use crate::model::payouts::PayoutRule;
@@ -164,6 +165,13 @@ fn raw_param(raw: &RawDist, name: &str) -> Option<String> {
     toml::Value::try_from(raw).ok()?.get(name).map(|v| v.to_string())
 }
 
+/// A checked list of seven weekday factors as an array.
+fn seven(list: &[f64]) -> [f64; 7] {
+    let mut out = [1.0; 7];
+    out.copy_from_slice(&list[..7]);
+    out
+}
+
 fn u32_of(x: i64) -> u32 {
     u32::try_from(x).unwrap_or(u32::MAX)
 }
@@ -190,6 +198,8 @@ pub fn build(raw: &RawScenario, at: &Where<'_>) -> Result<Scenario, Box<Problem>
         initial_reviews: dist(at, "workers.initial_reviews", &w.initial_reviews)?,
         experience_tasks: dist(at, "workers.experience_tasks", &w.experience_tasks)?,
         initial_approval: dist(at, "workers.initial_approval", &w.initial_approval)?,
+        efficiency: dist(at, "workers.efficiency", &w.efficiency)?,
+        weekday: seven(&w.weekday_factors),
     };
     let r = &raw.requesters;
     let requesters = RequesterParams {
@@ -200,7 +210,20 @@ pub fn build(raw: &RawScenario, at: &Where<'_>) -> Result<Scenario, Box<Problem>
         good_work_stars: r.good_work_stars,
         poor_work_stars: r.poor_work_stars,
         rating_noise: r.rating_noise,
+        rejecting_share: r.rejecting_share,
+        rejecting_rate: r.rejecting_rate,
+        nonpaying_share: r.nonpaying_share,
     };
+    if r.rejecting_share + r.nonpaying_share > 1.0 {
+        return Err(at.problem(
+            "requesters.nonpaying_share",
+            Some(fmt_num(r.nonpaying_share)),
+            format!(
+                "rejecting_share + nonpaying_share must be at most 1 (rejecting_share is {})",
+                fmt_num(r.rejecting_share)
+            ),
+        ));
+    }
     let categories = categories(raw, at)?;
     let demand = demand(raw, at)?;
     let platform = platform(raw, at)?;
@@ -220,6 +243,33 @@ pub fn build(raw: &RawScenario, at: &Where<'_>) -> Result<Scenario, Box<Problem>
         categories,
         demand,
         platform,
+        learning: Learning::new(raw.learning.exponent, raw.learning.floor, raw.learning.accuracy_gain),
+        switching: Switching {
+            category: raw.switching.category_percent / 100.0,
+            requester: raw.switching.requester_percent / 100.0,
+            batch_stay: raw.switching.batch_stay,
+        },
+        unpaid: Unpaid {
+            return_probability: raw.unpaid.return_probability,
+            review_seconds: u32_of(raw.unpaid.review_seconds),
+        },
+        churn: Churn {
+            exit_patience_days: u32_of(raw.churn.exit_patience_days),
+            ewma_weight: 2.0 / (raw.churn.exit_window_days + 1.0),
+            entry_per_day: raw.churn.entry_per_day,
+            entry_elasticity: raw.churn.entry_elasticity,
+        },
+        tools: Tools {
+            share: raw.tools.share,
+            seconds: (raw.tools.hours * 3600.0).round() as u32,
+            time_multiplier: 1.0 - raw.tools.speedup_percent / 100.0,
+        },
+        taxes: Taxes::new(
+            raw.taxes.self_employment_percent,
+            raw.taxes.self_employment_threshold_usd,
+            raw.taxes.income_tax_percent,
+            raw.taxes.allowance_usd,
+        ),
     })
 }
 
@@ -276,11 +326,9 @@ fn demand(raw: &RawScenario, at: &Where<'_>) -> Result<DemandParams, Box<Problem
             ),
         ));
     }
-    let mut weekday = [1.0; 7];
-    weekday.copy_from_slice(&d.weekday_factors);
     Ok(DemandParams {
         tasks_per_day: d.tasks_per_day,
-        weekday,
+        weekday: seven(&d.weekday_factors),
         season_amplitude: d.season_amplitude,
         season_peak_day: u32_of(d.season_peak_day),
         noise_sigma: d.noise_sigma,

@@ -1,0 +1,310 @@
+//! Each behaviour of `[learning]`, `[switching]`, `[unpaid]`, `[churn]`, `[tools]`,
+//! `[taxes]`, scams, schedules and payouts moves outcomes in the expected direction.
+
+use gigsim::model::market::Market;
+use gigsim::model::record::RunRecord;
+use gigsim::runner::run_one;
+use gigsim::scenario::{Study, parse};
+
+fn study(text: &str) -> Study {
+    parse(text, "test.toml").unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn run(text: &str) -> RunRecord {
+    run_one(&study(text), 0, 0)
+}
+
+/// A board market with two kinds of task, demand below supply, with `extra` appended.
+fn market(extra: &str) -> String {
+    format!(
+        r#"
+[simulation]
+name = "t"
+days = 20
+seed = 5
+[workers]
+count = 200
+reservation_wage = {{ dist = "fixed", value = 0.5 }}
+hours_per_day = {{ dist = "fixed", value = 2.0 }}
+days_per_week = {{ dist = "fixed", value = 7.0 }}
+[requesters]
+count = 40
+[demand]
+tasks_per_day = 4000.0
+noise_sigma = 0.0
+[[tasks.categories]]
+name = "a"
+share = 1.0
+pay_usd = {{ dist = "fixed", value = 0.20 }}
+duration_seconds = {{ dist = "fixed", value = 60.0 }}
+batch_size = {{ dist = "fixed", value = 10.0 }}
+[[tasks.categories]]
+name = "b"
+share = 1.0
+pay_usd = {{ dist = "fixed", value = 0.30 }}
+duration_seconds = {{ dist = "fixed", value = 90.0 }}
+batch_size = {{ dist = "fixed", value = 10.0 }}
+{extra}
+"#
+    )
+}
+
+/// The market with dotted keys set, e.g. `("workers.efficiency", "{ dist = \"fixed\", value = 0.6 }")`.
+fn tweak(extra: &str, sets: &[(&str, &str)]) -> String {
+    let mut table: toml::Table = toml::from_str(&market(extra)).unwrap();
+    for (key, value) in sets {
+        let parts: Vec<&str> = key.split('.').collect();
+        let mut t = &mut table;
+        for part in &parts[..parts.len() - 1] {
+            t = t
+                .entry(part.to_string())
+                .or_insert_with(|| toml::Value::Table(Default::default()))
+                .as_table_mut()
+                .unwrap();
+        }
+        let value: toml::Table = toml::from_str(&format!("v = {value}")).unwrap();
+        t.insert(parts[parts.len() - 1].to_string(), value["v"].clone());
+    }
+    toml::to_string(&table).unwrap()
+}
+
+const UNDERPAID: (&str, &str) = (
+    "workers.reservation_wage",
+    "{ dist = \"uniform\", low = 0.5, high = 30.0 }",
+);
+
+fn seconds_per_task(r: &RunRecord) -> f64 {
+    r.run.hours_paid * 3600.0 / (r.run.tasks_done as f64)
+}
+
+#[test]
+fn learning_makes_tasks_quicker() {
+    let without = run(&market(""));
+    let with = run(&tweak(
+        "[learning]\nexponent = 0.3\nfloor = 0.59\n",
+        &[("workers.experience_tasks", "{ dist = \"fixed\", value = 0.0 }")],
+    ));
+    assert!(
+        seconds_per_task(&with) < 0.9 * seconds_per_task(&without),
+        "{} vs {}",
+        seconds_per_task(&with),
+        seconds_per_task(&without)
+    );
+    assert!(with.run.median_hourly_wage.unwrap() > without.run.median_hourly_wage.unwrap());
+}
+
+#[test]
+fn switching_costs_slow_workers_down_and_staying_with_a_batch_helps() {
+    let free = run(&market(""));
+    let costly = run(&market(
+        "[switching]\ncategory_percent = 57.0\nrequester_percent = 20.0\n",
+    ));
+    let restless = run(&market(
+        "[switching]\ncategory_percent = 57.0\nrequester_percent = 20.0\nbatch_stay = 0.3\n",
+    ));
+    assert!(seconds_per_task(&costly) > seconds_per_task(&free));
+    assert!(seconds_per_task(&restless) > seconds_per_task(&costly));
+    assert!(restless.run.median_hourly_wage.unwrap() < free.run.median_hourly_wage.unwrap());
+}
+
+#[test]
+fn returned_tasks_are_unpaid_time() {
+    let base = run(&market(""));
+    let returns = run(&market("[unpaid]\nreturn_probability = 0.2\n"));
+    assert_eq!(base.workers.iter().map(|w| w.tasks_returned).sum::<u32>(), 0);
+    assert!(returns.workers.iter().map(|w| w.tasks_returned).sum::<u32>() > 1000);
+    assert!(returns.run.hours_unpaid > 1.5 * base.run.hours_unpaid);
+    assert!(returns.run.median_hourly_wage_all_time.unwrap() < base.run.median_hourly_wage_all_time.unwrap());
+    // Paid time alone is not what moves: the wage per paid hour stays close.
+    let ratio = returns.run.median_hourly_wage.unwrap() / base.run.median_hourly_wage.unwrap();
+    assert!((ratio - 1.0).abs() < 0.05, "{ratio}");
+}
+
+#[test]
+fn reviewing_offers_in_search_is_unpaid() {
+    let search = "[platform]\nmatching = \"search\"\n";
+    let base = run(&market(search));
+    let reviewing = run(&market(&format!("{search}[unpaid]\nreview_seconds = 120\n")));
+    assert!(reviewing.run.hours_unpaid > base.run.hours_unpaid + 50.0);
+    assert!(reviewing.run.median_hourly_wage_all_time.unwrap() < base.run.median_hourly_wage_all_time.unwrap());
+}
+
+#[test]
+fn scam_requesters_cost_workers_who_then_avoid_them() {
+    let fair = run(&market(""));
+    let scams = run(&tweak(
+        "",
+        &[
+            ("requesters.rejecting_share", "0.3"),
+            ("requesters.nonpaying_share", "0.2"),
+        ],
+    ));
+    let rejected = |r: &RunRecord| r.workers.iter().map(|w| w.tasks_rejected).sum::<u32>();
+    assert!(rejected(&scams) > 2 * rejected(&fair));
+    assert!(scams.run.worker_net_cents < fair.run.worker_net_cents);
+    // Avoidance: a worker is cheated by each bad requester once a session at most, so
+    // rejections fall as workers learn whom to avoid.
+    let text = tweak("", &[("requesters.rejecting_share", "0.15")]);
+    let s = study(&text);
+    let sc = &s.base().scenario;
+    let mut m = Market::new(sc, 0, 1.0);
+    let rejections = |m: &Market| m.members().iter().map(|x| x.totals.tasks_rejected).sum::<u32>();
+    for day in 1..=3 {
+        m.step(day);
+    }
+    let early = rejections(&m);
+    for day in 4..=17 {
+        m.step(day);
+    }
+    let middle = rejections(&m);
+    for day in 18..=20 {
+        m.step(day);
+    }
+    let late = rejections(&m) - middle;
+    assert!(
+        late * 2 < early,
+        "rejections on days 18-20 ({late}) vs days 1-3 ({early})"
+    );
+}
+
+#[test]
+fn underpaid_workers_leave_and_newcomers_arrive() {
+    // Reservation wages above what tasks pay for many: they earn below it and leave.
+    let r = run(&tweak(
+        "[churn]\nexit_patience_days = 3\nentry_per_day = 4.0\n",
+        &[UNDERPAID],
+    ));
+    let exits = r.workers.iter().filter(|w| w.exited_day.is_some()).count();
+    let newcomers: Vec<_> = r.workers.iter().filter(|w| w.entered_day > 0).collect();
+    assert!(exits > 20, "{exits} exits");
+    assert!(newcomers.len() > 40, "{} newcomers", newcomers.len());
+    assert_eq!(r.workers.len(), 200 + newcomers.len());
+    assert!(newcomers.iter().all(|w| w.experience_tasks == 0));
+    assert_eq!(r.daily.iter().map(|d| d.entries).sum::<u64>() as usize, newcomers.len());
+    assert_eq!(r.daily.iter().map(|d| d.exits).sum::<u64>() as usize, exits);
+    // No one leaves without churn.
+    assert!(run(&market("")).workers.iter().all(|w| w.exited_day.is_none()));
+}
+
+#[test]
+fn arrivals_respond_to_earnings_when_elastic() {
+    let elastic = |pay: &str| {
+        let reservation = format!("{{ dist = \"fixed\", value = {pay} }}");
+        run(&tweak(
+            "[churn]\nentry_per_day = 5.0\nentry_elasticity = 1.5\n",
+            &[("workers.reservation_wage", reservation.as_str())],
+        ))
+    };
+    // The same market earnings, measured against a higher reference wage: fewer arrive.
+    let low_reference = elastic("0.5");
+    let high_reference = elastic("4.0");
+    let n = |r: &RunRecord| r.workers.iter().filter(|w| w.entered_day > 0).count();
+    assert!(
+        n(&high_reference) < n(&low_reference),
+        "{} vs {}",
+        n(&high_reference),
+        n(&low_reference)
+    );
+}
+
+#[test]
+fn newcomers_wait_longer_for_a_first_task_behind_a_reputation_gate() {
+    let arrivals = "[churn]\nentry_per_day = 6.0\n";
+    let open = run(&market(arrivals));
+    let gated = run(&market(&format!(
+        "{arrivals}[platform.visibility]\nmin_approved_tasks = 50\nopen_share = 0.01\n"
+    )));
+    let wait = |r: &RunRecord| {
+        let waits: Vec<f64> = r
+            .workers
+            .iter()
+            .filter(|w| w.entered_day > 0)
+            .map(|w| f64::from(w.first_task_day.unwrap_or(21).saturating_sub(w.entered_day)))
+            .collect();
+        waits.iter().sum::<f64>() / waits.len() as f64
+    };
+    assert!(wait(&gated) > wait(&open) + 0.5, "{} vs {}", wait(&gated), wait(&open));
+}
+
+#[test]
+fn leaving_below_the_payout_minimum_forfeits_when_the_platform_keeps_it() {
+    let base = "[churn]\nexit_patience_days = 2\n[platform.payout]\ndelay_days = 3\nminimum_usd = 100.0\n";
+    let kept = run(&tweak(&format!("{base}forfeit_below_minimum = true\n"), &[UNDERPAID]));
+    let paid = run(&tweak(&format!("{base}forfeit_below_minimum = false\n"), &[UNDERPAID]));
+    assert!(kept.run.forfeited_cents > 0);
+    assert_eq!(paid.run.forfeited_cents, 0);
+    for r in [&kept, &paid] {
+        assert_eq!(
+            r.run.worker_net_cents,
+            r.run.paid_out_cents + r.run.pending_cents + r.run.forfeited_cents
+        );
+        for w in &r.workers {
+            assert_eq!(
+                w.net_cents,
+                w.paid_out_cents + w.pending_cents + w.forfeited_cents,
+                "{w:?}"
+            );
+        }
+    }
+    // Workers who left and were paid have nothing pending once their money matured.
+    let left_paid: Vec<_> = paid
+        .workers
+        .iter()
+        .filter(|w| w.exited_day.is_some_and(|d| d <= 15))
+        .collect();
+    assert!(!left_paid.is_empty() && left_paid.iter().all(|w| w.pending_cents == 0));
+}
+
+#[test]
+fn interruptions_lower_hourly_pay_and_supply_follows_its_weekdays() {
+    let focused = run(&market(""));
+    let distracted = run(&tweak(
+        "",
+        &[("workers.efficiency", "{ dist = \"fixed\", value = 0.6 }")],
+    ));
+    assert!(distracted.run.median_hourly_wage.unwrap() < 0.7 * focused.run.median_hourly_wage.unwrap());
+    let weekdays_only = run(&tweak(
+        "",
+        &[("workers.weekday_factors", "[1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 0.0]")],
+    ));
+    for d in &weekdays_only.daily {
+        let weekend = (d.day - 1) % 7 >= 5;
+        assert_eq!(d.workers_active == 0, weekend, "day {}", d.day);
+    }
+}
+
+#[test]
+fn tools_cost_time_up_front_and_pay_off_later() {
+    let without = run(&tweak("", &[("simulation.days", "40")]));
+    let with = run(&tweak(
+        "[tools]\nshare = 1.0\nhours = 3.0\nspeedup_percent = 40.0\n",
+        &[("simulation.days", "40")],
+    ));
+    assert!(with.workers.iter().all(|w| w.uses_tools));
+    assert!(without.workers.iter().all(|w| !w.uses_tools));
+    // 200 workers × 3 unpaid hours, less the board search they skip while building.
+    assert!(
+        with.run.hours_unpaid > without.run.hours_unpaid + 400.0,
+        "{} vs {}",
+        with.run.hours_unpaid,
+        without.run.hours_unpaid
+    );
+    assert!(seconds_per_task(&with) < 0.8 * seconds_per_task(&without));
+}
+
+#[test]
+fn estimated_taxes_follow_the_rule() {
+    let r = run(&market(
+        "[taxes]\nself_employment_percent = 15.3\nself_employment_threshold_usd = 0.0\nincome_tax_percent = 10.0\nallowance_usd = 0.0\n",
+    ));
+    for w in &r.workers {
+        let expected = if w.net_cents > 0 {
+            (w.net_cents * 153_000 + 500_000) / 1_000_000 + (w.net_cents * 100_000 + 500_000) / 1_000_000
+        } else {
+            0
+        };
+        assert_eq!(w.tax_cents, expected, "{w:?}");
+        assert_eq!(w.after_tax_cents, w.net_cents - w.tax_cents);
+    }
+    assert!(run(&market("")).workers.iter().all(|w| w.tax_cents == 0));
+}
