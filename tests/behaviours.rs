@@ -308,3 +308,105 @@ fn estimated_taxes_follow_the_rule() {
     }
     assert!(run(&market("")).workers.iter().all(|w| w.tax_cents == 0));
 }
+
+/// Two categories, the second a niche that pays more per task.
+const NICHE: &str = r#"
+[[tasks.categories]]
+name = "general"
+share = 0.8
+pay_usd = { dist = "fixed", value = 0.20 }
+duration_seconds = { dist = "fixed", value = 60.0 }
+batch_size = { dist = "fixed", value = 10.0 }
+[[tasks.categories]]
+name = "legal"
+share = 0.2
+niche = true
+pay_usd = { dist = "fixed", value = 1.00 }
+duration_seconds = { dist = "fixed", value = 120.0 }
+batch_size = { dist = "fixed", value = 10.0 }
+"#;
+
+fn niche_market(specialists: &str) -> String {
+    let base = market("").split("[[tasks.categories]]").next().unwrap().to_string() + NICHE;
+    let mut table: toml::Table = toml::from_str(&base).unwrap();
+    table["workers"].as_table_mut().unwrap().insert("specialist_share".into(), toml::Value::Float(specialists.parse().unwrap()));
+    toml::to_string(&table).unwrap()
+}
+
+#[test]
+fn specialists_earn_more_per_task_and_face_thinner_demand() {
+    let few = run(&niche_market("0.05"));
+    let many = run(&niche_market("0.4"));
+    let per_task = |r: &RunRecord, specialist: bool| {
+        let ws: Vec<_> = r.workers.iter().filter(|w| w.specialty.is_empty() != specialist && w.tasks_done > 0).collect();
+        let gross: i64 = ws.iter().map(|w| w.gross_cents).sum();
+        let tasks: u32 = ws.iter().map(|w| w.tasks_done - w.tasks_rejected).sum();
+        gross as f64 / f64::from(tasks)
+    };
+    // Each side takes only its own tasks: $1.00 for specialists, $0.20 for the others.
+    assert_eq!(per_task(&few, true), 100.0);
+    assert_eq!(per_task(&few, false), 20.0);
+    assert!(few.workers.iter().any(|w| w.specialty == "legal"));
+    // More specialists share the same niche demand: fewer tasks each.
+    let tasks_each = |r: &RunRecord| {
+        let ws: Vec<_> = r.workers.iter().filter(|w| !w.specialty.is_empty()).collect();
+        ws.iter().map(|w| f64::from(w.tasks_done)).sum::<f64>() / ws.len() as f64
+    };
+    assert!(tasks_each(&many) < 0.5 * tasks_each(&few), "{} vs {}", tasks_each(&many), tasks_each(&few));
+}
+
+/// A delivery-like dispatch market: 30-minute jobs with travel, more demand than supply.
+fn dispatch_market(dispatch: &str) -> String {
+    format!(
+        r#"
+[simulation]
+name = "d"
+days = 14
+seed = 9
+[workers]
+count = 100
+reservation_wage = {{ dist = "uniform", low = 5.0, high = 15.0 }}
+hours_per_day = {{ dist = "fixed", value = 4.0 }}
+days_per_week = {{ dist = "fixed", value = 5.0 }}
+[requesters]
+count = 50
+rating_probability = 0.8
+[demand]
+tasks_per_day = 900.0
+noise_sigma = 0.0
+[[tasks.categories]]
+name = "delivery"
+share = 1.0
+pay_usd = {{ dist = "uniform", low = 14.0, high = 24.0 }}
+pay_basis = "hour"
+duration_seconds = {{ dist = "uniform", low = 600.0, high = 1200.0 }}
+travel_seconds = {{ dist = "uniform", low = 300.0, high = 900.0 }}
+batch_size = {{ dist = "fixed", value = 1.0 }}
+[platform]
+matching = "dispatch"
+[platform.dispatch]
+{dispatch}
+"#
+    )
+}
+
+#[test]
+fn dispatch_surges_pay_when_demand_outruns_supply() {
+    let flat = run(&dispatch_market(""));
+    let surge = run(&dispatch_market("surge_threshold = 1.0\nsurge_slope = 0.5\nsurge_cap = 2.0\n"));
+    assert!(flat.daily.iter().all(|d| d.surge_multiplier == 1.0));
+    assert!(surge.daily.iter().any(|d| d.surge_multiplier > 1.0 && d.surge_multiplier <= 2.0));
+    assert!(surge.run.worker_net_cents > flat.run.worker_net_cents);
+    // Jobs are paid by the hour of expected time, travel included: $14–24 per hour.
+    let per_hour = flat.run.worker_net_cents as f64 / 100.0 / flat.run.hours_paid;
+    assert!((10.0..30.0).contains(&per_hour), "{per_hour}");
+}
+
+#[test]
+fn dispatch_acceptance_gate_shuts_out_workers_who_decline() {
+    let lenient = run(&dispatch_market("decline_probability = 0.4\n"));
+    let strict = run(&dispatch_market("decline_probability = 0.4\nmin_acceptance = 0.7\n"));
+    let active = |r: &RunRecord| r.workers.iter().filter(|w| w.tasks_done > 0).count();
+    assert!(strict.run.tasks_done < lenient.run.tasks_done, "{} vs {}", strict.run.tasks_done, lenient.run.tasks_done);
+    assert!(active(&strict) <= active(&lenient));
+}

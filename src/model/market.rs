@@ -10,7 +10,7 @@ use super::payouts::Ledger;
 use super::posting::{Batch, Poster};
 use super::record::{DailyRow, RunRecord, RunRow, WorkerRow, hourly_usd};
 use super::requester::{Requester, posting_weights};
-use super::worker::{Exit, Member, Totals, Worker};
+use super::worker::{DrawRules, Exit, Member, Totals, Worker};
 use crate::metrics;
 use crate::rng::{Stream, day_key, entity_key, stream, unit_f64};
 use crate::scenario::Scenario;
@@ -105,6 +105,11 @@ fn initial_practice(workers: &[Worker], categories: &[crate::model::posting::Cat
     out
 }
 
+/// The shares of the niche categories, in group order.
+fn niche_shares(categories: &[crate::model::posting::Category]) -> Vec<f64> {
+    categories.iter().filter(|c| c.group > 0).map(|c| c.share).collect()
+}
+
 /// The whole state of one run.
 pub struct Market<'s> {
     pub(crate) sc: &'s Scenario,
@@ -134,6 +139,8 @@ pub struct Market<'s> {
     market_ewma: f64,
     /// Median reservation wage of the day-1 workers, cents per hour (entry response).
     reference_wage: f64,
+    /// Today's dispatch surge multiplier (1 without surge).
+    surge_today: f64,
     /// Arrivals and exits today.
     entries_today: u64,
     exits_today: u64,
@@ -144,14 +151,15 @@ impl<'s> Market<'s> {
     /// posted (the demand response to the policy's all-in cost; 1 for none).
     pub fn new(sc: &'s Scenario, replicate: u32, cost_factor: f64) -> Self {
         let seed = sc.seed;
-        let tools = (sc.tools.share, sc.tools.seconds);
+        let niche_shares = niche_shares(&sc.categories);
+        let rules = DrawRules { tools_share: sc.tools.share, tools_seconds: sc.tools.seconds, niche_shares: &niche_shares };
         let workers: Vec<Worker> = (0..sc.workers.count)
-            .map(|id| Worker::draw(&sc.workers, seed, replicate, id, 0, tools))
+            .map(|id| Worker::draw(&sc.workers, seed, replicate, id, 0, rules))
             .collect();
         let members = workers
             .iter()
             .enumerate()
-            .map(|(i, w)| Member::join(i as u32, &w.history))
+            .map(|(i, w)| Member::join(i as u32, w))
             .collect();
         let requesters = (0..sc.requesters.count)
             .map(|id| Requester::draw(&sc.requesters, seed, replicate, id))
@@ -189,6 +197,7 @@ impl<'s> Market<'s> {
             practice,
             market_ewma: -1.0,
             reference_wage,
+            surge_today: 1.0,
             entries_today: 0,
             exits_today: 0,
         }
@@ -282,13 +291,34 @@ impl<'s> Market<'s> {
             }
         }
         self.continue_jobs(day);
+        self.surge_today = 1.0;
+        if sc.platform.matching == super::Matching::Dispatch {
+            self.apply_surge();
+        }
         multiplier
+    }
+
+    /// Dispatch: when the day's work (hours of expected task time) outruns the hours
+    /// workers have, pay is multiplied by the platform's surge rule; requesters pay it.
+    fn apply_surge(&mut self) {
+        let demand: f64 = self.batches.iter().map(|b| f64::from(b.size) * f64::from(b.expected_seconds)).sum();
+        let supply: f64 = self.working.iter().map(|&i| f64::from(self.members[i as usize].time_left)).sum();
+        let surge = self.sc.platform.dispatch.surge(demand, supply);
+        if surge > 1.0 {
+            let fees = &self.sc.platform.fee;
+            for b in &mut self.batches {
+                b.pay_cents = (b.pay_cents as f64 * surge).round() as i64;
+                b.expected_net_cents = fees.expected_net(b.pay_cents);
+            }
+        }
+        self.surge_today = surge;
     }
 
     /// The working day: tasks meet workers, and work is done and paid.
     pub fn match_day(&mut self, day: u32) {
         match self.sc.platform.matching {
-            super::Matching::Search => self.match_search(day),
+            super::Matching::Search => self.match_offers(day, false),
+            super::Matching::Dispatch => self.match_offers(day, true),
             super::Matching::Board => self.match_board(day),
         }
     }
@@ -329,6 +359,7 @@ impl<'s> Market<'s> {
                 workers_active: active,
                 entries: self.entries_today,
                 exits: self.exits_today,
+                surge_multiplier: self.surge_today,
                 mean_hourly_wage: metrics::mean(&self.wages),
                 median_hourly_wage: metrics::quantile_sorted(&self.wages, 0.5),
                 platform_fee_cents: self.today.platform_fee_cents,
@@ -408,11 +439,12 @@ impl<'s> Market<'s> {
         }
         let mut rng = stream(sc.seed, self.replicate, Stream::Entry, day, 0);
         let arrivals = Poisson::new(mean).map(|p| p.sample(&mut rng) as u64).unwrap_or(0);
-        let tools = (sc.tools.share, sc.tools.seconds);
+        let niche_shares = niche_shares(&sc.categories);
+        let rules = DrawRules { tools_share: sc.tools.share, tools_seconds: sc.tools.seconds, niche_shares: &niche_shares };
         for _ in 0..arrivals {
             let id = self.workers.len() as u32;
-            let w = Worker::newcomer(&sc.workers, sc.seed, self.replicate, id, day, tools);
-            self.members.push(Member::join(id, &w.history));
+            let w = Worker::newcomer(&sc.workers, sc.seed, self.replicate, id, day, rules);
+            self.members.push(Member::join(id, &w));
             self.workers.push(w);
             self.practice.extend(std::iter::repeat_n(0, sc.categories.len()));
         }
@@ -542,6 +574,10 @@ impl<'s> Market<'s> {
                 uses_tools: w.invests_in_tools,
                 tax_cents: tax,
                 after_tax_cents: t.net_cents - tax,
+                specialty: match w.group {
+                    0 => String::new(),
+                    g => sc.categories.iter().find(|c| c.group == g).map(|c| c.name.clone()).unwrap_or_default(),
+                },
             });
         }
         let f = &self.totals;

@@ -8,11 +8,17 @@
 //!   unfilled — never an endless redraw. Once more than half the table's weight belongs
 //!   to workers with no time left it is rebuilt, so a draw needs at most two tries on
 //!   average.
+//! - `dispatch`: the same offer loop, but the platform makes the offers: only workers
+//!   whose acceptance rate and rating pass the dispatch gate are drawn, a worker may
+//!   turn an offer down at random, and acceptance is tracked.
 //! - `board`: in rounds, the workers with time left act in a fresh random order; each
 //!   spends `search_seconds` (unpaid) looking at `board_choices` batches they can see,
 //!   takes the one paying most per expected second among those they accept, and works
-//!   it while it lasts and time remains. A worker who finds nothing acceptable three
-//!   times in a day stops for the day.
+//!   it while it lasts, time remains and they choose to stay. A worker who finds nothing
+//!   acceptable three times in a day stops for the day.
+//!
+//! Niche categories form their own matching groups: their tasks are seen only by their
+//! specialists, who see nothing else. Every table and list is kept per group.
 
 use rand::Rng;
 
@@ -34,8 +40,7 @@ pub(crate) struct LiveTable {
 impl LiveTable {
     fn rebuild(&mut self, members: &[super::worker::Member], from: impl Iterator<Item = u32>) {
         self.table.rebuild(
-            from.filter(|&i| members[i as usize].time_left > 0)
-                .map(|i| (i, members[i as usize].weight)),
+            from.filter(|&i| members[i as usize].time_left > 0).map(|i| (i, members[i as usize].weight)),
         );
         self.dead = 0.0;
     }
@@ -55,38 +60,61 @@ impl LiveTable {
 /// Buffers reused by matching from day to day.
 #[derive(Debug, Default)]
 pub(crate) struct Scratch {
-    open: LiveTable,
-    gated: LiveTable,
+    /// Offer tables, two per group: open tasks (even) and gated tasks (odd).
+    tables: Vec<LiveTable>,
     items: Vec<u32>,
-    open_batches: Vec<u32>,
-    gated_batches: Vec<u32>,
+    /// Board lists of batches with tasks left, two per group like the tables.
+    lists: Vec<Vec<u32>>,
     position: Vec<u32>,
     active: Vec<u32>,
 }
 
+/// The slot of a group's open (gated = false) or gated list or table.
+#[inline]
+fn slot(group: u16, gated: bool) -> usize {
+    group as usize * 2 + usize::from(gated)
+}
+
 impl Market<'_> {
-    /// `search` matching for the day.
-    pub(crate) fn match_search(&mut self, day: u32) {
+    /// Number of matching groups (1 + niche categories).
+    fn groups(&self) -> usize {
+        1 + self.sc.categories.iter().filter(|c| c.group > 0).count()
+    }
+
+    /// `search` or `dispatch` matching for the day: tasks are offered to workers drawn by
+    /// visibility weight.
+    pub(crate) fn match_offers(&mut self, day: u32, dispatch: bool) {
         let mut s = std::mem::take(&mut self.scratch);
-        let members = &self.members;
-        s.open.rebuild(members, self.working.iter().copied());
-        s.gated.rebuild(
-            members,
-            self.working.iter().copied().filter(|&i| members[i as usize].qualified),
-        );
+        let groups = self.groups();
+        s.tables.resize_with(groups * 2, LiveTable::default);
+        let d = self.sc.platform.dispatch;
+        let eligible = |m: &super::worker::Member| {
+            !dispatch
+                || (m.acceptance_rate() >= d.min_acceptance && (m.reviews == 0 || m.rating >= d.min_rating))
+        };
+        for g in 0..groups as u16 {
+            let members = &self.members;
+            let in_group = self.working.iter().copied().filter(|&i| {
+                let m = &members[i as usize];
+                m.group == g && eligible(m)
+            });
+            s.tables[slot(g, false)].rebuild(members, in_group.clone());
+            s.tables[slot(g, true)].rebuild(members, in_group.filter(|&i| members[i as usize].qualified));
+        }
         let mut rng = stream(self.sc.seed, self.replicate, Stream::Matching, day, 0);
         let max_offers = self.sc.platform.offers_per_task;
         let review = self.sc.unpaid.review_seconds;
         for b in 0..self.batches.len() {
             let batch = self.batches[b];
+            let table_slot = slot(batch.group, batch.gated);
             for _ in 0..batch.size {
                 let mut offers = 0;
                 loop {
-                    let table = if batch.gated { &s.gated } else { &s.open };
-                    if table.table.is_empty() {
+                    let table = &s.tables[table_slot].table;
+                    if table.is_empty() {
                         break;
                     }
-                    let i = table.table.draw(rng.next_u64());
+                    let i = table.draw(rng.next_u64());
                     if self.members[i as usize].time_left == 0 {
                         continue;
                     }
@@ -98,7 +126,15 @@ impl Market<'_> {
                         m.totals.unpaid_seconds += u64::from(spent);
                     }
                     let m = &self.members[i as usize];
-                    let takes = m.time_left > 0 && !m.avoids(batch.requester) && self.accepts(m.worker, &batch);
+                    let mut takes = m.time_left > 0 && !m.avoids(batch.requester) && self.accepts(m.worker, &batch);
+                    if dispatch {
+                        if takes && d.decline_probability > 0.0 {
+                            takes = self.member_rng(i, day).unit() >= d.decline_probability;
+                        }
+                        let m = &mut self.members[i as usize];
+                        m.offers_received += 1;
+                        m.offers_accepted += u32::from(takes);
+                    }
                     let mut filled = false;
                     if takes {
                         self.batches[b].remaining -= 1;
@@ -110,9 +146,10 @@ impl Market<'_> {
                     }
                     let m = &self.members[i as usize];
                     if m.time_left == 0 {
-                        s.open.retire(&self.members, m.weight, &mut s.items);
-                        if m.qualified {
-                            s.gated.retire(&self.members, m.weight, &mut s.items);
+                        let (weight, qualified, group) = (m.weight, m.qualified, m.group);
+                        s.tables[slot(group, false)].retire(&self.members, weight, &mut s.items);
+                        if qualified {
+                            s.tables[slot(group, true)].retire(&self.members, weight, &mut s.items);
                         }
                     }
                     if filled || offers >= max_offers {
@@ -127,34 +164,29 @@ impl Market<'_> {
     /// `board` matching for the day.
     pub(crate) fn match_board(&mut self, day: u32) {
         let mut s = std::mem::take(&mut self.scratch);
-        s.open_batches.clear();
-        s.gated_batches.clear();
+        let groups = self.groups();
+        s.lists.resize_with(groups * 2, Vec::new);
+        for list in &mut s.lists {
+            list.clear();
+        }
         s.position.clear();
         for (b, batch) in self.batches.iter().enumerate() {
-            let list = if batch.gated {
-                &mut s.gated_batches
-            } else {
-                &mut s.open_batches
-            };
+            let list = &mut s.lists[slot(batch.group, batch.gated)];
             s.position.push(list.len() as u32);
             list.push(b as u32);
         }
         s.active.clear();
-        s.active.extend(
-            self.working
-                .iter()
-                .copied()
-                .filter(|&i| self.members[i as usize].time_left > 0),
-        );
+        s.active.extend(self.working.iter().copied().filter(|&i| self.members[i as usize].time_left > 0));
         let mut rng = stream(self.sc.seed, self.replicate, Stream::Matching, day, 0);
-        while !s.active.is_empty() && s.open_batches.len() + s.gated_batches.len() > 0 {
+        let left = |s: &Scratch| s.lists.iter().any(|l| !l.is_empty());
+        while !s.active.is_empty() && left(&s) {
             // A fresh random order each round (Fisher–Yates).
             for k in (1..s.active.len()).rev() {
                 let j = index(rng.next_u64(), k + 1);
                 s.active.swap(k, j);
             }
             for k in 0..s.active.len() {
-                if s.open_batches.is_empty() && s.gated_batches.is_empty() {
+                if !left(&s) {
                     break;
                 }
                 self.board_pick(s.active[k], day, &mut s);
@@ -178,23 +210,20 @@ impl Market<'_> {
         if m.time_left == 0 {
             return;
         }
-        let qualified = m.qualified;
-        let visible = s.open_batches.len() + if qualified { s.gated_batches.len() } else { 0 };
+        let (open, gated) = (slot(m.group, false), slot(m.group, true));
+        let open_len = s.lists[open].len();
+        let visible = open_len + if m.qualified { s.lists[gated].len() } else { 0 };
         if visible == 0 {
-            self.members[member as usize].empty_picks = EMPTY_PICKS_BEFORE_LEAVING;
+            m.empty_picks = EMPTY_PICKS_BEFORE_LEAVING;
             return;
         }
         let choices = self.sc.platform.board_choices;
-        let worker = self.members[member as usize].worker;
+        let worker = m.worker;
         let mut best: Option<(u32, f64)> = None;
         for _ in 0..choices {
             let bits = self.member_rng(member, day).bits();
             let k = index(bits, visible);
-            let b = if k < s.open_batches.len() {
-                s.open_batches[k]
-            } else {
-                s.gated_batches[k - s.open_batches.len()]
-            };
+            let b = if k < open_len { s.lists[open][k] } else { s.lists[gated][k - open_len] };
             let batch = &self.batches[b as usize];
             if self.members[member as usize].avoids(batch.requester) || !self.accepts(worker, batch) {
                 continue;
@@ -231,11 +260,8 @@ impl Market<'_> {
 
     /// Takes an exhausted batch off the board.
     fn remove_batch(&mut self, b: u32, s: &mut Scratch) {
-        let list = if self.batches[b as usize].gated {
-            &mut s.gated_batches
-        } else {
-            &mut s.open_batches
-        };
+        let batch = &self.batches[b as usize];
+        let list = &mut s.lists[slot(batch.group, batch.gated)];
         let pos = s.position[b as usize] as usize;
         list.swap_remove(pos);
         if let Some(&moved) = list.get(pos) {

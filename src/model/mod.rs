@@ -27,6 +27,40 @@ pub enum Matching {
     Search,
     /// Workers pick tasks from a board, in a random order each round (MTurk).
     Board,
+    /// The platform offers each job to an available worker, who may decline
+    /// (delivery, same-day jobs).
+    Dispatch,
+}
+
+/// How a dispatch platform offers jobs.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Dispatch {
+    /// Least acceptance rate for offers.
+    pub min_acceptance: f64,
+    /// Least rating for offers (workers without reviews pass).
+    pub min_rating: f64,
+    /// Chance a worker turns down an offer they would otherwise take.
+    pub decline_probability: f64,
+    /// Demand/supply ratio above which pay surges.
+    pub surge_threshold: f64,
+    /// Multiplier gained per unit of ratio above the threshold.
+    pub surge_slope: f64,
+    /// Highest multiplier.
+    pub surge_cap: f64,
+}
+
+impl Dispatch {
+    /// The day's pay multiplier for `demand` and `supply` seconds of work.
+    pub fn surge(&self, demand: f64, supply: f64) -> f64 {
+        if self.surge_slope <= 0.0 || demand <= 0.0 {
+            return 1.0;
+        }
+        let ratio = if supply > 0.0 { demand / supply } else { f64::INFINITY };
+        if ratio <= self.surge_threshold {
+            return 1.0;
+        }
+        (1.0 + self.surge_slope * (ratio - self.surge_threshold)).min(self.surge_cap)
+    }
 }
 
 /// A platform's rules.
@@ -48,4 +82,6 @@ pub struct PlatformParams {
     pub visibility: Visibility,
     /// Payout rules.
     pub payout: PayoutRule,
+    /// Dispatch offers and surge pricing.
+    pub dispatch: Dispatch,
 }

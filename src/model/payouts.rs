@@ -112,7 +112,7 @@ mod tests {
             approved: 0,
             rejected: 0,
         };
-        (0..n as u32).map(|i| Member::join(i, &h)).collect()
+        (0..n as u32).map(|i| Member::new(i, &h, 0)).collect()
     }
 
     #[test]

@@ -27,6 +27,13 @@ pub struct Category {
     pub duration_seconds: Dist,
     /// Tasks per batch.
     pub batch_size: Dist,
+    /// Travel time added to each task, seconds.
+    pub travel_seconds: Dist,
+    /// Whether `pay_usd` is a rate per hour of expected time.
+    pub hourly: bool,
+    /// Matching group: 0 for categories anyone takes, 1.. for niche categories, whose
+    /// tasks only their specialists take.
+    pub group: u16,
 }
 
 /// A batch of identical tasks posted by one requester on one day.
@@ -36,6 +43,8 @@ pub struct Batch {
     pub requester: u32,
     /// Category index.
     pub category: u16,
+    /// Matching group of the category (0 = anyone; niche categories have their own).
+    pub group: u16,
     /// Whether the batch is gated by reputation (see `Visibility`).
     pub gated: bool,
     /// Tasks posted.
@@ -66,6 +75,7 @@ pub struct PostingCounts {
 struct Draft {
     requester: u32,
     category: u16,
+    group: u16,
     gated: bool,
     size: u32,
     budget_cents: i64,
@@ -83,12 +93,17 @@ fn draft<R: Rng>(
     let category = categories.draw(rng.next_u64());
     let c = &list[category as usize];
     let gated = unit_f64(rng.next_u64()) >= open_share;
-    let budget_cents = super::fees::usd_to_cents(c.pay_usd.sample(rng)).max(1);
-    let expected_seconds = c.duration_seconds.sample(rng).round().max(1.0) as u32;
+    let pay = c.pay_usd.sample(rng);
+    let duration = c.duration_seconds.sample(rng);
     let size = c.batch_size.sample(rng).round().max(1.0) as u32;
+    // Travel comes last so that categories without it draw exactly as before.
+    let expected_seconds = (duration + c.travel_seconds.sample(rng)).round().max(1.0) as u32;
+    let pay = if c.hourly { pay * f64::from(expected_seconds) / 3600.0 } else { pay };
+    let budget_cents = super::fees::usd_to_cents(pay).max(1);
     Draft {
         requester,
         category: category as u16,
+        group: c.group,
         gated,
         size,
         budget_cents,
@@ -115,6 +130,7 @@ fn finish(d: Draft, size: u32, fees: &FeePolicy, counts: &mut PostingCounts) -> 
     Some(Batch {
         requester: d.requester,
         category: d.category,
+        group: d.group,
         gated: d.gated,
         size,
         remaining: size,

@@ -118,6 +118,8 @@ pub struct WorkerRow {
     pub tax_cents: i64,
     /// Net earnings after the estimated tax.
     pub after_tax_cents: i64,
+    /// The niche category the worker specialises in (empty for generalists).
+    pub specialty: String,
 }
 
 /// One day of one run, in the `daily` table.
@@ -147,6 +149,8 @@ pub struct DailyRow {
     pub platform_fee_cents: i64,
     /// Workers' net pay today.
     pub worker_net_cents: i64,
+    /// Dispatch surge multiplier of pay (1 without surge).
+    pub surge_multiplier: f64,
 }
 
 /// Everything one run produced.

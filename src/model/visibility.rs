@@ -87,15 +87,7 @@ mod tests {
     }
 
     fn member(rating: f64, reviews: u32, approved: u32, rejected: u32) -> Member {
-        Member::join(
-            0,
-            &History {
-                rating,
-                reviews,
-                approved,
-                rejected,
-            },
-        )
+        Member::new(0, &History { rating, reviews, approved, rejected }, 0)
     }
 
     #[test]

@@ -34,6 +34,19 @@ pub struct WorkerParams {
     pub efficiency: Dist,
     /// Multipliers of the chance of working, Monday … Sunday.
     pub weekday: [f64; 7],
+    /// Share of workers who specialise in one niche category.
+    pub specialist_share: f64,
+}
+
+/// What else shapes a new worker: the tools behaviour and the niche categories.
+#[derive(Clone, Copy, Debug)]
+pub struct DrawRules<'a> {
+    /// Share of workers who invest in tools.
+    pub tools_share: f64,
+    /// Seconds the investment takes.
+    pub tools_seconds: u32,
+    /// Shares of the niche categories, in group order (group = index + 1).
+    pub niche_shares: &'a [f64],
 }
 
 /// A person: traits fixed for the run, and when they came and went.
@@ -63,6 +76,8 @@ pub struct Worker {
     pub invests_in_tools: bool,
     /// Unpaid seconds of that investment still to be made.
     pub tools_left: u32,
+    /// Matching group: 0 for generalists, the niche category's group for specialists.
+    pub group: u16,
 }
 
 /// The record a worker arrives with.
@@ -80,16 +95,8 @@ pub struct History {
 
 impl Worker {
     /// Draws worker `id`'s traits from their own stream, so worker `id` is the same
-    /// person in every variant, whatever the other workers are. `tools` is the share of
-    /// workers who invest in tools and the seconds it takes.
-    pub fn draw(
-        params: &WorkerParams,
-        seed: u64,
-        replicate: u32,
-        id: u32,
-        entered_day: u32,
-        tools: (f64, u32),
-    ) -> Worker {
+    /// person in every variant, whatever the other workers are.
+    pub fn draw(params: &WorkerParams, seed: u64, replicate: u32, id: u32, entered_day: u32, rules: DrawRules) -> Worker {
         let mut rng = stream(seed, replicate, Stream::WorkerTraits, 0, u64::from(id));
         let skill = params.skill.sample(&mut rng) as f32;
         let speed = params.speed.sample(&mut rng) as f32;
@@ -106,7 +113,20 @@ impl Worker {
         let _ = rng.next_u64();
         // Traits added with the behaviours come after the burn, in this order.
         let efficiency = params.efficiency.sample(&mut rng) as f32;
-        let invests_in_tools = crate::rng::unit_f64(rng.next_u64()) < tools.0;
+        let invests_in_tools = crate::rng::unit_f64(rng.next_u64()) < rules.tools_share;
+        let mut group = 0;
+        if params.specialist_share > 0.0 && crate::rng::unit_f64(rng.next_u64()) < params.specialist_share {
+            let total: f64 = rules.niche_shares.iter().sum();
+            let mut u = crate::rng::unit_f64(rng.next_u64()) * total;
+            group = rules.niche_shares.len() as u16;
+            for (k, share) in rules.niche_shares.iter().enumerate() {
+                if u < *share {
+                    group = k as u16 + 1;
+                    break;
+                }
+                u -= share;
+            }
+        }
         Worker {
             skill,
             speed,
@@ -124,13 +144,14 @@ impl Worker {
             },
             efficiency,
             invests_in_tools,
-            tools_left: if invests_in_tools { tools.1 } else { 0 },
+            tools_left: if invests_in_tools { rules.tools_seconds } else { 0 },
+            group,
         }
     }
 
     /// A newcomer: the same draws as anyone, but no reputation and no experience yet.
-    pub fn newcomer(params: &WorkerParams, seed: u64, replicate: u32, id: u32, day: u32, tools: (f64, u32)) -> Worker {
-        let mut w = Worker::draw(params, seed, replicate, id, day, tools);
+    pub fn newcomer(params: &WorkerParams, seed: u64, replicate: u32, id: u32, day: u32, rules: DrawRules) -> Worker {
+        let mut w = Worker::draw(params, seed, replicate, id, day, rules);
         w.history = History {
             rating: 0.0,
             reviews: 0,
@@ -276,15 +297,26 @@ pub struct Member {
     pub earnings_ewma: f64,
     /// Working days in a row with that average below the reservation wage.
     pub below_days: u32,
+    /// Matching group (copied from the worker).
+    pub group: u16,
+    /// `dispatch`: offers received.
+    pub offers_received: u32,
+    /// `dispatch`: offers accepted.
+    pub offers_accepted: u32,
     /// Totals over the metric period.
     pub totals: Totals,
 }
 
 impl Member {
-    /// A new membership for `worker` with the reputation they arrive with.
-    pub fn join(worker: u32, history: &History) -> Member {
+    /// A new membership for worker `id` with the reputation they arrive with.
+    pub fn join(id: u32, w: &Worker) -> Member {
+        Member::new(id, &w.history, w.group)
+    }
+
+    /// A membership for worker `id` with a reputation and a matching group.
+    pub fn new(id: u32, history: &History, group: u16) -> Member {
         Member {
-            worker,
+            worker: id,
             rating: history.rating,
             reviews: history.reviews,
             approved: history.approved,
@@ -309,6 +341,9 @@ impl Member {
             day_capacity: 0,
             earnings_ewma: -1.0,
             below_days: 0,
+            group,
+            offers_received: 0,
+            offers_accepted: 0,
             totals: Totals::default(),
         }
     }
@@ -321,6 +356,12 @@ impl Member {
         } else {
             f64::from(self.approved) / f64::from(n)
         }
+    }
+
+    /// Share of dispatch offers accepted, shrunk toward 1 by five offers so one early
+    /// refusal does not shut a newcomer out.
+    pub fn acceptance_rate(&self) -> f64 {
+        (f64::from(self.offers_accepted) + 5.0) / (f64::from(self.offers_received) + 5.0)
     }
 
     /// Whether the worker avoids this requester.
@@ -370,7 +411,7 @@ mod tests {
             approved: 0,
             rejected: 0,
         };
-        let mut m = Member::join(0, &h);
+        let mut m = Member::new(0, &h, 0);
         m.add_review(5.0);
         assert_eq!((m.rating, m.reviews), (4.5, 2));
         assert_eq!(m.approval_rate(), 1.0);

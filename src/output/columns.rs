@@ -210,6 +210,7 @@ pub const WORKERS: &[Column] = &[
         "Estimated tax on net earnings ([taxes]; 0 when off).",
     ),
     col("after_tax_cents", "US cents", "net - tax."),
+    col("specialty", "", "The niche category the worker specialises in (empty for generalists)."),
 ];
 
 /// The `daily` table: one row per day per run (after warm-up).
@@ -236,6 +237,7 @@ pub const DAILY: &[Column] = &[
     col("median_hourly_wage", "US$/h", "Median of the same."),
     col("platform_fee_cents", "US cents", "Platform fees that day."),
     col("worker_net_cents", "US cents", "Workers' net pay that day."),
+    col("surge_multiplier", "multiplier", "Dispatch surge multiplier of pay that day (1 without surge)."),
 ];
 
 /// `summary.csv`: one row per variant and headline metric.

@@ -122,6 +122,7 @@ pub fn workers_frame(variant: &str, rec: &RunRecord) -> Result<DataFrame, Output
             c("uses_tools", map(w, |x| x.uses_tools)),
             c("tax_cents", map(w, |x| x.tax_cents)),
             c("after_tax_cents", map(w, |x| x.after_tax_cents)),
+            c("specialty", w.iter().map(|x| x.specialty.as_str()).collect::<Vec<_>>()),
         ],
     )
 }
@@ -148,6 +149,7 @@ pub fn daily_frame(variant: &str, rec: &RunRecord) -> Result<DataFrame, OutputEr
             c("median_hourly_wage", map(w, |x| x.median_hourly_wage)),
             c("platform_fee_cents", map(w, |x| x.platform_fee_cents)),
             c("worker_net_cents", map(w, |x| x.worker_net_cents)),
+            c("surge_multiplier", map(w, |x| x.surge_multiplier)),
         ],
     )
 }

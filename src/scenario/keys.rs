@@ -284,6 +284,7 @@ pub const KEYS: &[Key] = &[
         },
         "Multipliers of the chance of working on Monday to Sunday (capped at certainty), so supply can peak on other days than demand.",
     ),
+    key("workers.specialist_share", "share", PROBABILITY, "Share of workers who specialise in one niche category (chosen by its share) and take only its tasks."),
     key(
         "requesters",
         "",
@@ -404,6 +405,9 @@ pub const KEYS: &[Key] = &[
         },
         "Tasks (assignments) per posted batch (rounded).",
     ),
+    key("tasks.categories[].niche", "", Allowed::Bool, "A niche category: only its specialists (workers.specialist_share) take its tasks; they face fewer competitors and thinner demand."),
+    key("tasks.categories[].travel_seconds", "seconds", Allowed::Dist { min: 0.0, max: 86_400.0 }, "Travel time added to each task's duration (dispatch and local jobs; there is no geography)."),
+    key("tasks.categories[].pay_basis", "", Allowed::Choice(&["task", "hour"]), "\"task\": pay_usd is per task; \"hour\": pay_usd is a rate per hour of expected time (TaskRabbit-style jobs)."),
     key(
         "demand",
         "",
@@ -523,8 +527,8 @@ pub const KEYS: &[Key] = &[
     key(
         "platform.matching",
         "",
-        Allowed::Choice(&["search", "board"]),
-        "\"search\" (Upwork, Fiverr): a requester draws workers by visibility weight; \"board\" (MTurk): workers pick from a task board in a random order each round.",
+        Allowed::Choice(&["search", "board", "dispatch"]),
+        "\"search\" (Upwork, Fiverr): a requester draws workers by visibility weight; \"board\" (MTurk): workers pick from a task board in a random order each round; \"dispatch\" (DoorDash, TaskRabbit same-day): the platform offers each job to an available worker.",
     ),
     key(
         "platform.offers_per_task",
@@ -763,6 +767,13 @@ pub const KEYS: &[Key] = &[
         Allowed::Bool,
         "Whether a leaving worker's balance below the minimum is kept by the platform (forfeited_cents) rather than paid.",
     ),
+    key("platform.dispatch", "", Allowed::Section, "dispatch (DoorDash, Uber Eats): the platform offers each job to an available worker, who may decline; acceptance rate and rating gate future offers; pay surges when demand outruns supply."),
+    key("platform.dispatch.min_acceptance", "share", PROBABILITY, "Offers go only to workers whose acceptance rate (accepted / offered, shrunk toward 1 by five offers) is at least this."),
+    key("platform.dispatch.min_rating", "stars", Allowed::Float { min: 0.0, max: 5.0 }, "Offers go only to workers rated at least this; workers without reviews pass. Uber drivers risk deactivation below about 4.6 stars."),
+    key("platform.dispatch.decline_probability", "probability", PROBABILITY, "Chance that a worker turns down an offer they would otherwise take."),
+    key("platform.dispatch.surge_threshold", "ratio", Allowed::Float { min: 0.0, max: 100.0 }, "Demand over supply, in hours of work against hours available, above which pay surges."),
+    key("platform.dispatch.surge_slope", "", Allowed::Float { min: 0.0, max: 100.0 }, "Pay multiplier gained per unit of demand/supply above the threshold (0 = no surge)."),
+    key("platform.dispatch.surge_cap", "multiplier", Allowed::Float { min: 1.0, max: 100.0 }, "Highest surge multiplier."),
     key(
         "learning",
         "",

@@ -110,6 +110,8 @@ pub struct RawWorkers {
     pub efficiency: RawDist,
     /// Multipliers of the chance of working on Monday … Sunday.
     pub weekday_factors: Vec<f64>,
+    /// Share of workers who specialise in one niche category.
+    pub specialist_share: f64,
 }
 
 impl Default for RawWorkers {
@@ -127,6 +129,7 @@ impl Default for RawWorkers {
             initial_approval: RawDist::beta(60.0, 1.0),
             efficiency: RawDist::fixed(1.0),
             weekday_factors: vec![1.0; 7],
+            specialist_share: 0.0,
         }
     }
 }
@@ -192,6 +195,9 @@ impl Default for RawTasks {
                     pay_usd: RawDist::lognormal(0.05, 0.7).bounded(Some(0.01), Some(1.0)),
                     duration_seconds: RawDist::lognormal(30.0, 0.5).bounded(Some(5.0), Some(600.0)),
                     batch_size: RawDist::lognormal(20.0, 1.0).bounded(Some(1.0), Some(1000.0)),
+                    niche: false,
+                    travel_seconds: no_travel(),
+                    pay_basis: per_task(),
                 },
                 RawCategory {
                     name: "survey".into(),
@@ -199,6 +205,9 @@ impl Default for RawTasks {
                     pay_usd: RawDist::lognormal(0.5, 0.6).bounded(Some(0.05), Some(5.0)),
                     duration_seconds: RawDist::lognormal(300.0, 0.5).bounded(Some(60.0), Some(3600.0)),
                     batch_size: RawDist::lognormal(30.0, 0.8).bounded(Some(1.0), Some(500.0)),
+                    niche: false,
+                    travel_seconds: no_travel(),
+                    pay_basis: per_task(),
                 },
                 RawCategory {
                     name: "transcription".into(),
@@ -206,6 +215,9 @@ impl Default for RawTasks {
                     pay_usd: RawDist::lognormal(1.0, 0.5).bounded(Some(0.1), Some(5.0)),
                     duration_seconds: RawDist::lognormal(480.0, 0.4).bounded(Some(60.0), Some(3600.0)),
                     batch_size: RawDist::lognormal(5.0, 0.8).bounded(Some(1.0), Some(100.0)),
+                    niche: false,
+                    travel_seconds: no_travel(),
+                    pay_basis: per_task(),
                 },
             ],
         }
@@ -226,6 +238,23 @@ pub struct RawCategory {
     pub duration_seconds: RawDist,
     /// Tasks (assignments) per posted batch.
     pub batch_size: RawDist,
+    /// Whether only the category's specialists take its tasks.
+    #[serde(default)]
+    pub niche: bool,
+    /// Travel time added to each task's duration, seconds.
+    #[serde(default = "no_travel")]
+    pub travel_seconds: RawDist,
+    /// "task": `pay_usd` is per task; "hour": it is per hour of expected time.
+    #[serde(default = "per_task")]
+    pub pay_basis: String,
+}
+
+fn no_travel() -> RawDist {
+    RawDist::fixed(0.0)
+}
+
+fn per_task() -> String {
+    "task".into()
 }
 
 /// `[demand]`.
@@ -328,6 +357,39 @@ pub struct RawPlatform {
     pub visibility: RawVisibility,
     /// When workers get their money.
     pub payout: RawPayout,
+    /// `dispatch`: offers, acceptance and surge pricing.
+    pub dispatch: RawDispatch,
+}
+
+/// `[platform.dispatch]`: how a dispatch platform offers jobs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawDispatch {
+    /// Offers go only to workers whose acceptance rate is at least this.
+    pub min_acceptance: f64,
+    /// Offers go only to workers rated at least this (workers without reviews pass).
+    pub min_rating: f64,
+    /// Probability that a worker turns down an offer they would otherwise take.
+    pub decline_probability: f64,
+    /// Demand over supply (in hours) above which pay surges.
+    pub surge_threshold: f64,
+    /// Pay multiplier gained per unit of demand/supply above the threshold.
+    pub surge_slope: f64,
+    /// Highest pay multiplier.
+    pub surge_cap: f64,
+}
+
+impl Default for RawDispatch {
+    fn default() -> Self {
+        RawDispatch {
+            min_acceptance: 0.0,
+            min_rating: 0.0,
+            decline_probability: 0.0,
+            surge_threshold: 1.0,
+            surge_slope: 0.0,
+            surge_cap: 1.0,
+        }
+    }
 }
 
 impl Default for RawPlatform {
@@ -341,6 +403,7 @@ impl Default for RawPlatform {
             fee: RawFee::default(),
             visibility: RawVisibility::default(),
             payout: RawPayout::default(),
+            dispatch: RawDispatch::default(),
         }
     }
 }

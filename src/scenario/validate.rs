@@ -17,7 +17,7 @@ use crate::model::record::WageReporting;
 use crate::model::requester::RequesterParams;
 use crate::model::visibility::Visibility;
 use crate::model::worker::WorkerParams;
-use crate::model::{Matching, PlatformParams};
+use crate::model::{Dispatch, Matching, PlatformParams};
 
 /// Where problems are reported: the file, its text, and what is being checked.
 pub struct Where<'a> {
@@ -200,6 +200,7 @@ pub fn build(raw: &RawScenario, at: &Where<'_>) -> Result<Scenario, Box<Problem>
         initial_approval: dist(at, "workers.initial_approval", &w.initial_approval)?,
         efficiency: dist(at, "workers.efficiency", &w.efficiency)?,
         weekday: seven(&w.weekday_factors),
+        specialist_share: w.specialist_share,
     };
     let r = &raw.requesters;
     let requesters = RequesterParams {
@@ -225,6 +226,13 @@ pub fn build(raw: &RawScenario, at: &Where<'_>) -> Result<Scenario, Box<Problem>
         ));
     }
     let categories = categories(raw, at)?;
+    if raw.workers.specialist_share > 0.0 && categories.iter().all(|c| c.group == 0) {
+        return Err(at.problem(
+            "workers.specialist_share",
+            Some(fmt_num(raw.workers.specialist_share)),
+            "specialists need a category to specialise in: mark one with niche = true",
+        ));
+    }
     let demand = demand(raw, at)?;
     let platform = platform(raw, at)?;
     Ok(Scenario {
@@ -301,7 +309,17 @@ fn categories(raw: &RawScenario, at: &Where<'_>) -> Result<Vec<Category>, Box<Pr
             pay_usd: dist(at, &format!("{p}.pay_usd"), &c.pay_usd)?,
             duration_seconds: dist(at, &format!("{p}.duration_seconds"), &c.duration_seconds)?,
             batch_size: dist(at, &format!("{p}.batch_size"), &c.batch_size)?,
+            travel_seconds: dist(at, &format!("{p}.travel_seconds"), &c.travel_seconds)?,
+            hourly: c.pay_basis == "hour",
+            group: if c.niche { 1 + list[..i].iter().filter(|o| o.niche).count() as u16 } else { 0 },
         });
+    }
+    if list.iter().all(|c| c.niche) {
+        return Err(at.problem(
+            "tasks.categories[0].niche",
+            Some("true".into()),
+            "at least one category must be open to every worker (niche = false)",
+        ));
     }
     if list.iter().all(|c| c.share <= 0.0) {
         return Err(at.problem(
@@ -426,10 +444,10 @@ fn platform(raw: &RawScenario, at: &Where<'_>) -> Result<PlatformParams, Box<Pro
     let o = &p.payout;
     Ok(PlatformParams {
         name: p.name.clone(),
-        matching: if p.matching == "search" {
-            Matching::Search
-        } else {
-            Matching::Board
+        matching: match p.matching.as_str() {
+            "search" => Matching::Search,
+            "dispatch" => Matching::Dispatch,
+            _ => Matching::Board,
         },
         offers_per_task: u32_of(p.offers_per_task),
         board_choices: u32_of(p.board_choices),
@@ -451,6 +469,14 @@ fn platform(raw: &RawScenario, at: &Where<'_>) -> Result<PlatformParams, Box<Pro
             minimum_cents: usd_to_cents(o.minimum_usd),
             interval_days: u32_of(o.interval_days),
             forfeit_below_minimum: o.forfeit_below_minimum,
+        },
+        dispatch: Dispatch {
+            min_acceptance: p.dispatch.min_acceptance,
+            min_rating: p.dispatch.min_rating,
+            decline_probability: p.dispatch.decline_probability,
+            surge_threshold: p.dispatch.surge_threshold,
+            surge_slope: p.dispatch.surge_slope,
+            surge_cap: p.dispatch.surge_cap,
         },
     })
 }
