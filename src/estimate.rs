@@ -47,7 +47,7 @@ impl WorkEstimate {
                     as u64;
             let batches = (per_day.max(1.0) as u64).min(50_000_000) * std::mem::size_of::<Batch>() as u64;
             let daily = u64::from(sc.days) * std::mem::size_of::<DailyRow>() as u64;
-            let pairs = if sc.platform.fee.is_tiered() {
+            let pairs = if sc.platforms.iter().any(|p| p.fee.is_tiered()) {
                 ((per_day * f64::from(sc.days)) as u64).min(workers * u64::from(sc.requesters.count)) * 48
             } else {
                 0

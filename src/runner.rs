@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use crate::model::alias::AliasTable;
 use crate::model::market::Market;
-use crate::model::posting::Poster;
+use crate::model::posting::{Poster, platform_weights};
 use crate::model::record::RunRecord;
 use crate::model::requester::posting_weights;
 use crate::rng::{Stream, stream};
@@ -131,12 +131,13 @@ pub fn cost_factors(study: &Study) -> Vec<f64> {
         let mut categories = AliasTable::default();
         categories.rebuild(sc.categories.iter().enumerate().map(|(i, c)| (i as u32, c.share)));
         let mut rng = stream(sc.seed, 0, Stream::CostSample, 0, 0);
+        let platform_pick = platform_weights(&sc.platforms);
         let poster = Poster {
             requesters: &requesters,
             categories: &categories,
             list: &sc.categories,
-            open_share: 1.0,
-            fees: &sc.platform.fee,
+            platforms: &sc.platforms,
+            platform_pick: &platform_pick,
         };
         poster.mean_cost_per_task(&mut rng, 4096)
     };
@@ -145,7 +146,7 @@ pub fn cost_factors(study: &Study) -> Vec<f64> {
         .variants
         .iter()
         .map(|v| {
-            let e = v.scenario.platform.fee.demand_elasticity;
+            let e = demand_elasticity(&v.scenario);
             if e == 0.0 || base <= 0.0 {
                 return 1.0;
             }
@@ -153,6 +154,20 @@ pub fn cost_factors(study: &Study) -> Vec<f64> {
             if c <= 0.0 { 1.0 } else { (c / base).powf(-e) }
         })
         .collect()
+}
+
+/// The elasticity of demand with respect to cost: the platform's, or with several the
+/// demand-share-weighted mean of theirs.
+pub fn demand_elasticity(sc: &Scenario) -> f64 {
+    let total: f64 = sc.platforms.iter().map(|p| p.demand_share).sum();
+    if total <= 0.0 {
+        return 0.0;
+    }
+    sc.platforms
+        .iter()
+        .map(|p| p.fee.demand_elasticity * p.demand_share)
+        .sum::<f64>()
+        / total
 }
 
 /// Runs chunks in parallel on `threads` threads and hands each finished run to `sink`.

@@ -329,7 +329,10 @@ batch_size = { dist = "fixed", value = 10.0 }
 fn niche_market(specialists: &str) -> String {
     let base = market("").split("[[tasks.categories]]").next().unwrap().to_string() + NICHE;
     let mut table: toml::Table = toml::from_str(&base).unwrap();
-    table["workers"].as_table_mut().unwrap().insert("specialist_share".into(), toml::Value::Float(specialists.parse().unwrap()));
+    table["workers"].as_table_mut().unwrap().insert(
+        "specialist_share".into(),
+        toml::Value::Float(specialists.parse().unwrap()),
+    );
     toml::to_string(&table).unwrap()
 }
 
@@ -338,7 +341,11 @@ fn specialists_earn_more_per_task_and_face_thinner_demand() {
     let few = run(&niche_market("0.05"));
     let many = run(&niche_market("0.4"));
     let per_task = |r: &RunRecord, specialist: bool| {
-        let ws: Vec<_> = r.workers.iter().filter(|w| w.specialty.is_empty() != specialist && w.tasks_done > 0).collect();
+        let ws: Vec<_> = r
+            .workers
+            .iter()
+            .filter(|w| w.specialty.is_empty() != specialist && w.tasks_done > 0)
+            .collect();
         let gross: i64 = ws.iter().map(|w| w.gross_cents).sum();
         let tasks: u32 = ws.iter().map(|w| w.tasks_done - w.tasks_rejected).sum();
         gross as f64 / f64::from(tasks)
@@ -352,7 +359,12 @@ fn specialists_earn_more_per_task_and_face_thinner_demand() {
         let ws: Vec<_> = r.workers.iter().filter(|w| !w.specialty.is_empty()).collect();
         ws.iter().map(|w| f64::from(w.tasks_done)).sum::<f64>() / ws.len() as f64
     };
-    assert!(tasks_each(&many) < 0.5 * tasks_each(&few), "{} vs {}", tasks_each(&many), tasks_each(&few));
+    assert!(
+        tasks_each(&many) < 0.5 * tasks_each(&few),
+        "{} vs {}",
+        tasks_each(&many),
+        tasks_each(&few)
+    );
 }
 
 /// A delivery-like dispatch market: 30-minute jobs with travel, more demand than supply.
@@ -393,9 +405,16 @@ matching = "dispatch"
 #[test]
 fn dispatch_surges_pay_when_demand_outruns_supply() {
     let flat = run(&dispatch_market(""));
-    let surge = run(&dispatch_market("surge_threshold = 1.0\nsurge_slope = 0.5\nsurge_cap = 2.0\n"));
+    let surge = run(&dispatch_market(
+        "surge_threshold = 1.0\nsurge_slope = 0.5\nsurge_cap = 2.0\n",
+    ));
     assert!(flat.daily.iter().all(|d| d.surge_multiplier == 1.0));
-    assert!(surge.daily.iter().any(|d| d.surge_multiplier > 1.0 && d.surge_multiplier <= 2.0));
+    assert!(
+        surge
+            .daily
+            .iter()
+            .any(|d| d.surge_multiplier > 1.0 && d.surge_multiplier <= 2.0)
+    );
     assert!(surge.run.worker_net_cents > flat.run.worker_net_cents);
     // Jobs are paid by the hour of expected time, travel included: $14–24 per hour.
     let per_hour = flat.run.worker_net_cents as f64 / 100.0 / flat.run.hours_paid;
@@ -407,6 +426,11 @@ fn dispatch_acceptance_gate_shuts_out_workers_who_decline() {
     let lenient = run(&dispatch_market("decline_probability = 0.4\n"));
     let strict = run(&dispatch_market("decline_probability = 0.4\nmin_acceptance = 0.7\n"));
     let active = |r: &RunRecord| r.workers.iter().filter(|w| w.tasks_done > 0).count();
-    assert!(strict.run.tasks_done < lenient.run.tasks_done, "{} vs {}", strict.run.tasks_done, lenient.run.tasks_done);
+    assert!(
+        strict.run.tasks_done < lenient.run.tasks_done,
+        "{} vs {}",
+        strict.run.tasks_done,
+        lenient.run.tasks_done
+    );
     assert!(active(&strict) <= active(&lenient));
 }

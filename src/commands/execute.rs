@@ -16,7 +16,7 @@ use crate::output::columns;
 use crate::output::comparison::{Contrast, comparison_frame, contrasts, sweep_frame};
 use crate::output::folder;
 use crate::output::manifest::{GIT_COMMIT, Manifest, VERSION, fingerprint};
-use crate::output::parts::{PARTIAL_DIR, PartStore, RUN_TABLES, assemble, complete_chunks};
+use crate::output::parts::{CHOSEN_TABLES, PARTIAL_DIR, PartStore, RUN_TABLES, assemble, complete_chunks};
 use crate::output::summary::{SummaryRow, summarize, summary_frame};
 use crate::output::tables::write_csv;
 use crate::runner::{self, Outcome, Shard};
@@ -68,12 +68,12 @@ pub fn chosen_tables(flags: &RunFlags) -> Result<Vec<&'static str>, Error> {
     let mut out = Vec::new();
     for name in list {
         let name = name.trim();
-        match RUN_TABLES.iter().find(|t| **t == name) {
+        match CHOSEN_TABLES.iter().find(|t| **t == name) {
             Some(t) => out.push(*t),
             None => {
                 return Err(Error::Usage(format!(
                     "--tables: unknown table `{name}`; choose from {}",
-                    RUN_TABLES.join(", ")
+                    CHOSEN_TABLES.join(", ")
                 )));
             }
         }
@@ -160,7 +160,9 @@ pub fn execute(study: &Study, flags: &RunFlags, extra: Extra<'_>) -> Result<Fini
         .as_ref()
         .is_some_and(|t| t.iter().any(|x| x.trim() == "workers"));
     let csv = |table: &str, rows: usize| wants_csv(table, rows, listed_workers);
-    let runs = assemble(&found, plan.len(), &out, &tables, &csv).inspect_err(|_| remove_temporaries(&out))?;
+    let assembled = assemble(&found, plan.len(), &out, &tables, &csv).inspect_err(|_| remove_temporaries(&out))?;
+    let runs = assembled.runs;
+    let mut written = assembled.files;
     let summary = summarize(&runs)?;
     write_csv(&out.join("summary.csv"), "summary", &mut summary_frame(&summary)?)?;
     let contrasts = match &extra {
@@ -168,11 +170,13 @@ pub fn execute(study: &Study, flags: &RunFlags, extra: Extra<'_>) -> Result<Fini
         Extra::Compare => {
             let c = contrasts(&runs, &names)?;
             write_csv(&out.join("comparison.csv"), "comparison", &mut comparison_frame(&c)?)?;
+            written.push(out.join("comparison.csv"));
             c
         }
         Extra::Sweep { params, values } => {
             let c = contrasts(&runs, &names)?;
             write_csv(&out.join("sweep.csv"), "sweep", &mut sweep_frame(&c, params, values)?)?;
+            written.push(out.join("sweep.csv"));
             c
         }
     };
@@ -202,7 +206,7 @@ pub fn execute(study: &Study, flags: &RunFlags, extra: Extra<'_>) -> Result<Fini
     };
     let json = serde_json::to_vec_pretty(&manifest).expect("a manifest serializes");
     write_file(&out.join("manifest.json"), &json)?;
-    remove_stale(&out, &tables);
+    remove_stale(&out, &written);
     let _ = std::fs::remove_dir_all(&partial);
     Ok(Finished {
         out,
@@ -215,13 +219,14 @@ const PARTIAL_NOTE: &str = "This folder holds the finished runs of a gigsim comm
 These files are NOT results. Run the same command with --out pointing at the folder above\n\
 and --resume to finish the remaining runs; the final tables are written only then.\n";
 
-/// Removes tables a previous run left in a reused folder that this run did not write.
-fn remove_stale(out: &Path, tables: &[&str]) {
-    for table in RUN_TABLES {
+/// Removes tables a previous run left in a reused folder (`--force`) that this run did
+/// not write, so a folder never mixes the tables of two runs.
+fn remove_stale(out: &Path, written: &[PathBuf]) {
+    let known = RUN_TABLES.iter().chain(["comparison", "sweep"].iter());
+    for table in known {
         for ext in ["parquet", "csv"] {
             let path = out.join(format!("{table}.{ext}"));
-            let written_now = tables.contains(&table) && (ext == "parquet" || path.exists());
-            if !written_now && !tables.contains(&table) {
+            if !written.contains(&path) {
                 let _ = std::fs::remove_file(&path);
             }
         }

@@ -40,7 +40,8 @@ pub(crate) struct LiveTable {
 impl LiveTable {
     fn rebuild(&mut self, members: &[super::worker::Member], from: impl Iterator<Item = u32>) {
         self.table.rebuild(
-            from.filter(|&i| members[i as usize].time_left > 0).map(|i| (i, members[i as usize].weight)),
+            from.filter(|&i| members[i as usize].time_left > 0)
+                .map(|i| (i, members[i as usize].weight)),
         );
         self.dead = 0.0;
     }
@@ -81,31 +82,32 @@ impl Market<'_> {
         1 + self.sc.categories.iter().filter(|c| c.group > 0).count()
     }
 
-    /// `search` or `dispatch` matching for the day: tasks are offered to workers drawn by
-    /// visibility weight.
-    pub(crate) fn match_offers(&mut self, day: u32, dispatch: bool) {
-        let mut s = std::mem::take(&mut self.scratch);
+    /// `search` or `dispatch` matching for the day on platform `p`: tasks are offered to
+    /// workers drawn by visibility weight.
+    pub(crate) fn match_offers(&mut self, p: usize, day: u32, dispatch: bool) {
+        let mut s = std::mem::take(&mut self.venues[p].scratch);
         let groups = self.groups();
         s.tables.resize_with(groups * 2, LiveTable::default);
-        let d = self.sc.platform.dispatch;
+        let rules = self.venues[p].params;
+        let d = rules.dispatch;
         let eligible = |m: &super::worker::Member| {
-            !dispatch
-                || (m.acceptance_rate() >= d.min_acceptance && (m.reviews == 0 || m.rating >= d.min_rating))
+            !dispatch || (m.acceptance_rate() >= d.min_acceptance && (m.reviews == 0 || m.rating >= d.min_rating))
         };
         for g in 0..groups as u16 {
-            let members = &self.members;
-            let in_group = self.working.iter().copied().filter(|&i| {
+            let v = &self.venues[p];
+            let members = &v.members;
+            let in_group = v.working.iter().copied().filter(|&i| {
                 let m = &members[i as usize];
                 m.group == g && eligible(m)
             });
             s.tables[slot(g, false)].rebuild(members, in_group.clone());
             s.tables[slot(g, true)].rebuild(members, in_group.filter(|&i| members[i as usize].qualified));
         }
-        let mut rng = stream(self.sc.seed, self.replicate, Stream::Matching, day, 0);
-        let max_offers = self.sc.platform.offers_per_task;
+        let mut rng = stream(self.sc.seed, self.replicate, Stream::Matching, day, p as u64);
+        let max_offers = rules.offers_per_task;
         let review = self.sc.unpaid.review_seconds;
-        for b in 0..self.batches.len() {
-            let batch = self.batches[b];
+        for b in 0..self.venues[p].batches.len() {
+            let batch = self.venues[p].batches[b];
             let table_slot = slot(batch.group, batch.gated);
             for _ in 0..batch.size {
                 let mut offers = 0;
@@ -115,41 +117,42 @@ impl Market<'_> {
                         break;
                     }
                     let i = table.draw(rng.next_u64());
-                    if self.members[i as usize].time_left == 0 {
+                    if self.venues[p].members[i as usize].time_left == 0 {
                         continue;
                     }
                     offers += 1;
                     if review > 0 {
-                        let m = &mut self.members[i as usize];
+                        let m = &mut self.venues[p].members[i as usize];
                         let spent = review.min(m.time_left);
                         m.time_left -= spent;
                         m.totals.unpaid_seconds += u64::from(spent);
                     }
-                    let m = &self.members[i as usize];
+                    let m = &self.venues[p].members[i as usize];
                     let mut takes = m.time_left > 0 && !m.avoids(batch.requester) && self.accepts(m.worker, &batch);
                     if dispatch {
                         if takes && d.decline_probability > 0.0 {
-                            takes = self.member_rng(i, day).unit() >= d.decline_probability;
+                            takes = self.member_rng(p, i, day).unit() >= d.decline_probability;
                         }
-                        let m = &mut self.members[i as usize];
+                        let m = &mut self.venues[p].members[i as usize];
                         m.offers_received += 1;
                         m.offers_accepted += u32::from(takes);
                     }
                     let mut filled = false;
                     if takes {
-                        self.batches[b].remaining -= 1;
-                        if self.start_task(i, &batch, day) == Started::Returned {
-                            self.batches[b].remaining += 1;
+                        self.venues[p].batches[b].remaining -= 1;
+                        if self.start_task(p, i, &batch, day) == Started::Returned {
+                            self.venues[p].batches[b].remaining += 1;
                         } else {
                             filled = true;
                         }
                     }
-                    let m = &self.members[i as usize];
+                    let members = &self.venues[p].members;
+                    let m = &members[i as usize];
                     if m.time_left == 0 {
                         let (weight, qualified, group) = (m.weight, m.qualified, m.group);
-                        s.tables[slot(group, false)].retire(&self.members, weight, &mut s.items);
+                        s.tables[slot(group, false)].retire(members, weight, &mut s.items);
                         if qualified {
-                            s.tables[slot(group, true)].retire(&self.members, weight, &mut s.items);
+                            s.tables[slot(group, true)].retire(members, weight, &mut s.items);
                         }
                     }
                     if filled || offers >= max_offers {
@@ -158,26 +161,32 @@ impl Market<'_> {
                 }
             }
         }
-        self.scratch = s;
+        self.venues[p].scratch = s;
     }
 
-    /// `board` matching for the day.
-    pub(crate) fn match_board(&mut self, day: u32) {
-        let mut s = std::mem::take(&mut self.scratch);
+    /// `board` matching for the day on platform `p`.
+    pub(crate) fn match_board(&mut self, p: usize, day: u32) {
+        let mut s = std::mem::take(&mut self.venues[p].scratch);
         let groups = self.groups();
         s.lists.resize_with(groups * 2, Vec::new);
         for list in &mut s.lists {
             list.clear();
         }
         s.position.clear();
-        for (b, batch) in self.batches.iter().enumerate() {
+        let v = &self.venues[p];
+        for (b, batch) in v.batches.iter().enumerate() {
             let list = &mut s.lists[slot(batch.group, batch.gated)];
             s.position.push(list.len() as u32);
             list.push(b as u32);
         }
         s.active.clear();
-        s.active.extend(self.working.iter().copied().filter(|&i| self.members[i as usize].time_left > 0));
-        let mut rng = stream(self.sc.seed, self.replicate, Stream::Matching, day, 0);
+        s.active.extend(
+            v.working
+                .iter()
+                .copied()
+                .filter(|&i| v.members[i as usize].time_left > 0),
+        );
+        let mut rng = stream(self.sc.seed, self.replicate, Stream::Matching, day, p as u64);
         let left = |s: &Scratch| s.lists.iter().any(|l| !l.is_empty());
         while !s.active.is_empty() && left(&s) {
             // A fresh random order each round (Fisher–Yates).
@@ -189,21 +198,22 @@ impl Market<'_> {
                 if !left(&s) {
                     break;
                 }
-                self.board_pick(s.active[k], day, &mut s);
+                self.board_pick(p, s.active[k], day, &mut s);
             }
-            let members = &self.members;
+            let members = &self.venues[p].members;
             s.active.retain(|&i| {
                 let m = &members[i as usize];
                 m.time_left > 0 && m.empty_picks < EMPTY_PICKS_BEFORE_LEAVING
             });
         }
-        self.scratch = s;
+        self.venues[p].scratch = s;
     }
 
     /// One pick of one worker on the board: search, choose, work the batch.
-    fn board_pick(&mut self, member: u32, day: u32, s: &mut Scratch) {
-        let search = self.sc.platform.search_seconds;
-        let m = &mut self.members[member as usize];
+    fn board_pick(&mut self, p: usize, member: u32, day: u32, s: &mut Scratch) {
+        let rules = self.venues[p].params;
+        let search = rules.search_seconds;
+        let m = &mut self.venues[p].members[member as usize];
         let spent = search.min(m.time_left);
         m.time_left -= spent;
         m.totals.unpaid_seconds += u64::from(spent);
@@ -217,15 +227,20 @@ impl Market<'_> {
             m.empty_picks = EMPTY_PICKS_BEFORE_LEAVING;
             return;
         }
-        let choices = self.sc.platform.board_choices;
+        let choices = rules.board_choices;
         let worker = m.worker;
         let mut best: Option<(u32, f64)> = None;
         for _ in 0..choices {
-            let bits = self.member_rng(member, day).bits();
+            let bits = self.member_rng(p, member, day).bits();
             let k = index(bits, visible);
-            let b = if k < open_len { s.lists[open][k] } else { s.lists[gated][k - open_len] };
-            let batch = &self.batches[b as usize];
-            if self.members[member as usize].avoids(batch.requester) || !self.accepts(worker, batch) {
+            let b = if k < open_len {
+                s.lists[open][k]
+            } else {
+                s.lists[gated][k - open_len]
+            };
+            let v = &self.venues[p];
+            let batch = &v.batches[b as usize];
+            if v.members[member as usize].avoids(batch.requester) || !self.accepts(worker, batch) {
                 continue;
             }
             let value = batch.expected_net_cents as f64 / f64::from(batch.expected_seconds);
@@ -234,33 +249,33 @@ impl Market<'_> {
             }
         }
         let Some((b, _)) = best else {
-            self.members[member as usize].empty_picks += 1;
+            self.venues[p].members[member as usize].empty_picks += 1;
             return;
         };
         let stay = self.sc.switching.batch_stay;
         loop {
-            let task = self.batches[b as usize];
-            self.batches[b as usize].remaining -= 1;
-            if self.start_task(member, &task, day) == Started::Returned {
-                self.batches[b as usize].remaining += 1;
+            let task = self.venues[p].batches[b as usize];
+            self.venues[p].batches[b as usize].remaining -= 1;
+            if self.start_task(p, member, &task, day) == Started::Returned {
+                self.venues[p].batches[b as usize].remaining += 1;
                 break;
             }
-            if self.batches[b as usize].remaining == 0 {
-                self.remove_batch(b, s);
+            if self.venues[p].batches[b as usize].remaining == 0 {
+                self.remove_batch(p, b, s);
                 break;
             }
-            if self.members[member as usize].time_left == 0 {
+            if self.venues[p].members[member as usize].time_left == 0 {
                 break;
             }
-            if stay < 1.0 && self.member_rng(member, day).unit() >= stay {
+            if stay < 1.0 && self.member_rng(p, member, day).unit() >= stay {
                 break;
             }
         }
     }
 
     /// Takes an exhausted batch off the board.
-    fn remove_batch(&mut self, b: u32, s: &mut Scratch) {
-        let batch = &self.batches[b as usize];
+    fn remove_batch(&mut self, p: usize, b: u32, s: &mut Scratch) {
+        let batch = &self.venues[p].batches[b as usize];
         let list = &mut s.lists[slot(batch.group, batch.gated)];
         let pos = s.position[b as usize] as usize;
         list.swap_remove(pos);

@@ -12,6 +12,7 @@ pub mod payouts;
 pub mod posting;
 pub mod record;
 pub mod requester;
+pub mod venue;
 pub mod visibility;
 mod work;
 pub mod worker;
@@ -84,4 +85,8 @@ pub struct PlatformParams {
     pub payout: PayoutRule,
     /// Dispatch offers and surge pricing.
     pub dispatch: Dispatch,
+    /// With several platforms: the chance that a worker joins this one.
+    pub join_probability: f64,
+    /// With several platforms: relative share of posted work.
+    pub demand_share: f64,
 }

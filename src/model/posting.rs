@@ -9,6 +9,7 @@
 use rand::Rng;
 use rand::rngs::Xoshiro256PlusPlus;
 
+use super::PlatformParams;
 use super::alias::AliasTable;
 use super::fees::{FeePolicy, FloorAction};
 use crate::rng::unit_f64;
@@ -76,43 +77,43 @@ struct Draft {
     requester: u32,
     category: u16,
     group: u16,
-    gated: bool,
+    /// Uniform draw compared with a platform's open share.
+    gate: f64,
     size: u32,
     budget_cents: i64,
     expected_seconds: u32,
 }
 
-fn draft<R: Rng>(
-    rng: &mut R,
-    requesters: &AliasTable,
-    categories: &AliasTable,
-    list: &[Category],
-    open_share: f64,
-) -> Draft {
+fn draft<R: Rng>(rng: &mut R, requesters: &AliasTable, categories: &AliasTable, list: &[Category]) -> Draft {
     let requester = requesters.draw(rng.next_u64());
     let category = categories.draw(rng.next_u64());
     let c = &list[category as usize];
-    let gated = unit_f64(rng.next_u64()) >= open_share;
+    let gate = unit_f64(rng.next_u64());
     let pay = c.pay_usd.sample(rng);
     let duration = c.duration_seconds.sample(rng);
     let size = c.batch_size.sample(rng).round().max(1.0) as u32;
     // Travel comes last so that categories without it draw exactly as before.
     let expected_seconds = (duration + c.travel_seconds.sample(rng)).round().max(1.0) as u32;
-    let pay = if c.hourly { pay * f64::from(expected_seconds) / 3600.0 } else { pay };
+    let pay = if c.hourly {
+        pay * f64::from(expected_seconds) / 3600.0
+    } else {
+        pay
+    };
     let budget_cents = super::fees::usd_to_cents(pay).max(1);
     Draft {
         requester,
         category: category as u16,
         group: c.group,
-        gated,
+        gate,
         size,
         budget_cents,
         expected_seconds,
     }
 }
 
-/// Applies pass-through and the pay floor to a draft; `None` when the floor drops it.
-fn finish(d: Draft, size: u32, fees: &FeePolicy, counts: &mut PostingCounts) -> Option<Batch> {
+/// Applies a platform's gate, pass-through and pay floor to a draft; `None` when the
+/// floor drops it.
+fn finish(d: Draft, size: u32, open_share: f64, fees: &FeePolicy, counts: &mut PostingCounts) -> Option<Batch> {
     let mut pay = fees.posted_pay(d.budget_cents, size);
     let floor = fees.floor_cents(d.expected_seconds);
     if pay < floor {
@@ -131,7 +132,7 @@ fn finish(d: Draft, size: u32, fees: &FeePolicy, counts: &mut PostingCounts) -> 
         requester: d.requester,
         category: d.category,
         group: d.group,
-        gated: d.gated,
+        gated: d.gate >= open_share,
         size,
         remaining: size,
         pay_cents: pay,
@@ -141,7 +142,8 @@ fn finish(d: Draft, size: u32, fees: &FeePolicy, counts: &mut PostingCounts) -> 
 }
 
 /// What posting draws from: the requesters' and categories' weights, the categories,
-/// and the platform's rules that shape a batch (gates, fees, pay floor).
+/// and the platforms whose rules shape a batch (gates, fees, pay floors). With several
+/// platforms each batch goes to one of them by `demand_share`.
 pub struct Poster<'a> {
     /// Posting weights of requesters.
     pub requesters: &'a AliasTable,
@@ -149,37 +151,52 @@ pub struct Poster<'a> {
     pub categories: &'a AliasTable,
     /// The categories.
     pub list: &'a [Category],
-    /// Share of batches posted without a gate.
-    pub open_share: f64,
-    /// The fee policy (pass-through and pay floor).
-    pub fees: &'a FeePolicy,
+    /// The platforms.
+    pub platforms: &'a [PlatformParams],
+    /// Weights of platforms by demand share (used with more than one platform).
+    pub platform_pick: &'a AliasTable,
 }
 
 impl Poster<'_> {
-    /// Posts the day's batches into `out` (cleared first) until `target` tasks have been
-    /// drawn. A batch the floor drops counts toward the target (the requester wanted it).
-    pub fn post_day(&self, rng: &mut Xoshiro256PlusPlus, target: u64, out: &mut Vec<Batch>) -> PostingCounts {
-        out.clear();
-        let mut counts = PostingCounts::default();
+    /// The platform a draft goes to: the only one, or one drawn by demand share (a draw
+    /// made only when there are several, so single-platform streams are unchanged).
+    fn platform(&self, rng: &mut Xoshiro256PlusPlus) -> usize {
+        if self.platforms.len() == 1 {
+            0
+        } else {
+            self.platform_pick.draw(rng.next_u64()) as usize
+        }
+    }
+
+    /// Posts the day's batches into `out` (one list per platform, cleared first) until
+    /// `target` tasks have been drawn. A batch the floor drops counts toward the target
+    /// (the requester wanted it). Returns the counts per platform.
+    pub fn post_day(&self, rng: &mut Xoshiro256PlusPlus, target: u64, out: &mut [Vec<Batch>]) -> Vec<PostingCounts> {
+        let mut counts = vec![PostingCounts::default(); out.len()];
+        for list in out.iter_mut() {
+            list.clear();
+        }
         let mut drawn = 0u64;
         if self.requesters.is_empty() || self.categories.is_empty() {
             return counts;
         }
         while drawn < target {
-            let d = draft(rng, self.requesters, self.categories, self.list, self.open_share);
+            let d = draft(rng, self.requesters, self.categories, self.list);
             let size = u64::from(d.size).min(target - drawn) as u32;
             drawn += u64::from(size);
-            if let Some(b) = finish(d, size, self.fees, &mut counts) {
-                counts.posted += u64::from(size);
-                out.push(b);
+            let p = self.platform(rng);
+            let rules = &self.platforms[p];
+            if let Some(b) = finish(d, size, rules.visibility.open_share, &rules.fee, &mut counts[p]) {
+                counts[p].posted += u64::from(size);
+                out[p].push(b);
             }
         }
         counts
     }
 
-    /// Mean all-in requester cost per task under the fee policy, over a fixed sample of
-    /// drafts from `rng` (the same sample for every policy). Tasks the floor drops are
-    /// left out. Used to scale demand by the cost of a policy.
+    /// Mean all-in requester cost per task under the platforms' fee policies, over a
+    /// fixed sample of drafts from `rng` (the same sample for every policy). Tasks the
+    /// floor drops are left out. Used to scale demand by the cost of a policy.
     pub fn mean_cost_per_task(&self, rng: &mut Xoshiro256PlusPlus, samples: usize) -> f64 {
         if self.requesters.is_empty() || self.categories.is_empty() {
             return 0.0;
@@ -187,13 +204,21 @@ impl Poster<'_> {
         let mut counts = PostingCounts::default();
         let (mut cost, mut tasks) = (0.0f64, 0.0f64);
         for _ in 0..samples {
-            let d = draft(rng, self.requesters, self.categories, self.list, 1.0);
-            if let Some(b) = finish(d, d.size, self.fees, &mut counts) {
-                let c = self.fees.charge(b.pay_cents, b.size, 0);
+            let d = draft(rng, self.requesters, self.categories, self.list);
+            let fees = &self.platforms[self.platform(rng)].fee;
+            if let Some(b) = finish(d, d.size, 1.0, fees, &mut counts) {
+                let c = fees.charge(b.pay_cents, b.size, 0);
                 cost += c.requester_spend_cents as f64 * f64::from(b.size);
                 tasks += f64::from(b.size);
             }
         }
         if tasks > 0.0 { cost / tasks } else { 0.0 }
     }
+}
+
+/// The table that sends batches to platforms by demand share.
+pub fn platform_weights(platforms: &[PlatformParams]) -> AliasTable {
+    let mut t = AliasTable::default();
+    t.rebuild(platforms.iter().enumerate().map(|(i, p)| (i as u32, p.demand_share)));
+    t
 }

@@ -153,6 +153,84 @@ pub struct DailyRow {
     pub surge_multiplier: f64,
 }
 
+/// One worker on one platform in one run, in the `worker_platforms` table (written
+/// when a scenario has several platforms).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkerPlatformRow {
+    /// Worker id.
+    pub worker_id: u32,
+    /// Platform name.
+    pub platform: String,
+    /// Tasks submitted there.
+    pub tasks_done: u32,
+    /// Tasks rejected there.
+    pub tasks_rejected: u32,
+    /// Tasks returned there.
+    pub tasks_returned: u32,
+    /// Pay of approved tasks.
+    pub gross_cents: i64,
+    /// Worker-side fees and levy.
+    pub fee_cents: i64,
+    /// Net pay.
+    pub net_cents: i64,
+    /// Paid out.
+    pub paid_out_cents: i64,
+    /// Still held.
+    pub pending_cents: i64,
+    /// Forfeited.
+    pub forfeited_cents: i64,
+    /// Seconds of approved work.
+    pub paid_seconds: u64,
+    /// Seconds of unpaid work.
+    pub unpaid_seconds: u64,
+    /// Seconds available with no work.
+    pub idle_seconds: u64,
+    /// Net per paid hour, US$.
+    pub hourly_wage: Option<f64>,
+    /// Mean stars on this platform.
+    pub rating: Option<f64>,
+    /// Reviews on this platform.
+    pub reviews: u32,
+    /// Share of work approved on this platform.
+    pub approval_rate: f64,
+}
+
+/// One platform in one run, in the `platform_runs` table (written when a scenario has
+/// several platforms). Its books balance like the run's.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PlatformRunRow {
+    /// Platform name.
+    pub platform: String,
+    /// Workers who joined it.
+    pub workers_joined: u64,
+    /// Of those, workers who submitted a task there.
+    pub workers_active: u64,
+    /// Tasks posted there.
+    pub tasks_posted: u64,
+    /// Tasks submitted there.
+    pub tasks_done: u64,
+    /// Tasks nobody took there.
+    pub tasks_unfilled: u64,
+    /// What requesters paid there.
+    pub requester_spend_cents: i64,
+    /// Workers' net pay there.
+    pub worker_net_cents: i64,
+    /// Paid out.
+    pub paid_out_cents: i64,
+    /// Still held.
+    pub pending_cents: i64,
+    /// Platform fees.
+    pub platform_fee_cents: i64,
+    /// Levies.
+    pub levy_cents: i64,
+    /// Payment processing.
+    pub processing_cents: i64,
+    /// Forfeited balances.
+    pub forfeited_cents: i64,
+    /// Median net per paid hour there, over workers with enough paid hours there.
+    pub median_hourly_wage: Option<f64>,
+}
+
 /// Everything one run produced.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RunRecord {
@@ -166,6 +244,10 @@ pub struct RunRecord {
     pub workers: Vec<WorkerRow>,
     /// The `daily` rows, by day.
     pub daily: Vec<DailyRow>,
+    /// The `worker_platforms` rows (several platforms only).
+    pub worker_platforms: Vec<WorkerPlatformRow>,
+    /// The `platform_runs` rows (several platforms only).
+    pub platforms: Vec<PlatformRunRow>,
 }
 
 /// Hourly wage in US$ from net cents and seconds (None without time).

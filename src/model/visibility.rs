@@ -87,7 +87,16 @@ mod tests {
     }
 
     fn member(rating: f64, reviews: u32, approved: u32, rejected: u32) -> Member {
-        Member::new(0, &History { rating, reviews, approved, rejected }, 0)
+        Member::new(
+            0,
+            &History {
+                rating,
+                reviews,
+                approved,
+                rejected,
+            },
+            0,
+        )
     }
 
     #[test]

@@ -2,9 +2,10 @@
 //! tools, interruptions, switching), whether they return it unfinished, whether the work
 //! is good, whether it is approved and paid, and how it is rated.
 
-use super::market::{Job, Market};
+use super::market::Market;
 use super::posting::Batch;
 use super::requester::Conduct;
+use super::venue::Job;
 use super::worker::Worker;
 use crate::rng::{SplitMix64, entity_key, normal_quantile};
 
@@ -51,12 +52,14 @@ impl Market<'_> {
             >= f64::from(w.reservation_cents_per_hour) * f64::from(task.expected_seconds)
     }
 
-    /// The member's random stream for `day`, created on first use that day.
+    /// The member's random stream for `day`, created on first use that day. A worker's
+    /// stream on platform p is keyed by (worker, p), so their luck on one platform does
+    /// not depend on what they did on another.
     #[inline]
-    pub(crate) fn member_rng(&mut self, member: u32, day: u32) -> &mut SplitMix64 {
-        let m = &mut self.members[member as usize];
+    pub(crate) fn member_rng(&mut self, p: usize, member: u32, day: u32) -> &mut SplitMix64 {
+        let m = &mut self.venues[p].members[member as usize];
         if m.rng_day != day {
-            m.rng = SplitMix64::new(entity_key(self.work_key, u64::from(m.worker)));
+            m.rng = SplitMix64::new(entity_key(self.work_key, u64::from(m.worker) | ((p as u64) << 32)));
             m.rng_day = day;
         }
         &mut m.rng
@@ -64,11 +67,11 @@ impl Market<'_> {
 
     /// A member starts a task: it may be returned unfinished; otherwise it is finished
     /// today if it fits in the time left, or carried over to the next working days.
-    pub(crate) fn start_task(&mut self, member: u32, task: &Batch, day: u32) -> Started {
+    pub(crate) fn start_task(&mut self, p: usize, member: u32, task: &Batch, day: u32) -> Started {
         let sc = self.sc;
-        let worker = self.members[member as usize].worker;
+        let worker = self.venues[p].members[member as usize].worker;
         let mut need = f64::from(task.expected_seconds) / self.pace(worker, task.category);
-        let m = &self.members[member as usize];
+        let m = &self.venues[p].members[member as usize];
         let mut switch = 1.0;
         if m.last_category != task.category && m.last_category != u16::MAX {
             switch += sc.switching.category;
@@ -79,10 +82,10 @@ impl Market<'_> {
         need *= switch;
         let need = need.round().max(1.0) as u32;
         if sc.unpaid.return_probability > 0.0 {
-            let rng = self.member_rng(member, day);
+            let rng = self.member_rng(p, member, day);
             let (u, share) = (rng.unit(), rng.unit());
             if u < sc.unpaid.return_probability {
-                let m = &mut self.members[member as usize];
+                let m = &mut self.venues[p].members[member as usize];
                 let spent = ((f64::from(need) * share).round() as u32).min(m.time_left);
                 m.time_left -= spent;
                 m.totals.unpaid_seconds += u64::from(spent);
@@ -90,17 +93,17 @@ impl Market<'_> {
                 return Started::Returned;
             }
         }
-        let m = &mut self.members[member as usize];
+        let m = &mut self.venues[p].members[member as usize];
         m.last_category = task.category;
         m.last_requester = task.requester;
         if need <= m.time_left {
             m.time_left -= need;
-            self.complete(member, task, need, day);
+            self.complete(p, member, task, need, day);
             Started::Submitted
         } else {
             let spent = m.time_left;
             m.time_left = 0;
-            self.jobs.push(Job {
+            self.venues[p].jobs.push(Job {
                 member,
                 task: *task,
                 left: need - spent,
@@ -111,17 +114,18 @@ impl Market<'_> {
     }
 
     /// A member submits a task that took `spent` seconds: quality, approval, pay, rating.
-    pub(crate) fn complete(&mut self, member: u32, task: &Batch, spent: u32, day: u32) {
-        let rng = self.member_rng(member, day);
+    pub(crate) fn complete(&mut self, p: usize, member: u32, task: &Batch, spent: u32, day: u32) {
+        let rng = self.member_rng(p, member, day);
         let (u_good, u_reject, u_rate, u_stars) = (rng.unit(), rng.unit(), rng.unit(), rng.unit());
         let sc = self.sc;
         let requester = self.requesters[task.requester as usize];
-        let worker = self.members[member as usize].worker;
+        let worker = self.venues[p].members[member as usize].worker;
         let practice_slot = worker as usize * sc.categories.len() + task.category as usize;
         let accuracy =
             f64::from(self.workers[worker as usize].skill) + sc.learning.accuracy_bonus(self.practice[practice_slot]);
         self.practice[practice_slot] += 1;
-        let m = &mut self.members[member as usize];
+        let venue = &mut self.venues[p];
+        let m = &mut venue.members[member as usize];
         let w = &mut self.workers[m.worker as usize];
         w.first_task_day.get_or_insert(day);
         let good = u_good < accuracy;
@@ -132,7 +136,7 @@ impl Market<'_> {
         };
         m.totals.tasks_done += 1;
         m.today_tasks += 1;
-        self.today.tasks_done += 1;
+        venue.today.tasks_done += 1;
         if rejected {
             m.rejected += 1;
             m.totals.tasks_rejected += 1;
@@ -150,9 +154,9 @@ impl Market<'_> {
             m.approved += 1;
             m.totals.paid_seconds += u64::from(spent);
             m.today_paid_seconds += spent;
-            let fees = &sc.platform.fee;
+            let fees = &venue.params.fee;
             let charge = if fees.is_tiered() {
-                let billed = self.billing.entry(pair_key(m.worker, task.requester)).or_insert(0);
+                let billed = venue.billing.entry(pair_key(m.worker, task.requester)).or_insert(0);
                 let c = fees.charge(task.pay_cents, task.size, *billed);
                 *billed += task.pay_cents;
                 c
@@ -163,7 +167,7 @@ impl Market<'_> {
             m.totals.fee_cents += charge.worker_deductions_cents();
             m.totals.net_cents += charge.worker_net_cents;
             m.today_net_cents += charge.worker_net_cents;
-            let t = &mut self.today;
+            let t = &mut venue.today;
             t.requester_spend_cents += charge.requester_spend_cents;
             t.worker_net_cents += charge.worker_net_cents;
             t.platform_fee_cents += charge.platform_fee_cents();

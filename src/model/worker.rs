@@ -47,6 +47,8 @@ pub struct DrawRules<'a> {
     pub tools_seconds: u32,
     /// Shares of the niche categories, in group order (group = index + 1).
     pub niche_shares: &'a [f64],
+    /// Each platform's join probability (one platform: always joined, no draw).
+    pub join_probabilities: &'a [f64],
 }
 
 /// A person: traits fixed for the run, and when they came and went.
@@ -78,6 +80,17 @@ pub struct Worker {
     pub tools_left: u32,
     /// Matching group: 0 for generalists, the niche category's group for specialists.
     pub group: u16,
+    /// Which platforms the worker joined (bit p = platform p).
+    pub platforms: u32,
+    /// Whether they work today.
+    pub working_today: bool,
+    /// Seconds available today, all platforms together.
+    pub capacity_today: u32,
+    /// Moving average of net cents per available hour, all platforms (negative before
+    /// the first working day).
+    pub earnings_ewma: f64,
+    /// Working days in a row with that average below the reservation wage.
+    pub below_days: u32,
 }
 
 /// The record a worker arrives with.
@@ -93,10 +106,36 @@ pub struct History {
     pub rejected: u32,
 }
 
+/// The platforms a worker joins, as a bit set: each with its probability, and the most
+/// likely one when the draws give none. With one platform nothing is drawn.
+fn join<R: rand::Rng>(rng: &mut R, probabilities: &[f64]) -> u32 {
+    if probabilities.len() <= 1 {
+        return 1;
+    }
+    let mut set = 0u32;
+    for (p, &prob) in probabilities.iter().enumerate() {
+        if crate::rng::unit_f64(rng.next_u64()) < prob {
+            set |= 1 << p;
+        }
+    }
+    if set == 0 {
+        let best = (0..probabilities.len()).fold(0, |b, p| if probabilities[p] > probabilities[b] { p } else { b });
+        set = 1 << best;
+    }
+    set
+}
+
 impl Worker {
     /// Draws worker `id`'s traits from their own stream, so worker `id` is the same
     /// person in every variant, whatever the other workers are.
-    pub fn draw(params: &WorkerParams, seed: u64, replicate: u32, id: u32, entered_day: u32, rules: DrawRules) -> Worker {
+    pub fn draw(
+        params: &WorkerParams,
+        seed: u64,
+        replicate: u32,
+        id: u32,
+        entered_day: u32,
+        rules: DrawRules,
+    ) -> Worker {
         let mut rng = stream(seed, replicate, Stream::WorkerTraits, 0, u64::from(id));
         let skill = params.skill.sample(&mut rng) as f32;
         let speed = params.speed.sample(&mut rng) as f32;
@@ -146,6 +185,11 @@ impl Worker {
             invests_in_tools,
             tools_left: if invests_in_tools { rules.tools_seconds } else { 0 },
             group,
+            platforms: join(&mut rng, rules.join_probabilities),
+            working_today: false,
+            capacity_today: 0,
+            earnings_ewma: -1.0,
+            below_days: 0,
         }
     }
 
@@ -293,10 +337,9 @@ pub struct Member {
     pub last_requester: u32,
     /// Seconds available at the start of today.
     pub day_capacity: u32,
-    /// Moving average of net cents per available hour (negative before the first day).
+    /// Moving average of net cents per available hour on this platform (negative
+    /// before the first day); workers split their time by it.
     pub earnings_ewma: f64,
-    /// Working days in a row with that average below the reservation wage.
-    pub below_days: u32,
     /// Matching group (copied from the worker).
     pub group: u16,
     /// `dispatch`: offers received.
@@ -340,7 +383,6 @@ impl Member {
             last_requester: u32::MAX,
             day_capacity: 0,
             earnings_ewma: -1.0,
-            below_days: 0,
             group,
             offers_received: 0,
             offers_accepted: 0,

@@ -210,7 +210,11 @@ pub const WORKERS: &[Column] = &[
         "Estimated tax on net earnings ([taxes]; 0 when off).",
     ),
     col("after_tax_cents", "US cents", "net - tax."),
-    col("specialty", "", "The niche category the worker specialises in (empty for generalists)."),
+    col(
+        "specialty",
+        "",
+        "The niche category the worker specialises in (empty for generalists).",
+    ),
 ];
 
 /// The `daily` table: one row per day per run (after warm-up).
@@ -237,7 +241,86 @@ pub const DAILY: &[Column] = &[
     col("median_hourly_wage", "US$/h", "Median of the same."),
     col("platform_fee_cents", "US cents", "Platform fees that day."),
     col("worker_net_cents", "US cents", "Workers' net pay that day."),
-    col("surge_multiplier", "multiplier", "Dispatch surge multiplier of pay that day (1 without surge)."),
+    col(
+        "surge_multiplier",
+        "multiplier",
+        "Dispatch surge multiplier of pay that day (1 without surge).",
+    ),
+];
+
+/// The `worker_platforms` table (scenarios with several `[[platforms]]`): one row per
+/// worker, platform joined and run.
+pub const WORKER_PLATFORMS: &[Column] = &[
+    VARIANT,
+    REPLICATE,
+    col("worker_id", "", "Worker id (as in `workers`)."),
+    col("platform", "", "Platform name."),
+    col("tasks_done", "tasks", "Tasks submitted on this platform."),
+    col("tasks_rejected", "tasks", "Tasks rejected on this platform."),
+    col("tasks_returned", "tasks", "Tasks returned unfinished on this platform."),
+    col(
+        "gross_cents",
+        "US cents",
+        "Pay of approved tasks before worker-side fees.",
+    ),
+    col("fee_cents", "US cents", "Worker-side fees and levy on this platform."),
+    col(
+        "net_cents",
+        "US cents",
+        "gross - fee; = paid_out + pending + forfeited.",
+    ),
+    col("paid_out_cents", "US cents", "Paid out by this platform."),
+    col("pending_cents", "US cents", "Held by this platform at the end."),
+    col(
+        "forfeited_cents",
+        "US cents",
+        "Kept by this platform below its payout minimum.",
+    ),
+    col("paid_seconds", "seconds", "Time on approved work on this platform."),
+    col("unpaid_seconds", "seconds", "Unpaid time on this platform."),
+    col(
+        "idle_seconds",
+        "seconds",
+        "Time given to this platform with no work found.",
+    ),
+    col("hourly_wage", "US$/h", "net / paid hours on this platform."),
+    col("rating", "stars", "Mean star rating on this platform."),
+    col("reviews", "reviews", "Reviews on this platform."),
+    col("approval_rate", "share", "Share of work approved on this platform."),
+];
+
+/// The `platform_runs` table (scenarios with several `[[platforms]]`): one row per
+/// platform per run; each platform's books balance like the run's.
+pub const PLATFORM_RUNS: &[Column] = &[
+    VARIANT,
+    REPLICATE,
+    col("platform", "", "Platform name."),
+    col(
+        "workers_joined",
+        "workers",
+        "Workers who joined the platform (registered in the metric period).",
+    ),
+    col(
+        "workers_active",
+        "workers",
+        "Of those, workers who submitted a task there.",
+    ),
+    col("tasks_posted", "tasks", "Tasks posted there."),
+    col("tasks_done", "tasks", "Tasks submitted there."),
+    col("tasks_unfilled", "tasks", "Tasks posted there that nobody took."),
+    col("requester_spend_cents", "US cents", "Everything requesters paid there."),
+    col("worker_net_cents", "US cents", "Workers' net pay there."),
+    col("paid_out_cents", "US cents", "Paid out there."),
+    col("pending_cents", "US cents", "Held there at the end."),
+    col("platform_fee_cents", "US cents", "The platform's fees."),
+    col("levy_cents", "US cents", "Levies there."),
+    col("processing_cents", "US cents", "Payment processing there."),
+    col("forfeited_cents", "US cents", "Balances the platform kept."),
+    col(
+        "median_hourly_wage",
+        "US$/h",
+        "Median net per paid hour there, over workers with at least min_hours_for_wage paid hours there.",
+    ),
 ];
 
 /// `summary.csv`: one row per variant and headline metric.
@@ -331,6 +414,8 @@ pub const TABLES: &[(&str, &[Column])] = &[
     ("runs", RUNS),
     ("workers", WORKERS),
     ("daily", DAILY),
+    ("worker_platforms", WORKER_PLATFORMS),
+    ("platform_runs", PLATFORM_RUNS),
     ("summary", SUMMARY),
 ];
 

@@ -17,12 +17,18 @@ use serde::{Deserialize, Serialize};
 
 use super::OutputError;
 use super::atomic::{temp_path, write_file};
-use super::tables::{TableWriter, daily_frame, read_parquet, runs_frame, workers_frame};
+use super::tables::{
+    TableWriter, daily_frame, platform_runs_frame, read_parquet, runs_frame, worker_platforms_frame, workers_frame,
+};
 use crate::model::record::RunRecord;
 use crate::runner::{ChunkSink, PlanEntry};
 
-/// The per-run tables, in the order parts hold them.
-pub const RUN_TABLES: [&str; 3] = ["runs", "workers", "daily"];
+/// The per-run tables, in the order parts hold them. The last two have rows only when a
+/// scenario has several platforms, and are written only then.
+pub const RUN_TABLES: [&str; 5] = ["runs", "workers", "daily", "worker_platforms", "platform_runs"];
+
+/// Tables the user chooses with `--tables` (the others follow the scenario).
+pub const CHOSEN_TABLES: [&str; 3] = ["runs", "workers", "daily"];
 
 /// The name of the folder that holds part files inside an output folder.
 pub const PARTIAL_DIR: &str = "partial";
@@ -98,6 +104,8 @@ impl ChunkSink for PartStore {
             runs_frame(variant, &record)?,
             workers_frame(variant, &record)?,
             daily_frame(variant, &record)?,
+            worker_platforms_frame(variant, &record)?,
+            platform_runs_frame(variant, &record)?,
         ];
         drop(record);
         for (k, df) in frames.iter().enumerate() {
@@ -188,25 +196,33 @@ pub fn complete_chunks(dir: &Path) -> Result<Vec<FoundChunk>, OutputError> {
 #[derive(Clone, Debug)]
 struct RunLocation {
     chunk: usize,
-    offsets: [u64; 3],
-    rows: [u64; 3],
+    offsets: [u64; RUN_TABLES.len()],
+    rows: [u64; RUN_TABLES.len()],
+}
+
+/// The final tables of a study.
+pub struct Assembled {
+    /// The `runs` table (always read, for the summary).
+    pub runs: DataFrame,
+    /// The table files written.
+    pub files: Vec<PathBuf>,
 }
 
 /// Assembles final tables from complete chunks, in plan order, checking that the chunks
 /// cover `plan_len` runs exactly once. `tables` chooses which of runs/workers/daily to
-/// write; `csv` which of them also get CSV. Returns the `runs` frame.
+/// write; `csv` which of them also get CSV.
 pub fn assemble(
     chunks: &[FoundChunk],
     plan_len: usize,
     out: &Path,
     tables: &[&str],
     csv: &dyn Fn(&str, usize) -> bool,
-) -> Result<DataFrame, OutputError> {
+) -> Result<Assembled, OutputError> {
     let mut locations: Vec<Option<RunLocation>> = vec![None; plan_len];
     for (ci, chunk) in chunks.iter().enumerate() {
-        let mut offsets = [0u64; 3];
+        let mut offsets = [0u64; RUN_TABLES.len()];
         for (k, &index) in chunk.marker.plan_indices.iter().enumerate() {
-            let mut rows = [0u64; 3];
+            let mut rows = [0u64; RUN_TABLES.len()];
             for (t, table) in RUN_TABLES.iter().enumerate() {
                 rows[t] = chunk
                     .marker
@@ -234,7 +250,7 @@ pub fn assemble(
                 offsets,
                 rows,
             });
-            for t in 0..3 {
+            for t in 0..RUN_TABLES.len() {
                 offsets[t] += rows[t];
             }
         }
@@ -252,12 +268,19 @@ pub fn assemble(
         });
     }
     let mut runs_df: Option<DataFrame> = None;
+    let mut files = Vec::new();
     for (t, table) in RUN_TABLES.iter().enumerate() {
-        if !tables.contains(table) && *table != "runs" {
+        let total: u64 = locations.iter().flatten().map(|l| l.rows[t]).sum();
+        // The per-platform tables exist only for scenarios with several platforms; the
+        // runs table is always read, for the summary.
+        let write = if CHOSEN_TABLES.contains(table) {
+            tables.contains(table)
+        } else {
+            total > 0
+        };
+        if !write && *table != "runs" {
             continue;
         }
-        let total: u64 = locations.iter().flatten().map(|l| l.rows[t]).sum();
-        let write = tables.contains(table);
         let mut writer: Option<TableWriter> = None;
         for loc in locations.iter().flatten() {
             let chunk = &chunks[loc.chunk];
@@ -284,12 +307,12 @@ pub fn assemble(
             }
         }
         if let Some(w) = writer {
-            w.finish()?;
+            files.extend(w.finish()?);
         }
     }
     let mut runs = runs_df.unwrap_or_default();
     runs.rechunk_mut();
-    Ok(runs)
+    Ok(Assembled { runs, files })
 }
 
 /// `0-3, 7, 9-12` for a sorted list of indices.

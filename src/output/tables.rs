@@ -154,6 +154,67 @@ pub fn daily_frame(variant: &str, rec: &RunRecord) -> Result<DataFrame, OutputEr
     )
 }
 
+/// The `worker_platforms` rows of one run (several platforms only; empty otherwise).
+pub fn worker_platforms_frame(variant: &str, rec: &RunRecord) -> Result<DataFrame, OutputError> {
+    let w = &rec.worker_platforms;
+    let n = w.len();
+    frame(
+        "worker_platforms",
+        columns::WORKER_PLATFORMS,
+        vec![
+            c("variant", vec![variant; n]),
+            c("replicate", vec![rec.replicate; n]),
+            c("worker_id", map(w, |x| x.worker_id)),
+            c("platform", w.iter().map(|x| x.platform.as_str()).collect::<Vec<_>>()),
+            c("tasks_done", map(w, |x| x.tasks_done)),
+            c("tasks_rejected", map(w, |x| x.tasks_rejected)),
+            c("tasks_returned", map(w, |x| x.tasks_returned)),
+            c("gross_cents", map(w, |x| x.gross_cents)),
+            c("fee_cents", map(w, |x| x.fee_cents)),
+            c("net_cents", map(w, |x| x.net_cents)),
+            c("paid_out_cents", map(w, |x| x.paid_out_cents)),
+            c("pending_cents", map(w, |x| x.pending_cents)),
+            c("forfeited_cents", map(w, |x| x.forfeited_cents)),
+            c("paid_seconds", map(w, |x| x.paid_seconds)),
+            c("unpaid_seconds", map(w, |x| x.unpaid_seconds)),
+            c("idle_seconds", map(w, |x| x.idle_seconds)),
+            c("hourly_wage", map(w, |x| x.hourly_wage)),
+            c("rating", map(w, |x| x.rating)),
+            c("reviews", map(w, |x| x.reviews)),
+            c("approval_rate", map(w, |x| x.approval_rate)),
+        ],
+    )
+}
+
+/// The `platform_runs` rows of one run (several platforms only; empty otherwise).
+pub fn platform_runs_frame(variant: &str, rec: &RunRecord) -> Result<DataFrame, OutputError> {
+    let w = &rec.platforms;
+    let n = w.len();
+    frame(
+        "platform_runs",
+        columns::PLATFORM_RUNS,
+        vec![
+            c("variant", vec![variant; n]),
+            c("replicate", vec![rec.replicate; n]),
+            c("platform", w.iter().map(|x| x.platform.as_str()).collect::<Vec<_>>()),
+            c("workers_joined", map(w, |x| x.workers_joined)),
+            c("workers_active", map(w, |x| x.workers_active)),
+            c("tasks_posted", map(w, |x| x.tasks_posted)),
+            c("tasks_done", map(w, |x| x.tasks_done)),
+            c("tasks_unfilled", map(w, |x| x.tasks_unfilled)),
+            c("requester_spend_cents", map(w, |x| x.requester_spend_cents)),
+            c("worker_net_cents", map(w, |x| x.worker_net_cents)),
+            c("paid_out_cents", map(w, |x| x.paid_out_cents)),
+            c("pending_cents", map(w, |x| x.pending_cents)),
+            c("platform_fee_cents", map(w, |x| x.platform_fee_cents)),
+            c("levy_cents", map(w, |x| x.levy_cents)),
+            c("processing_cents", map(w, |x| x.processing_cents)),
+            c("forfeited_cents", map(w, |x| x.forfeited_cents)),
+            c("median_hourly_wage", map(w, |x| x.median_hourly_wage)),
+        ],
+    )
+}
+
 /// Parquet writer settings shared by parts and final tables: zstd, statistics, and no
 /// timestamps, so equal frames give equal bytes.
 fn parquet_writer(file: File) -> ParquetWriter<File> {
@@ -272,8 +333,8 @@ impl TableWriter {
         self.rows
     }
 
-    /// Writes what is left and moves the files into place.
-    pub fn finish(mut self) -> Result<(), OutputError> {
+    /// Writes what is left and moves the files into place; returns their paths.
+    pub fn finish(mut self) -> Result<Vec<PathBuf>, OutputError> {
         let table = self.table.clone();
         let err = |e| OutputError::table(&table, e);
         let mut parquet = self.parquet.take().expect("open");
@@ -285,12 +346,14 @@ impl TableWriter {
         drop(parquet);
         let tmp = temp_path(&self.parquet_path);
         std::fs::rename(&tmp, &self.parquet_path).map_err(|e| OutputError::write(&self.parquet_path, e))?;
+        let mut written = vec![self.parquet_path.clone()];
         if let (Some(mut csv), Some(path)) = (self.csv.take(), self.csv_path.take()) {
             csv.finish().map_err(err)?;
             drop(csv);
             std::fs::rename(temp_path(&path), &path).map_err(|e| OutputError::write(&path, e))?;
+            written.push(path);
         }
-        Ok(())
+        Ok(written)
     }
 }
 

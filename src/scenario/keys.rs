@@ -284,7 +284,12 @@ pub const KEYS: &[Key] = &[
         },
         "Multipliers of the chance of working on Monday to Sunday (capped at certainty), so supply can peak on other days than demand.",
     ),
-    key("workers.specialist_share", "share", PROBABILITY, "Share of workers who specialise in one niche category (chosen by its share) and take only its tasks."),
+    key(
+        "workers.specialist_share",
+        "share",
+        PROBABILITY,
+        "Share of workers who specialise in one niche category (chosen by its share) and take only its tasks.",
+    ),
     key(
         "requesters",
         "",
@@ -405,9 +410,27 @@ pub const KEYS: &[Key] = &[
         },
         "Tasks (assignments) per posted batch (rounded).",
     ),
-    key("tasks.categories[].niche", "", Allowed::Bool, "A niche category: only its specialists (workers.specialist_share) take its tasks; they face fewer competitors and thinner demand."),
-    key("tasks.categories[].travel_seconds", "seconds", Allowed::Dist { min: 0.0, max: 86_400.0 }, "Travel time added to each task's duration (dispatch and local jobs; there is no geography)."),
-    key("tasks.categories[].pay_basis", "", Allowed::Choice(&["task", "hour"]), "\"task\": pay_usd is per task; \"hour\": pay_usd is a rate per hour of expected time (TaskRabbit-style jobs)."),
+    key(
+        "tasks.categories[].niche",
+        "",
+        Allowed::Bool,
+        "A niche category: only its specialists (workers.specialist_share) take its tasks; they face fewer competitors and thinner demand.",
+    ),
+    key(
+        "tasks.categories[].travel_seconds",
+        "seconds",
+        Allowed::Dist {
+            min: 0.0,
+            max: 86_400.0,
+        },
+        "Travel time added to each task's duration (dispatch and local jobs; there is no geography).",
+    ),
+    key(
+        "tasks.categories[].pay_basis",
+        "",
+        Allowed::Choice(&["task", "hour"]),
+        "\"task\": pay_usd is per task; \"hour\": pay_usd is a rate per hour of expected time (TaskRabbit-style jobs).",
+    ),
     key(
         "demand",
         "",
@@ -547,6 +570,18 @@ pub const KEYS: &[Key] = &[
         "seconds",
         Allowed::Int { min: 0, max: 86_400 },
         "board: unpaid seconds spent searching for each pick.",
+    ),
+    key(
+        "platform.join_probability",
+        "probability",
+        PROBABILITY,
+        "With several [[platforms]]: the chance that a worker joins this platform (every worker joins at least one: the most likely).",
+    ),
+    key(
+        "platform.demand_share",
+        "weight",
+        Allowed::Float { min: 0.0, max: 1e9 },
+        "With several [[platforms]]: this platform's relative share of posted work.",
     ),
     key(
         "platform.fee",
@@ -767,13 +802,54 @@ pub const KEYS: &[Key] = &[
         Allowed::Bool,
         "Whether a leaving worker's balance below the minimum is kept by the platform (forfeited_cents) rather than paid.",
     ),
-    key("platform.dispatch", "", Allowed::Section, "dispatch (DoorDash, Uber Eats): the platform offers each job to an available worker, who may decline; acceptance rate and rating gate future offers; pay surges when demand outruns supply."),
-    key("platform.dispatch.min_acceptance", "share", PROBABILITY, "Offers go only to workers whose acceptance rate (accepted / offered, shrunk toward 1 by five offers) is at least this."),
-    key("platform.dispatch.min_rating", "stars", Allowed::Float { min: 0.0, max: 5.0 }, "Offers go only to workers rated at least this; workers without reviews pass. Uber drivers risk deactivation below about 4.6 stars."),
-    key("platform.dispatch.decline_probability", "probability", PROBABILITY, "Chance that a worker turns down an offer they would otherwise take."),
-    key("platform.dispatch.surge_threshold", "ratio", Allowed::Float { min: 0.0, max: 100.0 }, "Demand over supply, in hours of work against hours available, above which pay surges."),
-    key("platform.dispatch.surge_slope", "", Allowed::Float { min: 0.0, max: 100.0 }, "Pay multiplier gained per unit of demand/supply above the threshold (0 = no surge)."),
-    key("platform.dispatch.surge_cap", "multiplier", Allowed::Float { min: 1.0, max: 100.0 }, "Highest surge multiplier."),
+    key(
+        "platform.dispatch",
+        "",
+        Allowed::Section,
+        "dispatch (DoorDash, Uber Eats): the platform offers each job to an available worker, who may decline; acceptance rate and rating gate future offers; pay surges when demand outruns supply.",
+    ),
+    key(
+        "platform.dispatch.min_acceptance",
+        "share",
+        PROBABILITY,
+        "Offers go only to workers whose acceptance rate (accepted / offered, shrunk toward 1 by five offers) is at least this.",
+    ),
+    key(
+        "platform.dispatch.min_rating",
+        "stars",
+        Allowed::Float { min: 0.0, max: 5.0 },
+        "Offers go only to workers rated at least this; workers without reviews pass. Uber drivers risk deactivation below about 4.6 stars.",
+    ),
+    key(
+        "platform.dispatch.decline_probability",
+        "probability",
+        PROBABILITY,
+        "Chance that a worker turns down an offer they would otherwise take.",
+    ),
+    key(
+        "platform.dispatch.surge_threshold",
+        "ratio",
+        Allowed::Float { min: 0.0, max: 100.0 },
+        "Demand over supply, in hours of work against hours available, above which pay surges.",
+    ),
+    key(
+        "platform.dispatch.surge_slope",
+        "",
+        Allowed::Float { min: 0.0, max: 100.0 },
+        "Pay multiplier gained per unit of demand/supply above the threshold (0 = no surge).",
+    ),
+    key(
+        "platform.dispatch.surge_cap",
+        "multiplier",
+        Allowed::Float { min: 1.0, max: 100.0 },
+        "Highest surge multiplier.",
+    ),
+    key(
+        "platforms",
+        "",
+        Allowed::Tables,
+        "Several platforms in one market instead of one [platform]: each [[platforms]] has a name and every key of [platform] ([platforms.fee], [platforms.visibility], …). Workers join one or several and split their time by expected pay; overrides name a platform: platforms.fiverr.fee.worker_percent.",
+    ),
     key(
         "learning",
         "",
@@ -975,19 +1051,29 @@ pub const KEYS: &[Key] = &[
     ),
 ];
 
-/// The key at a normalized path (array indices replaced by `[]`), if there is one.
+/// The key at a normalized path (array indices replaced by `[]`), if there is one. Keys
+/// of an element of `[[platforms]]` are those of `[platform]`.
 pub fn find(path: &str) -> Option<&'static Key> {
+    let path = path
+        .strip_prefix("platforms[]")
+        .map_or_else(|| path.to_string(), |rest| format!("platform{rest}"));
     KEYS.iter().find(|k| k.path == path)
 }
 
-/// The keys directly below a section or array-of-tables element path.
-pub fn children(prefix: &str) -> impl Iterator<Item = &'static Key> + '_ {
-    KEYS.iter().filter(move |k| {
-        k.path
-            .strip_prefix(prefix)
-            .and_then(|rest| rest.strip_prefix('.'))
-            .is_some_and(|rest| !rest.contains('.'))
-    })
+/// The keys directly below a section or array-of-tables element path (an element of
+/// `[[platforms]]` has the keys of `[platform]`).
+pub fn children(prefix: &str) -> Vec<&'static Key> {
+    let prefix = prefix
+        .strip_prefix("platforms[]")
+        .map_or_else(|| prefix.to_string(), |rest| format!("platform{rest}"));
+    KEYS.iter()
+        .filter(|k| {
+            k.path
+                .strip_prefix(prefix.as_str())
+                .and_then(|rest| rest.strip_prefix('.'))
+                .is_some_and(|rest| !rest.contains('.'))
+        })
+        .collect()
 }
 
 /// Replaces concrete array indices in a dotted path (`tasks.categories[2].share`) with
@@ -1042,9 +1128,22 @@ mod tests {
 
     #[test]
     fn children_are_direct() {
-        let names: Vec<_> = children("demand.regimes").map(|k| k.path).collect();
+        let names: Vec<_> = children("demand.regimes").iter().map(|k| k.path).collect();
         assert!(names.contains(&"demand.regimes.mean_days"));
-        assert!(!children("demand").any(|k| k.path == "demand.regimes.mean_days"));
-        assert!(children("tasks.categories[]").any(|k| k.path == "tasks.categories[].share"));
+        assert!(!children("demand").iter().any(|k| k.path == "demand.regimes.mean_days"));
+        assert!(
+            children("tasks.categories[]")
+                .iter()
+                .any(|k| k.path == "tasks.categories[].share")
+        );
+        assert!(
+            children("platforms[].fee.tiers[]")
+                .iter()
+                .any(|k| k.path == "platform.fee.tiers[].percent")
+        );
+        assert_eq!(
+            find("platforms[].fee.worker_percent").map(|k| k.path),
+            Some("platform.fee.worker_percent")
+        );
     }
 }

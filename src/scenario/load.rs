@@ -57,6 +57,7 @@ pub fn parse(text: &str, file: &str) -> Result<Study, ScenarioError> {
             .into());
     }
     let raw: RawScenario = toml::from_str(text).map_err(|e| toml_problem(&e, &locator, file, None, None))?;
+    let raw = raw.resolve();
     let mut base_raw = raw.clone();
     let declared = std::mem::take(&mut base_raw.variants);
     let tree = toml::Table::try_from(&base_raw).map_err(|e| internal(file, &e))?;

@@ -52,8 +52,8 @@ pub struct Scenario {
     pub categories: Vec<Category>,
     /// Demand.
     pub demand: DemandParams,
-    /// The platform.
-    pub platform: PlatformParams,
+    /// The platforms (one, or several when workers multi-home).
+    pub platforms: Vec<PlatformParams>,
     /// Learning by practice.
     pub learning: Learning,
     /// Switching costs and staying with a batch.

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::dist::RawDist;
 
 /// A whole scenario file.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RawScenario {
     /// Run length, replicates, seed and reporting thresholds.
@@ -24,8 +24,15 @@ pub struct RawScenario {
     pub tasks: RawTasks,
     /// How many tasks are posted each day.
     pub demand: RawDemand,
-    /// The platform's matching, fees, visibility and payouts.
-    pub platform: RawPlatform,
+    /// The platform's matching, fees, visibility and payouts (a scenario has either one
+    /// `[platform]` or several `[[platforms]]`).
+    /// (Missing means none here, not the default platform: `resolve` adds that when no
+    /// `[[platforms]]` are written either.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform: Option<RawPlatform>,
+    /// Several platforms in one market: workers join one or several (multi-homing).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub platforms: Vec<RawPlatform>,
     /// Practice makes tasks quicker.
     pub learning: RawLearning,
     /// The cost of changing category or requester.
@@ -43,6 +50,47 @@ pub struct RawScenario {
     /// Named variants, each overriding some keys of the scenario as written.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub variants: Vec<RawVariant>,
+}
+
+impl Default for RawScenario {
+    fn default() -> Self {
+        RawScenario {
+            simulation: RawSimulation::default(),
+            workers: RawWorkers::default(),
+            requesters: RawRequesters::default(),
+            tasks: RawTasks::default(),
+            demand: RawDemand::default(),
+            platform: Some(RawPlatform::default()),
+            platforms: Vec::new(),
+            learning: RawLearning::default(),
+            switching: RawSwitching::default(),
+            unpaid: RawUnpaid::default(),
+            churn: RawChurn::default(),
+            tools: RawTools::default(),
+            taxes: RawTaxes::default(),
+            charts: RawCharts::default(),
+            variants: Vec::new(),
+        }
+    }
+}
+
+impl RawScenario {
+    /// Fills in what the file left to defaults that serde cannot express: one default
+    /// `[platform]` when neither `[platform]` nor `[[platforms]]` is written.
+    pub fn resolve(mut self) -> Self {
+        if self.platform.is_none() && self.platforms.is_empty() {
+            self.platform = Some(RawPlatform::default());
+        }
+        self
+    }
+
+    /// The platforms of the market, whichever form the file uses.
+    pub fn platform_list(&self) -> Vec<&RawPlatform> {
+        match &self.platform {
+            Some(p) => vec![p],
+            None => self.platforms.iter().collect(),
+        }
+    }
 }
 
 /// `[simulation]`.
@@ -359,6 +407,10 @@ pub struct RawPlatform {
     pub payout: RawPayout,
     /// `dispatch`: offers, acceptance and surge pricing.
     pub dispatch: RawDispatch,
+    /// With several platforms: the chance that a worker joins this one.
+    pub join_probability: f64,
+    /// With several platforms: this platform's relative share of posted work.
+    pub demand_share: f64,
 }
 
 /// `[platform.dispatch]`: how a dispatch platform offers jobs.
@@ -404,6 +456,8 @@ impl Default for RawPlatform {
             visibility: RawVisibility::default(),
             payout: RawPayout::default(),
             dispatch: RawDispatch::default(),
+            join_probability: 1.0,
+            demand_share: 1.0,
         }
     }
 }

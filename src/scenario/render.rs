@@ -16,7 +16,7 @@ pub fn render(raw: &RawScenario, docs: bool) -> String {
         out.push_str(HEADER);
     }
     for key in keys::KEYS.iter().filter(|k| !k.path.contains('.')) {
-        render_entry(&mut out, key, tree.get(key.path), docs);
+        render_entry(&mut out, key, tree.get(key.path), docs, key.path);
     }
     out
 }
@@ -31,28 +31,33 @@ const HEADER: &str = "\
 # min and max bounds, and draws are clamped to them.
 ";
 
-fn render_entry(out: &mut String, key: &Key, value: Option<&toml::Value>, docs: bool) {
-    let name = key.path.rsplit('.').next().unwrap_or(key.path);
+/// Renders one key. `at` is where it appears in the file (`platforms.fee` for the fee
+/// section of a `[[platforms]]` element, whose documentation is that of `platform.fee`).
+fn render_entry(out: &mut String, key: &Key, value: Option<&toml::Value>, docs: bool, at: &str) {
+    let name = leaf(key);
     match key.allowed {
         Allowed::Section => {
+            let Some(table) = value.and_then(|v| v.as_table()) else {
+                return;
+            };
             out.push('\n');
             if docs {
                 comment(out, key.doc, "");
             }
-            out.push_str(&format!("[{}]\n", key.path));
-            let table = value.and_then(|v| v.as_table());
-            render_children(out, key.path, table, docs);
+            out.push_str(&format!("[{at}]\n"));
+            render_children(out, key.path, at, Some(table), docs);
         }
         Allowed::Tables => {
             let items = value.and_then(|v| v.as_array()).cloned().unwrap_or_default();
+            let schema = format!("{}[]", key.path);
             if items.is_empty() {
                 if docs {
                     out.push('\n');
                     comment(out, key.doc, "");
                     let mut example = String::new();
                     for item in example_of(key.path) {
-                        example.push_str(&format!("[[{}]]\n", key.path));
-                        render_children(&mut example, &format!("{}[]", key.path), item.as_table(), false);
+                        example.push_str(&format!("[[{at}]]\n"));
+                        render_children(&mut example, &schema, at, item.as_table(), false);
                     }
                     for line in example.lines() {
                         out.push_str(&format!("# {line}\n").replace("# \n", "#\n"));
@@ -65,8 +70,8 @@ fn render_entry(out: &mut String, key: &Key, value: Option<&toml::Value>, docs: 
                 if docs && i == 0 {
                     comment(out, key.doc, "");
                 }
-                out.push_str(&format!("[[{}]]\n", key.path));
-                render_children(out, &format!("{}[]", key.path), item.as_table(), docs);
+                out.push_str(&format!("[[{at}]]\n"));
+                render_children(out, &schema, at, item.as_table(), docs);
             }
         }
         _ => {
@@ -85,16 +90,29 @@ fn render_entry(out: &mut String, key: &Key, value: Option<&toml::Value>, docs: 
     }
 }
 
-/// Renders the keys under `prefix`: plain values first, then sub-sections and lists
-/// (TOML needs the values of a table before its sub-tables).
-fn render_children(out: &mut String, prefix: &str, table: Option<&toml::Table>, docs: bool) {
-    let children: Vec<&Key> = keys::children(prefix).collect();
+/// Renders the keys under `schema` (documentation) written at `at` (the file): plain
+/// values first, then sub-sections and lists (TOML needs the values of a table before
+/// its sub-tables).
+fn render_children(out: &mut String, schema: &str, at: &str, table: Option<&toml::Table>, docs: bool) {
+    let children = keys::children(schema);
     let nested = |k: &&&Key| matches!(k.allowed, Allowed::Section | Allowed::Tables);
     for key in children.iter().filter(|k| !nested(k)) {
-        render_entry(out, key, table.and_then(|t| t.get(leaf(key))), docs);
+        render_entry(
+            out,
+            key,
+            table.and_then(|t| t.get(leaf(key))),
+            docs,
+            &format!("{at}.{}", leaf(key)),
+        );
     }
     for key in children.iter().filter(nested) {
-        render_entry(out, key, table.and_then(|t| t.get(leaf(key))), docs);
+        render_entry(
+            out,
+            key,
+            table.and_then(|t| t.get(leaf(key))),
+            docs,
+            &format!("{at}.{}", leaf(key)),
+        );
     }
 }
 

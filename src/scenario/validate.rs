@@ -7,7 +7,7 @@ use super::dist::{Dist, RawDist, fmt_num};
 use super::error::Problem;
 use super::keys::{self, Allowed};
 use super::locate::{Locator, Seg, path_string};
-use super::raw::RawScenario;
+use super::raw::{RawPlatform, RawScenario};
 use crate::model::behaviour::{Churn, Learning, Switching, Taxes, Tools, Unpaid};
 use crate::model::demand::{DemandParams, Regimes, Shock};
 use crate::model::fees::{FeePolicy, FloorAction, Side, Tier, percent_to_ppm, usd_to_cents};
@@ -234,7 +234,7 @@ pub fn build(raw: &RawScenario, at: &Where<'_>) -> Result<Scenario, Box<Problem>
         ));
     }
     let demand = demand(raw, at)?;
-    let platform = platform(raw, at)?;
+    let platforms = platforms(raw, at)?;
     Ok(Scenario {
         name: s.name.clone(),
         description: s.description.clone(),
@@ -250,7 +250,7 @@ pub fn build(raw: &RawScenario, at: &Where<'_>) -> Result<Scenario, Box<Problem>
         requesters,
         categories,
         demand,
-        platform,
+        platforms,
         learning: Learning::new(raw.learning.exponent, raw.learning.floor, raw.learning.accuracy_gain),
         switching: Switching {
             category: raw.switching.category_percent / 100.0,
@@ -311,7 +311,11 @@ fn categories(raw: &RawScenario, at: &Where<'_>) -> Result<Vec<Category>, Box<Pr
             batch_size: dist(at, &format!("{p}.batch_size"), &c.batch_size)?,
             travel_seconds: dist(at, &format!("{p}.travel_seconds"), &c.travel_seconds)?,
             hourly: c.pay_basis == "hour",
-            group: if c.niche { 1 + list[..i].iter().filter(|o| o.niche).count() as u16 } else { 0 },
+            group: if c.niche {
+                1 + list[..i].iter().filter(|o| o.niche).count() as u16
+            } else {
+                0
+            },
         });
     }
     if list.iter().all(|c| c.niche) {
@@ -370,13 +374,55 @@ fn demand(raw: &RawScenario, at: &Where<'_>) -> Result<DemandParams, Box<Problem
     })
 }
 
-fn platform(raw: &RawScenario, at: &Where<'_>) -> Result<PlatformParams, Box<Problem>> {
-    let p = &raw.platform;
+/// The market's platforms: the one `[platform]`, or every `[[platforms]]`.
+fn platforms(raw: &RawScenario, at: &Where<'_>) -> Result<Vec<PlatformParams>, Box<Problem>> {
+    if raw.platform.is_some() && !raw.platforms.is_empty() {
+        return Err(at.problem(
+            "platforms",
+            None,
+            "use either one [platform] or several [[platforms]], not both",
+        ));
+    }
+    let list = raw.platform_list();
+    let mut out = Vec::with_capacity(list.len());
+    for (i, p) in list.iter().enumerate() {
+        let prefix = if raw.platform.is_some() {
+            "platform".to_string()
+        } else {
+            format!("platforms[{i}]")
+        };
+        if list[..i].iter().any(|o| o.name == p.name) {
+            return Err(at.problem(
+                &format!("{prefix}.name"),
+                Some(format!("{:?}", p.name)),
+                "platform names must be unique",
+            ));
+        }
+        out.push(platform(p, &prefix, at)?);
+    }
+    if list.iter().all(|p| p.demand_share <= 0.0) {
+        return Err(at.problem(
+            "platforms[0].demand_share",
+            Some("0".into()),
+            "at least one platform needs a demand_share above 0",
+        ));
+    }
+    if list.iter().all(|p| p.join_probability <= 0.0) {
+        return Err(at.problem(
+            "platforms[0].join_probability",
+            Some("0".into()),
+            "at least one platform needs a join_probability above 0",
+        ));
+    }
+    Ok(out)
+}
+
+fn platform(p: &RawPlatform, prefix: &str, at: &Where<'_>) -> Result<PlatformParams, Box<Problem>> {
     let f = &p.fee;
     let mut tiers = Vec::with_capacity(f.tiers.len());
     let mut previous = 0i64;
     for (i, t) in f.tiers.iter().enumerate() {
-        let key = format!("platform.fee.tiers[{i}].up_to_usd");
+        let key = format!("{prefix}.fee.tiers[{i}].up_to_usd");
         let last = i + 1 == f.tiers.len();
         let up_to = match (t.up_to_usd, last) {
             (Some(usd), false) => {
@@ -444,6 +490,8 @@ fn platform(raw: &RawScenario, at: &Where<'_>) -> Result<PlatformParams, Box<Pro
     let o = &p.payout;
     Ok(PlatformParams {
         name: p.name.clone(),
+        join_probability: p.join_probability,
+        demand_share: p.demand_share,
         matching: match p.matching.as_str() {
             "search" => Matching::Search,
             "dispatch" => Matching::Dispatch,

@@ -1,0 +1,132 @@
+//! One platform's side of a market: its members (the workers who joined it), the day's
+//! batches, the jobs in progress, the payout ledger, per-pair billings, and its flows.
+//! A market has one venue per platform; workers and requesters are shared.
+
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+
+use super::PlatformParams;
+use super::matching::Scratch;
+use super::payouts::Ledger;
+use super::posting::Batch;
+use super::worker::Member;
+
+/// Money and task flows over a period (a day, or the whole metric period).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Flows {
+    /// Everything requesters paid.
+    pub requester_spend_cents: i64,
+    /// Workers' net pay.
+    pub worker_net_cents: i64,
+    /// Platform fees.
+    pub platform_fee_cents: i64,
+    /// Levies.
+    pub levy_cents: i64,
+    /// Payment processing.
+    pub processing_cents: i64,
+    /// Tasks posted.
+    pub tasks_posted: u64,
+    /// Tasks submitted.
+    pub tasks_done: u64,
+    /// Tasks nobody took.
+    pub tasks_unfilled: u64,
+    /// Tasks whose pay the floor raised.
+    pub floor_raised: u64,
+    /// Tasks the floor dropped.
+    pub floor_dropped: u64,
+}
+
+impl Flows {
+    /// Adds another period's flows.
+    pub fn add(&mut self, o: &Flows) {
+        self.requester_spend_cents += o.requester_spend_cents;
+        self.worker_net_cents += o.worker_net_cents;
+        self.platform_fee_cents += o.platform_fee_cents;
+        self.levy_cents += o.levy_cents;
+        self.processing_cents += o.processing_cents;
+        self.tasks_posted += o.tasks_posted;
+        self.tasks_done += o.tasks_done;
+        self.tasks_unfilled += o.tasks_unfilled;
+        self.floor_raised += o.floor_raised;
+        self.floor_dropped += o.floor_dropped;
+    }
+}
+
+/// A task a worker has started and not finished (it did not fit in the day).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Job {
+    pub member: u32,
+    pub task: Batch,
+    /// Seconds still needed.
+    pub left: u32,
+    /// Seconds spent so far in the metric period.
+    pub spent: u32,
+}
+
+/// A fast hasher for (worker, requester) pairs, for the per-pair billing of tiered
+/// fees. Keys are our own integers, so no protection against crafted keys is needed,
+/// and lookups never depend on iteration order.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct PairHasher(u64);
+
+impl std::hash::Hasher for PairHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0 = crate::rng::mix64(i);
+    }
+}
+
+/// Lifetime billings per worker–requester pair, kept only when a tiered fee is on.
+pub(crate) type Billing = HashMap<u64, i64, BuildHasherDefault<PairHasher>>;
+
+/// One platform's state in a run.
+pub struct Venue<'s> {
+    /// The platform's rules.
+    pub(crate) params: &'s PlatformParams,
+    /// The workers who joined, by member index.
+    pub(crate) members: Vec<Member>,
+    pub(crate) ledger: Ledger,
+    pub(crate) billing: Billing,
+    pub(crate) batches: Vec<Batch>,
+    pub(crate) jobs: Vec<Job>,
+    /// Members working today.
+    pub(crate) working: Vec<u32>,
+    pub(crate) scratch: Scratch,
+    /// Today's flows.
+    pub(crate) today: Flows,
+    /// Flows over the metric period.
+    pub(crate) totals: Flows,
+    /// Today's dispatch surge multiplier (1 without surge).
+    pub(crate) surge_today: f64,
+}
+
+impl<'s> Venue<'s> {
+    /// An empty venue for a platform.
+    pub(crate) fn new(params: &'s PlatformParams) -> Self {
+        Venue {
+            params,
+            members: Vec::new(),
+            ledger: Ledger::new(params.payout),
+            billing: Billing::default(),
+            batches: Vec::new(),
+            jobs: Vec::new(),
+            working: Vec::new(),
+            scratch: Scratch::default(),
+            today: Flows::default(),
+            totals: Flows::default(),
+            surge_today: 1.0,
+        }
+    }
+
+    /// The members, by member index.
+    pub fn members(&self) -> &[Member] {
+        &self.members
+    }
+}
