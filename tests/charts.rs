@@ -476,44 +476,9 @@ fn a_folder_without_a_manifest_is_an_error_not_a_panic() {
     cleanup(&dir);
 }
 
-/// A small scenario: the baseline with fewer workers, days and tasks.
-pub fn small_scenario(dir: &Path) -> PathBuf {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/baseline.toml")).unwrap();
-    let mut table: toml::Table = toml::from_str(&text).unwrap();
-    let set = |t: &mut toml::Table, section: &str, key: &str, v: toml::Value| {
-        t.get_mut(section)
-            .unwrap()
-            .as_table_mut()
-            .unwrap()
-            .insert(key.into(), v);
-    };
-    set(&mut table, "simulation", "days", 20.into());
-    set(&mut table, "simulation", "warmup_days", 2.into());
-    set(&mut table, "workers", "count", 150.into());
-    set(&mut table, "demand", "tasks_per_day", 1500.0.into());
-    let path = dir.join("small.toml");
-    std::fs::write(&path, toml::to_string(&table).unwrap()).unwrap();
-    path
-}
-
 #[test]
 fn real_run_folder_draws_all_run_charts() {
-    let dir = temp_dir("real-run");
-    let scenario = small_scenario(&dir);
-    let out = dir.join("out");
-    let status = std::process::Command::new(env!("CARGO_BIN_EXE_gigsim"))
-        .args([
-            "run",
-            scenario.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--replicates",
-            "3",
-            "--quiet",
-        ])
-        .status()
-        .unwrap();
-    assert!(status.success());
+    let (dir, out) = real_run_folder("real-run", 3);
     let style = ChartStyle::of_folder(&out).unwrap();
     let files = render_folder(&out, &out.join("charts"), &style).unwrap();
     assert_eq!(stems(&files), RUN_STEMS);
@@ -522,5 +487,30 @@ fn real_run_folder_draws_all_run_charts() {
         assert!(f.svg.contains("baseline"), "{} names the scenario", f.stem);
         assert!(!f.caption.is_empty() && !f.title.is_empty());
     }
+    cleanup(&dir);
+}
+
+/// Speed on a large folder: 200,000 workers × 2 replicates. Ignored by default (it
+/// writes ~20 MB of Parquet); run with
+/// `cargo test --release --test charts -- --ignored --nocapture large`.
+#[test]
+#[ignore]
+fn large_run_folder_charts_in_about_a_second() {
+    let dir = temp_dir("large");
+    write_manifest(&dir, "run", &["base"], &[], 2, "");
+    write_runs(&dir, &["base"], 2, plausible_metric);
+    write_summary(&dir, &["base"], plausible_metric);
+    write_daily(&dir, &["base"], 2, 365);
+    let all: Vec<Worker> = (0..2).flat_map(|r| workers(r, 200_000, 11)).collect();
+    write_workers(&dir, &[("base", all)]);
+    let started = std::time::Instant::now();
+    let files = render_folder(&dir, &dir.join("charts"), &style()).unwrap();
+    let elapsed = started.elapsed();
+    eprintln!(
+        "render_folder on 400,000 worker rows: {elapsed:?} for {} charts",
+        files.len()
+    );
+    assert_eq!(files.len(), RUN_STEMS.len());
+    assert!(elapsed.as_secs_f64() < 5.0, "charting took {elapsed:?}");
     cleanup(&dir);
 }

@@ -78,6 +78,7 @@ thead th { border-bottom: 2px solid #9a9a9a; vertical-align: bottom; }
 tbody tr.group th { text-align: left; background: var(--band); font-weight: 600; padding-top: 8px; }
 code.metric-code { color: var(--muted); font-size: 0.8em; }
 td.sig { font-weight: 700; }
+th .ci, td .ci { display: block; color: var(--muted); font-size: 0.8em; font-weight: normal; }
 p.note { color: var(--muted); font-size: 0.9rem; }
 figure.chart { margin: 0 0 28px; padding: 12px 12px 8px; border: 1px solid var(--rule); border-radius: 6px;
   break-inside: avoid; page-break-inside: avoid; }
@@ -266,12 +267,20 @@ fn metric_cells(metric: &str) -> String {
     )
 }
 
-/// A value in the metric's unit, or an en dash when missing.
+/// A value in the metric's unit, or an en dash when missing. Money in the thousands
+/// drops its cents, which only make the table wider.
 fn value(metric: &str, v: f64) -> String {
-    if v.is_finite() {
-        escape(&format_value(metric, v))
-    } else {
+    if !v.is_finite() {
         "–".into()
+    } else if columns::unit_of(metric) == "US cents" && v.abs() >= 100_000.0 {
+        let text = super::summary::group_float(v.abs() / 100.0, 0);
+        escape(&if v < 0.0 {
+            format!("-${text}")
+        } else {
+            format!("${text}")
+        })
+    } else {
+        escape(&format_value(metric, v))
     }
 }
 
@@ -296,12 +305,11 @@ fn difference(metric: &str, v: f64) -> String {
     } else {
         ""
     };
-    let magnitude = if columns::unit_of(metric) == "share" {
-        format!("{:.1} pp", v.abs() * 100.0)
+    if columns::unit_of(metric) == "share" {
+        format!("{sign}{:.1} pp", v.abs() * 100.0)
     } else {
-        format_value(metric, v.abs())
-    };
-    format!("{sign}{}", escape(&magnitude))
+        format!("{sign}{}", value(metric, v.abs()))
+    }
 }
 
 fn diff_interval(metric: &str, lo: f64, hi: f64) -> String {
@@ -384,13 +392,13 @@ fn comparison_table(h: &mut String, t: &CsvTable, name_col: &str, reference: &st
     let what = if name_col == "point" { "Point" } else { "Variant" };
     let _ = write!(
         h,
-        "<p>Mean across replicates with its 95% confidence interval, and the paired difference from \
-         <strong>{}</strong> (same replicates) with its 95% CI{}. A difference is in <strong>bold</strong> when \
-         its paired CI excludes zero. Shares differ in percentage points (pp).</p>\n\
+        "<p>Mean across replicates with its 95% confidence interval (small print), and the paired difference \
+         from <strong>{}</strong> (same replicates) with its 95% CI{}. A difference is in <strong>bold</strong> \
+         when its paired CI excludes zero. Shares differ in percentage points (pp).</p>\n\
          <div class=\"table-wrap\"><table>\n<thead><tr><th class=\"name\">{what}</th>",
         escape(reference),
         if unpaired {
-            "; the unpaired (Welch) CI shows what pairing gains"
+            "; the unpaired (Welch) CI of the same difference shows what pairing gains"
         } else {
             ""
         }
@@ -398,12 +406,14 @@ fn comparison_table(h: &mut String, t: &CsvTable, name_col: &str, reference: &st
     for k in keys {
         let _ = write!(h, "<th><code>{}</code></th>", escape(k));
     }
-    h.push_str("<th>Mean</th><th>95% CI</th><th>Difference</th><th>95% CI, paired</th>");
+    h.push_str(
+        "<th>Mean<span class=\"ci\">95% CI</span></th><th>Difference<span class=\"ci\">95% CI, paired</span></th>",
+    );
     if unpaired {
-        h.push_str("<th>95% CI, unpaired</th>");
+        h.push_str("<th>Difference<span class=\"ci\">95% CI, unpaired</span></th>");
     }
     h.push_str("<th>Replicates</th></tr></thead>\n<tbody>\n");
-    let columns = 6 + keys.len() + usize::from(unpaired);
+    let columns = 4 + keys.len() + usize::from(unpaired);
     let mut metrics: Vec<String> = Vec::new();
     for r in &t.rows {
         let m = t.text(r, "metric").to_string();
@@ -435,28 +445,27 @@ fn comparison_table(h: &mut String, t: &CsvTable, name_col: &str, reference: &st
             }
             let _ = write!(
                 h,
-                "<td>{}</td><td>{}</td>",
+                "<td>{}<span class=\"ci\">{}</span></td>",
                 value(metric, t.number(r, "mean")),
                 interval(metric, t.number(r, "ci_low"), t.number(r, "ci_high"))
             );
             if is_reference {
-                h.push_str("<td>reference</td><td></td>");
+                h.push_str("<td>reference</td>");
                 if unpaired {
                     h.push_str("<td></td>");
                 }
             } else {
                 let _ = write!(
                     h,
-                    "<td{}>{}</td><td{}>{}</td>",
+                    "<td{}>{}<span class=\"ci\">{}</span></td>",
                     if sig { " class=\"sig\"" } else { "" },
                     difference(metric, t.number(r, "diff_mean")),
-                    if sig { " class=\"sig\"" } else { "" },
                     diff_interval(metric, dlo, dhi)
                 );
                 if unpaired {
                     let _ = write!(
                         h,
-                        "<td>{}</td>",
+                        "<td><span class=\"ci\">{}</span></td>",
                         diff_interval(
                             metric,
                             t.number(r, "diff_unpaired_ci_low"),
@@ -675,6 +684,8 @@ mod tests {
     fn differences_carry_sign_and_unit() {
         assert_eq!(difference("share_below_wage_floor", -0.0123), "−1.2 pp");
         assert_eq!(difference("worker_net_cents", 12_345.0), "+$123.45");
+        assert_eq!(difference("worker_net_cents", -2_000_000.0), "−$20,000");
+        assert_eq!(value("worker_net_cents", 41_829_058.0), "$418,291");
         assert_eq!(difference("gini_net_income", 0.0), "0.000");
         assert_eq!(difference("gini_net_income", f64::NAN), "–");
     }

@@ -365,3 +365,37 @@ pub fn sweep_folder(name: &str, keys: &[&str], values: &[&[f64]], replicates: u3
     std::fs::write(dir.join("sweep.csv"), text).unwrap();
     dir
 }
+
+/// A small scenario: the baseline with fewer workers, days and tasks.
+pub fn small_scenario(dir: &Path) -> PathBuf {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/baseline.toml")).unwrap();
+    let mut table: toml::Table = toml::from_str(&text).unwrap();
+    let set = |t: &mut toml::Table, section: &str, key: &str, v: toml::Value| {
+        t.get_mut(section)
+            .unwrap()
+            .as_table_mut()
+            .unwrap()
+            .insert(key.into(), v);
+    };
+    set(&mut table, "simulation", "days", 20.into());
+    set(&mut table, "simulation", "warmup_days", 2.into());
+    set(&mut table, "workers", "count", 150.into());
+    set(&mut table, "demand", "tasks_per_day", 1500.0.into());
+    let path = dir.join("small.toml");
+    std::fs::write(&path, toml::to_string(&table).unwrap()).unwrap();
+    path
+}
+
+/// Runs the real `gigsim run` on the small scenario; returns (temp dir, results folder).
+pub fn real_run_folder(name: &str, replicates: u32) -> (PathBuf, PathBuf) {
+    let dir = temp_dir(name);
+    let scenario = small_scenario(&dir);
+    let out = dir.join("out");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_gigsim"))
+        .args(["run", scenario.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .args(["--replicates", &replicates.to_string(), "--quiet"])
+        .status()
+        .unwrap();
+    assert!(status.success(), "gigsim run failed");
+    (dir, out)
+}

@@ -205,13 +205,7 @@ pub fn metric_bars(inputs: &Inputs, metric: &str) -> Chart {
         return Chart {
             stem,
             caption,
-            figure: Figure::single(
-                title.clone(),
-                Panel::empty(format!(
-                    "No data: {} is undefined in every run",
-                    info.name.to_lowercase()
-                )),
-            ),
+            figure: Figure::single(title.clone(), Panel::empty("No data: undefined in every run")),
             title,
         };
     }

@@ -72,7 +72,50 @@ fn max_share(bins: &[Bin], total: usize) -> f64 {
 }
 
 fn share_axis(label: &str, max: f64) -> Axis {
-    Axis::linear(label, 0.0, nice_upper(max * 1.04, 6), TickFormat::Percent)
+    // A share cannot pass 100%, so the axis stops there even when one bar reaches it.
+    Axis::linear(label, 0.0, nice_upper(max * 1.04, 6).min(1.0), TickFormat::Percent)
+}
+
+/// Where a linear axis of sorted values ends: at the 99th percentile, so one outlier does
+/// not squeeze everyone into the first bar, but at the maximum for fewer than 100 values,
+/// where the top 1% is not even one person.
+pub fn axis_end(sorted: &[f64]) -> f64 {
+    let q = if sorted.len() >= 100 { 0.99 } else { 1.0 };
+    quantile_sorted(sorted, q).unwrap_or(1.0)
+}
+
+/// A log range widened to round values (1, 2 or 5 times a power of ten) at both ends,
+/// so the axis starts and ends on a tick.
+pub fn snap_log_range(lo: f64, hi: f64) -> (f64, f64) {
+    if !(lo > 0.0 && hi >= lo && hi.is_finite()) {
+        return (lo, hi);
+    }
+    let down = |v: f64| {
+        let e = 10f64.powf(v.log10().floor());
+        [5.0, 2.0, 1.0]
+            .iter()
+            .map(|m| m * e)
+            .find(|c| *c <= v * (1.0 + 1e-9))
+            .unwrap_or(e)
+    };
+    let up = |v: f64| {
+        let e = 10f64.powf(v.log10().floor());
+        [1.0, 2.0, 5.0, 10.0]
+            .iter()
+            .map(|m| m * e)
+            .find(|c| *c >= v * (1.0 - 1e-9))
+            .unwrap_or(10.0 * e)
+    };
+    (down(lo), up(hi))
+}
+
+/// "1 worker", "2,000 workers".
+pub fn count_text(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{} {many}", group_float(n as f64, 0))
+    }
 }
 
 fn percent(share: f64) -> String {
@@ -111,19 +154,17 @@ pub fn net_income(folder: &Folder, variant: &str, w: &VariantWorkers, replicates
     let log = wants_log_axis(&positive);
     let (lo, hi, axis_label) = if log {
         caption.push_str(" The x axis is logarithmic because the top 1% earn more than 50 times the median.");
-        let lo = positive[0];
-        let hi = *positive.last().unwrap_or(&lo);
+        let (lo, hi) = snap_log_range(positive[0], *positive.last().unwrap_or(&positive[0]));
         (lo, hi, "Net income per worker, US$ (log scale)")
     } else {
-        let hi = quantile_sorted(&positive, 0.99).unwrap_or(1.0);
-        (0.0, hi, "Net income per worker, US$")
+        (0.0, axis_end(&positive) * 1.02, "Net income per worker, US$")
     };
     let (lo, hi) = super::draw::sane_range(lo, hi, log);
     let bins = histogram(&positive, lo, hi, bin_count(positive.len()), log);
     let above = positive.iter().filter(|v| **v > hi).count();
     let mut notes = vec![format!(
-        "{} workers, {} pooled",
-        group_float(all.len() as f64, 0),
+        "{}, {} pooled",
+        count_text(all.len(), "worker", "workers"),
         replicates_text(replicates)
     )];
     if zero > 0 {
@@ -225,9 +266,9 @@ pub fn hourly_wage(folder: &Folder, variant: &str, w: &VariantWorkers, replicate
     let union = sorted_finite(paid.iter().chain(&all_time).copied());
     let (lo, hi) = if log {
         let lo = positive[0].min(all_time.iter().copied().find(|v| *v > 0.0).unwrap_or(positive[0]));
-        (lo, *union.last().unwrap_or(&lo))
+        snap_log_range(lo, *union.last().unwrap_or(&lo))
     } else {
-        (union[0].min(0.0), quantile_sorted(&union, 0.99).unwrap_or(1.0))
+        (union[0].min(0.0), axis_end(&union) * 1.02)
     };
     let (lo, hi) = super::draw::sane_range(lo, hi, log);
     let bins_n = bin_count(paid.len()).min(50);
@@ -236,8 +277,8 @@ pub fn hourly_wage(folder: &Folder, variant: &str, w: &VariantWorkers, replicate
     let n = paid.len();
     let above = union.iter().filter(|v| **v > hi).count();
     let mut notes = vec![format!(
-        "{} workers with at least {}, {} pooled",
-        group_float(n as f64, 0),
+        "{} with at least {}, {} pooled",
+        count_text(n, "worker", "workers"),
         hours_text(folder.min_hours_for_wage),
         replicates_text(replicates)
     )];
@@ -316,7 +357,7 @@ pub fn cdf_curve(sorted: &[f64], x_max: f64) -> Vec<(f64, f64)> {
 /// The right end of a wage axis: the 99th percentile, and far enough past the wage
 /// floor that its label fits beside it.
 pub fn wage_axis_end(union: &[f64], floor: f64) -> f64 {
-    let p99 = quantile_sorted(union, 0.99).unwrap_or(1.0);
+    let p99 = axis_end(union) * 1.02;
     if floor.is_finite() && floor > 0.0 {
         p99.max(floor * 1.25)
     } else {
@@ -382,8 +423,8 @@ pub fn wage_cdf(folder: &Folder, variant: &str, w: &VariantWorkers, replicates: 
         legend.push(LegendEntry::new("Wage floor", MUTED, Mark::Dashed));
     }
     let mut subtitle = format!(
-        "{} workers with at least {}, {} pooled",
-        group_float(paid.len() as f64, 0),
+        "{} with at least {}, {} pooled",
+        count_text(paid.len(), "worker", "workers"),
         hours_text(folder.min_hours_for_wage),
         replicates_text(replicates)
     );
@@ -473,8 +514,8 @@ pub fn lorenz_chart(folder: &Folder, variant: &str, w: &VariantWorkers, gini: &E
         figure: Figure {
             title: title.clone(),
             subtitle: Some(format!(
-                "{} active workers, {} pooled.",
-                group_float(net.len() as f64, 0),
+                "{}, {} pooled.",
+                count_text(net.len(), "active worker", "active workers"),
                 replicates_text(gini.n.max(1))
             )),
             legend: vec![
@@ -501,11 +542,7 @@ pub fn box_panel(title: &str, metric: &str, categories: &[String], values: &[Vec
         .collect();
     let all = sorted_finite(scaled.iter().flatten().copied());
     if all.is_empty() {
-        return Panel::empty(format!(
-            "No data: {} is undefined in every replicate",
-            info.name.to_lowercase()
-        ))
-        .titled(title);
+        return Panel::empty("No data: undefined in every replicate").titled(title);
     }
     let (min, max) = (all[0], all[all.len() - 1]);
     let pad = ((max - min) * 0.08).max(max.abs().max(1e-9) * 0.01);
@@ -734,9 +771,10 @@ mod tests {
     #[test]
     fn wage_axis_leaves_room_past_the_floor() {
         let wages: Vec<f64> = (1..=100).map(|i| f64::from(i) / 10.0).collect();
-        assert!((wage_axis_end(&wages, 7.25) - 9.9).abs() < 0.02);
+        // 99th percentile 9.901, plus 2% so the last bar is not on the frame.
+        assert!((wage_axis_end(&wages, 7.25) - 9.901 * 1.02).abs() < 1e-9);
         assert_eq!(wage_axis_end(&wages, 20.0), 25.0);
-        assert!((wage_axis_end(&wages, 0.0) - 9.901).abs() < 1e-9);
+        assert_eq!(wage_axis_end(&wages, 0.0), wage_axis_end(&wages, f64::NAN));
     }
 
     #[test]
@@ -745,6 +783,18 @@ mod tests {
         assert_eq!(c.first(), Some(&(1.0, 0.0)));
         assert_eq!(c.last(), Some(&(3.0, 1.0)));
         assert_eq!(super::super::theme::compact(TickFormat::Percent, 0.5), "50.0%");
+    }
+
+    #[test]
+    fn log_ranges_snap_to_round_values() {
+        assert_eq!(snap_log_range(10.01, 50_000.0), (10.0, 50_000.0));
+        assert_eq!(snap_log_range(0.37, 1_234.0), (0.2, 2_000.0));
+        assert_eq!(snap_log_range(3.0, 3.0), (2.0, 5.0));
+        let wide: Vec<f64> = (1..=1000).map(f64::from).collect();
+        assert_eq!(axis_end(&wide[..50]), 50.0, "few values: the maximum");
+        assert!((axis_end(&wide) - 990.01).abs() < 1e-9, "many: the 99th percentile");
+        assert_eq!(count_text(1, "worker", "workers"), "1 worker");
+        assert_eq!(count_text(2_000, "worker", "workers"), "2,000 workers");
     }
 
     #[test]

@@ -137,12 +137,7 @@ pub fn line_chart(inputs: &Inputs, key: &str, metric: &str, points: &[SweepPoint
         .collect();
     pts.sort_by(|a, b| a.0.total_cmp(&b.0));
     if pts.is_empty() {
-        return no_data(
-            stem,
-            title,
-            caption,
-            format!("No data: {} is undefined at every point", info.name.to_lowercase()),
-        );
+        return no_data(stem, title, caption, "No data: undefined at every point".to_string());
     }
     let (x0, x1) = (pts[0].0, pts[pts.len() - 1].0);
     let xpad = if x1 > x0 { (x1 - x0) * 0.04 } else { 0.0 };
@@ -197,8 +192,8 @@ pub fn line_chart(inputs: &Inputs, key: &str, metric: &str, points: &[SweepPoint
         figure: Figure {
             title: title.clone(),
             subtitle: Some(format!(
-                "{} points; line: mean across replicates; {ci_note}.",
-                pts.len()
+                "{}; line: mean across replicates; {ci_note}.",
+                super::run::count_text(pts.len(), "point", "points")
             )),
             legend: vec![LegendEntry::new(
                 format!("{} (mean and 95% CI)", info.name),
@@ -225,12 +220,7 @@ pub fn heat_map(inputs: &Inputs, keys: &[String], metric: &str, points: &[SweepP
     );
     let finite = finite_points(points);
     if finite.is_empty() {
-        return no_data(
-            stem,
-            title,
-            caption,
-            format!("No data: {} is undefined at every point", info.name.to_lowercase()),
-        );
+        return no_data(stem, title, caption, "No data: undefined at every point".to_string());
     }
     let xs = levels(points, 0);
     // Largest value at the top, as on a numeric y axis.
@@ -290,12 +280,7 @@ pub fn point_bars(inputs: &Inputs, metric: &str, points: &[SweepPoint]) -> Chart
     );
     let finite = finite_points(points);
     if finite.is_empty() {
-        return no_data(
-            stem,
-            title,
-            caption,
-            format!("No data: {} is undefined at every point", info.name.to_lowercase()),
-        );
+        return no_data(stem, title, caption, "No data: undefined at every point".to_string());
     }
     let (lo, hi) = value_range(&finite);
     let names: Vec<String> = finite.iter().map(|p| p.point.clone()).collect();
