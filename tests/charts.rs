@@ -513,4 +513,14 @@ fn large_run_folder_charts_in_about_a_second() {
     assert_eq!(files.len(), RUN_STEMS.len());
     assert!(elapsed.as_secs_f64() < 5.0, "charting took {elapsed:?}");
     cleanup(&dir);
+    // A comparison of three variants of the same size joins 400,000 workers per variant.
+    let dir = compare_folder("large-compare", 2, 200_000);
+    let started = std::time::Instant::now();
+    let files = render_folder(&dir, &dir.join("charts"), &style()).unwrap();
+    eprintln!(
+        "render_folder on 3 variants x 400,000 worker rows: {:?} for {} charts",
+        started.elapsed(),
+        files.len()
+    );
+    cleanup(&dir);
 }

@@ -92,10 +92,12 @@ fn charts_render_text_without_system_fonts() {
         child();
         return;
     }
-    assert!(
-        Path::new("/usr/share/fonts").is_dir(),
-        "this test hides /usr/share/fonts; on a machine without it there is nothing to hide"
-    );
+    if !FONT_DIRS.iter().any(|d| Path::new(d).is_dir()) {
+        // Nothing to hide: the machine itself has no system fonts, so drawing here is the test.
+        eprintln!("note: no system font directory on this machine; drawing without one directly");
+        draw_text_and_check_ink();
+        return;
+    }
     let exe = std::env::current_exe().unwrap();
     let home = common::temp_dir("fontless-home");
     // Mount an empty tmpfs over each font directory that exists, then run this test again.

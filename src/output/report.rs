@@ -95,8 +95,9 @@ footer { margin-top: 40px; color: var(--muted); font-size: 0.85rem; border-top: 
   html { font-size: 11pt; }
   main { max-width: none; padding: 0; }
   h2 { break-after: avoid; page-break-after: avoid; }
-  figure.chart { border: none; padding: 0; break-inside: avoid; page-break-inside: avoid; }
-  figure.chart svg { max-height: 120mm; }
+  figure.chart { border: none; padding: 0; margin: 0 0 6mm; break-inside: avoid; page-break-inside: avoid; }
+  /* Two charts to an A4 or Letter page, each whole. */
+  figure.chart svg { max-height: 100mm; }
   .grid { display: block; }
   table { font-size: 8.5pt; }
   tr, thead { break-inside: avoid; page-break-inside: avoid; }

@@ -231,14 +231,14 @@ pub fn draw_figure<DB: DrawingBackend>(root: &Area<DB>, fig: &Figure, theme: &Th
     let m = theme.px(22.0);
     let mut y = theme.px(16.0);
     // A long title wraps to a second line rather than losing the scenario name.
-    for line in wrap(theme, TextRole::Title, &fig.title, w - 2 * m).into_iter().take(2) {
+    for line in wrap_lines(theme, TextRole::Title, &fig.title, w - 2 * m, 2) {
         root.draw_text(&line, &theme.text(TextRole::Title), (m, y))
             .map_err(de)?;
         y += theme.measure(TextRole::Title, &line).1 + theme.px(6.0);
     }
     y += theme.px(4.0);
     if let Some(sub) = &fig.subtitle {
-        for line in wrap(theme, TextRole::Subtitle, sub, w - 2 * m).into_iter().take(2) {
+        for line in wrap_lines(theme, TextRole::Subtitle, sub, w - 2 * m, 2) {
             root.draw_text(&line, &theme.text(TextRole::Subtitle), (m, y))
                 .map_err(de)?;
             y += theme.measure(TextRole::Subtitle, &line).1 + theme.px(6.0);
@@ -258,6 +258,22 @@ pub fn draw_figure<DB: DrawingBackend>(root: &Area<DB>, fig: &Figure, theme: &Th
         draw_panel(root, area, panel, theme)?;
     }
     Ok(())
+}
+
+/// At most `max_lines` lines of `text`; when it needs more, the last one ends with an
+/// ellipsis so nothing is cut silently.
+fn wrap_lines(theme: &Theme, role: TextRole, text: &str, max_width: i32, max_lines: usize) -> Vec<String> {
+    let mut lines = wrap(theme, role, text, max_width);
+    if lines.len() > max_lines {
+        lines.truncate(max_lines);
+        if let Some(last) = lines.last_mut() {
+            *last = theme.fit(role, &format!("{last} …"), max_width);
+            if !last.ends_with('…') {
+                last.push('…');
+            }
+        }
+    }
+    lines
 }
 
 /// Splits `text` into lines that fit `max_width`.
@@ -873,6 +889,18 @@ mod tests {
                 c.labels
             );
         }
+    }
+
+    #[test]
+    fn long_text_wraps_and_says_when_it_was_cut() {
+        super::super::theme::register_fonts();
+        let theme = Theme::new(1000, 650, 1.0);
+        let text = "workers pooled over replicates ".repeat(12);
+        let lines = wrap_lines(&theme, TextRole::Subtitle, &text, 400, 2);
+        assert_eq!(lines.len(), 2);
+        assert!(lines[1].ends_with('…'));
+        assert!(lines.iter().all(|l| theme.measure(TextRole::Subtitle, l).0 <= 400));
+        assert_eq!(wrap_lines(&theme, TextRole::Subtitle, "short", 400, 2), vec!["short"]);
     }
 
     #[test]

@@ -6,6 +6,15 @@
 //! from [`stats`]); [`draw`] renders a figure on plotters' PNG or SVG backend in the
 //! look of [`theme`]. Every chart is also rendered to an SVG string for `report.html`,
 //! whatever formats `[charts]` asks for.
+//!
+//! File stems (stable; `charts/<stem>.png` and `.svg`):
+//! - run: `net_income`, `hourly_wage`, `wage_cdf`, `lorenz`, `replicate_spread`,
+//!   `daily_tasks`, `ratings` (those from `workers` or `daily` only when the table is in
+//!   the folder);
+//! - compare: `compare_wage_cdf`, `compare_lorenz`, `compare_<metric>` per headline
+//!   metric, `compare_replicate_spread`, `compare_winners_losers`;
+//! - sweep: `sweep_<metric>` per headline metric (a line chart for one swept key, a heat
+//!   map for two, bars per point otherwise).
 
 pub mod compare;
 pub mod data;

@@ -176,8 +176,9 @@ pub fn net_income(folder: &Folder, variant: &str, w: &VariantWorkers, replicates
     }
     if above > 0 {
         notes.push(format!(
-            "{} above {} (the top 1%) are beyond the axis",
+            "{} ({}) above {} are beyond the axis",
             group_float(above as f64, 0),
+            percent(above as f64 / all.len() as f64),
             money_label(hi)
         ));
     }
@@ -284,7 +285,7 @@ pub fn hourly_wage(folder: &Folder, variant: &str, w: &VariantWorkers, replicate
     )];
     if above > 0 {
         notes.push(format!(
-            "values above {}/h (the top 1%) are beyond the axis",
+            "values above {}/h (about the top 1%) are beyond the axis",
             money_label(hi)
         ));
     }

@@ -54,6 +54,25 @@ pub fn points_of(table: &CsvTable, keys: &[String], metric: &str) -> Vec<SweepPo
         .collect()
 }
 
+/// A swept key as an axis description, with the unit its suffix names (the scenario
+/// file's convention: `_usd`, `_percent`, `_seconds`, `_days`).
+pub fn key_label(key: &str) -> String {
+    let unit = [
+        ("_usd_per_hour", "US$ per hour"),
+        ("_usd", "US$"),
+        ("_percent", "%"),
+        ("_seconds", "seconds"),
+        ("_days", "days"),
+    ]
+    .iter()
+    .find(|(suffix, _)| key.ends_with(suffix))
+    .map(|(_, unit)| *unit);
+    match unit {
+        Some(unit) => format!("{key}, {unit}"),
+        None => key.to_string(),
+    }
+}
+
 /// The distinct values of parameter `k`, sorted as numbers when they all are.
 pub fn levels(points: &[SweepPoint], k: usize) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
@@ -143,7 +162,7 @@ pub fn line_chart(inputs: &Inputs, key: &str, metric: &str, points: &[SweepPoint
     let xpad = if x1 > x0 { (x1 - x0) * 0.04 } else { 0.0 };
     let (y0, y1) = value_range(&pts.iter().map(|p| p.1).collect::<Vec<_>>());
     let mut panel = Panel::new(
-        Axis::linear(key, x0 - xpad, x1 + xpad, TickFormat::Number),
+        Axis::linear(key_label(key), x0 - xpad, x1 + xpad, TickFormat::Number),
         Axis::linear(info.axis, y0, y1, info.format),
     );
     let color = variant_color(0);
@@ -243,7 +262,10 @@ pub fn heat_map(inputs: &Inputs, keys: &[String], metric: &str, points: &[SweepP
             })
         })
         .collect();
-    let mut panel = Panel::new(Axis::categories(&keys[0], xs), Axis::categories(&keys[1], ys));
+    let mut panel = Panel::new(
+        Axis::categories(key_label(&keys[0]), xs),
+        Axis::categories(key_label(&keys[1]), ys),
+    );
     panel.layers.push(Layer::Cells { cells });
     panel.color_bar = Some(ColorBar {
         lo: if hi > lo { lo } else { lo - lo.abs().max(1e-9) * 0.05 },
@@ -329,6 +351,19 @@ mod tests {
              p2,2,y,gini_net_income,0.5,,,1,,,\n\
              p1,10,x,worker_net_cents,100,90,110,3,0,0,0\n",
         )
+    }
+
+    #[test]
+    fn key_labels_carry_the_unit_of_their_suffix() {
+        assert_eq!(
+            key_label("platform.fee.worker_percent"),
+            "platform.fee.worker_percent, %"
+        );
+        assert_eq!(
+            key_label("platform.fee.pay_floor_usd_per_hour"),
+            "platform.fee.pay_floor_usd_per_hour, US$ per hour"
+        );
+        assert_eq!(key_label("demand.noise_sigma"), "demand.noise_sigma");
     }
 
     #[test]
