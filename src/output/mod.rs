@@ -1,13 +1,16 @@
 //! Everything that touches files: the output folder, atomic writes, part files of
 //! finished runs, the final tables (Parquet and CSV through polars), the summary, the
-//! manifest and the column documentation. The runner knows nothing of file formats.
+//! manifest, the column documentation, and the charts and report drawn from a
+//! finished folder. The runner knows nothing of file formats.
 
 pub mod atomic;
+pub mod charts;
 pub mod columns;
 pub mod comparison;
 pub mod folder;
 pub mod manifest;
 pub mod parts;
+pub mod report;
 pub mod summary;
 pub mod tables;
 
@@ -68,6 +71,15 @@ pub enum OutputError {
     #[error("{path}: {message}")]
     Parts {
         /// The folder or file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// A chart or report could not be made from a results folder (an unreadable
+    /// manifest, or drawing failed).
+    #[error("charts for {path}: {message}")]
+    Chart {
+        /// The folder or chart file.
         path: PathBuf,
         /// What is wrong.
         message: String,

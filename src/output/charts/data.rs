@@ -1,0 +1,489 @@
+//! Reading a results folder for charts and the report: the manifest, the scenario
+//! values charts need (description, wage floor, `[charts]`), and only the columns of
+//! `runs`, `workers` and `daily` that some chart uses, as plain vectors (null → NaN).
+//! The CSV summaries are read as text, so the report shows exactly what the files say.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+
+use crate::output::OutputError;
+use crate::output::columns::HEADLINE;
+use crate::output::manifest::Manifest;
+use crate::scenario::raw::{RawCharts, RawScenario, RawSimulation};
+
+/// What kind of study a folder holds, which decides its charts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FolderKind {
+    /// One variant (`gigsim run`).
+    Run,
+    /// Several variants against base (`gigsim compare`).
+    Compare,
+    /// Points of a parameter grid (`gigsim sweep`).
+    Sweep,
+}
+
+/// The manifest and scenario facts of a results folder.
+#[derive(Clone, Debug)]
+pub struct Folder {
+    /// The folder.
+    pub dir: PathBuf,
+    /// Its manifest.
+    pub manifest: Manifest,
+    /// The kind of study (for `merge`, inferred from what was merged).
+    pub kind: FolderKind,
+    /// `simulation.description`.
+    pub description: String,
+    /// `simulation.wage_floor_usd`.
+    pub wage_floor_usd: f64,
+    /// `simulation.min_hours_for_wage`.
+    pub min_hours_for_wage: f64,
+    /// `[charts]` of the resolved scenario.
+    pub charts: RawCharts,
+    /// Variant (or sweep point) names in plan order, base first.
+    pub variants: Vec<String>,
+}
+
+fn bad(path: &Path, message: impl Into<String>) -> OutputError {
+    OutputError::Chart {
+        path: path.to_path_buf(),
+        message: message.into(),
+    }
+}
+
+/// Reads `manifest.json` of a results folder.
+pub fn read_manifest(dir: &Path) -> Result<Manifest, OutputError> {
+    let path = dir.join("manifest.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| OutputError::Read {
+        path: path.clone(),
+        source: e,
+    })?;
+    serde_json::from_str(&text).map_err(|e| bad(&path, format!("not a gigsim manifest: {e}")))
+}
+
+impl Folder {
+    /// Reads the manifest and the scenario facts of `dir`.
+    pub fn open(dir: &Path) -> Result<Folder, OutputError> {
+        let manifest = read_manifest(dir)?;
+        let (simulation, charts) = scenario_facts(&manifest.resolved_scenario);
+        let kind = match manifest.command.as_str() {
+            "run" => FolderKind::Run,
+            "compare" => FolderKind::Compare,
+            "sweep" => FolderKind::Sweep,
+            // A merge of shards holds whatever the sharded command wrote.
+            _ if !manifest.sweep_params.is_empty() || dir.join("sweep.csv").exists() => FolderKind::Sweep,
+            _ if manifest.variants.len() > 1 || dir.join("comparison.csv").exists() => FolderKind::Compare,
+            _ => FolderKind::Run,
+        };
+        let mut variants = manifest.variants.clone();
+        if variants.is_empty() {
+            variants.push("base".into());
+        }
+        Ok(Folder {
+            dir: dir.to_path_buf(),
+            kind,
+            description: simulation.description,
+            wage_floor_usd: simulation.wage_floor_usd,
+            min_hours_for_wage: simulation.min_hours_for_wage,
+            charts,
+            variants,
+            manifest,
+        })
+    }
+
+    /// Path of a file in the folder.
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+
+    /// Whether a file is in the folder.
+    pub fn has(&self, name: &str) -> bool {
+        self.dir.join(name).is_file()
+    }
+
+    /// The index of a variant in plan order.
+    pub fn variant_index(&self, name: &str) -> Option<usize> {
+        self.variants.iter().position(|v| v == name)
+    }
+}
+
+/// The scenario values charts need, from the resolved TOML of the manifest. A folder
+/// written by another gigsim version may carry keys this one does not know; then the
+/// few values are picked out of the TOML one by one, with the scenario defaults for any
+/// that are missing, so old results can still be charted.
+fn scenario_facts(resolved: &str) -> (RawSimulation, RawCharts) {
+    if let Ok(raw) = toml::from_str::<RawScenario>(resolved) {
+        return (raw.simulation, raw.charts);
+    }
+    let mut simulation = RawSimulation::default();
+    let mut charts = RawCharts::default();
+    let Ok(table) = toml::from_str::<toml::Table>(resolved) else {
+        return (simulation, charts);
+    };
+    let float = |v: &toml::Value| v.as_float().or_else(|| v.as_integer().map(|i| i as f64));
+    if let Some(sim) = table.get("simulation").and_then(|v| v.as_table()) {
+        if let Some(d) = sim.get("description").and_then(|v| v.as_str()) {
+            simulation.description = d.to_string();
+        }
+        if let Some(v) = sim.get("wage_floor_usd").and_then(float) {
+            simulation.wage_floor_usd = v;
+        }
+        if let Some(v) = sim.get("min_hours_for_wage").and_then(float) {
+            simulation.min_hours_for_wage = v;
+        }
+    }
+    if let Some(c) = table.get("charts").and_then(|v| v.as_table()) {
+        if let Some(v) = c.get("width").and_then(|v| v.as_integer()) {
+            charts.width = v;
+        }
+        if let Some(v) = c.get("height").and_then(|v| v.as_integer()) {
+            charts.height = v;
+        }
+        if let Some(v) = c.get("scale").and_then(float) {
+            charts.scale = v;
+        }
+        if let Some(list) = c.get("formats").and_then(|v| v.as_array()) {
+            charts.formats = list.iter().filter_map(|v| v.as_str().map(String::from)).collect();
+        }
+    }
+    (simulation, charts)
+}
+
+fn read_columns(path: &Path, columns: &[&str]) -> Result<DataFrame, OutputError> {
+    let file = File::open(path).map_err(|e| OutputError::Read {
+        path: path.to_path_buf(),
+        source: e,
+    })?;
+    ParquetReader::new(file)
+        .with_columns(Some(columns.iter().map(|c| c.to_string()).collect()))
+        .finish()
+        .map_err(|e| OutputError::table(&path.display().to_string(), e))
+}
+
+/// A numeric column as f64, null → NaN.
+fn floats(df: &DataFrame, table: &str, name: &str) -> Result<Vec<f64>, OutputError> {
+    let err = |e| OutputError::table(table, e);
+    let col = df.column(name).map_err(err)?.cast(&DataType::Float64).map_err(err)?;
+    let ca = col.f64().map_err(err)?;
+    Ok(if ca.null_count() == 0 {
+        ca.into_no_null_iter().collect()
+    } else {
+        ca.iter().map(|v| v.unwrap_or(f64::NAN)).collect()
+    })
+}
+
+/// An id column as u32 (ids and replicates are u32 in every table), null → u32::MAX.
+fn ids(df: &DataFrame, table: &str, name: &str) -> Result<Vec<u32>, OutputError> {
+    let err = |e| OutputError::table(table, e);
+    let col = df.column(name).map_err(err)?.cast(&DataType::UInt32).map_err(err)?;
+    Ok(col.u32().map_err(err)?.iter().map(|v| v.unwrap_or(u32::MAX)).collect())
+}
+
+/// The variant column as indices into `folder.variants`; names the manifest does not
+/// list (a hand-edited folder) are appended so nothing is silently dropped.
+fn variant_indices(df: &DataFrame, table: &str, variants: &mut Vec<String>) -> Result<Vec<usize>, OutputError> {
+    let err = |e| OutputError::table(table, e);
+    let names = df.column("variant").map_err(err)?.str().map_err(err)?.clone();
+    let mut out = Vec::with_capacity(names.len());
+    let mut last: Option<(&str, usize)> = None;
+    for name in names.iter() {
+        let name = name.unwrap_or("");
+        let index = match last {
+            Some((n, i)) if n == name => i,
+            _ => match variants.iter().position(|v| v == name) {
+                Some(i) => i,
+                None => {
+                    variants.push(name.to_string());
+                    variants.len() - 1
+                }
+            },
+        };
+        last = Some((name, index));
+        out.push(index);
+    }
+    Ok(out)
+}
+
+/// The `runs` table: each headline metric per run.
+#[derive(Clone, Debug, Default)]
+pub struct Runs {
+    /// Variant index per run.
+    pub variant: Vec<usize>,
+    /// Replicate per run.
+    pub replicate: Vec<u32>,
+    /// (metric, value per run) for every headline metric.
+    pub metrics: Vec<(String, Vec<f64>)>,
+}
+
+impl Runs {
+    /// Reads `runs.parquet`.
+    pub fn read(folder: &mut Folder) -> Result<Runs, OutputError> {
+        let mut cols = vec!["variant", "replicate"];
+        cols.extend(HEADLINE.iter().copied());
+        let df = read_columns(&folder.path("runs.parquet"), &cols)?;
+        let variant = variant_indices(&df, "runs", &mut folder.variants)?;
+        let replicate = ids(&df, "runs", "replicate")?;
+        let metrics = HEADLINE
+            .iter()
+            .map(|m| Ok((m.to_string(), floats(&df, "runs", m)?)))
+            .collect::<Result<_, OutputError>>()?;
+        Ok(Runs {
+            variant,
+            replicate,
+            metrics,
+        })
+    }
+
+    /// A metric's values for one variant, in table (replicate) order.
+    pub fn values(&self, variant: usize, metric: &str) -> Vec<f64> {
+        let Some((_, values)) = self.metrics.iter().find(|(m, _)| m == metric) else {
+            return Vec::new();
+        };
+        self.variant
+            .iter()
+            .zip(values)
+            .filter(|(v, _)| **v == variant)
+            .map(|(_, x)| *x)
+            .collect()
+    }
+
+    /// Replicates of one variant.
+    pub fn replicates_of(&self, variant: usize) -> usize {
+        self.variant.iter().filter(|v| **v == variant).count()
+    }
+}
+
+/// The `workers` table, split by variant.
+#[derive(Clone, Debug, Default)]
+pub struct Workers {
+    /// One entry per variant index (empty for variants without rows).
+    pub by_variant: Vec<VariantWorkers>,
+}
+
+/// The workers of one variant, all replicates.
+#[derive(Clone, Debug, Default)]
+pub struct VariantWorkers {
+    /// Replicate.
+    pub replicate: Vec<u32>,
+    /// Worker id.
+    pub worker_id: Vec<u32>,
+    /// Tasks submitted (active workers have at least one).
+    pub tasks_done: Vec<f64>,
+    /// Net income, US$.
+    pub net_usd: Vec<f64>,
+    /// Paid time, seconds.
+    pub paid_seconds: Vec<f64>,
+    /// Net per paid hour, US$/h (NaN without paid time).
+    pub hourly_wage: Vec<f64>,
+    /// Net per worked hour, US$/h (NaN without worked time).
+    pub hourly_wage_all_time: Vec<f64>,
+    /// Stars (NaN without reviews).
+    pub rating: Vec<f64>,
+}
+
+impl VariantWorkers {
+    /// Workers in the rows.
+    pub fn len(&self) -> usize {
+        self.net_usd.len()
+    }
+
+    /// Whether there are no workers.
+    pub fn is_empty(&self) -> bool {
+        self.net_usd.is_empty()
+    }
+
+    /// Indices of the workers wage statistics cover: at least `min_hours` paid hours
+    /// (the rule of the runs table), and at least some paid time.
+    pub fn wage_eligible(&self, min_hours: f64) -> impl Iterator<Item = usize> + '_ {
+        let min_seconds = (min_hours * 3600.0).max(0.0);
+        (0..self.len()).filter(move |&i| self.paid_seconds[i] >= min_seconds && self.paid_seconds[i] > 0.0)
+    }
+}
+
+impl Workers {
+    /// Reads `workers.parquet`.
+    pub fn read(folder: &mut Folder) -> Result<Workers, OutputError> {
+        let df = read_columns(
+            &folder.path("workers.parquet"),
+            &[
+                "variant",
+                "replicate",
+                "worker_id",
+                "tasks_done",
+                "net_cents",
+                "paid_seconds",
+                "hourly_wage",
+                "hourly_wage_all_time",
+                "rating",
+            ],
+        )?;
+        let variant = variant_indices(&df, "workers", &mut folder.variants)?;
+        let replicate = ids(&df, "workers", "replicate")?;
+        let worker_id = ids(&df, "workers", "worker_id")?;
+        let tasks_done = floats(&df, "workers", "tasks_done")?;
+        let net = floats(&df, "workers", "net_cents")?;
+        let paid = floats(&df, "workers", "paid_seconds")?;
+        let hourly = floats(&df, "workers", "hourly_wage")?;
+        let hourly_all = floats(&df, "workers", "hourly_wage_all_time")?;
+        let rating = floats(&df, "workers", "rating")?;
+        let mut by_variant = vec![VariantWorkers::default(); folder.variants.len()];
+        for i in 0..variant.len() {
+            let w = &mut by_variant[variant[i]];
+            w.replicate.push(replicate[i]);
+            w.worker_id.push(worker_id[i]);
+            w.tasks_done.push(tasks_done[i]);
+            w.net_usd.push(net[i] / 100.0);
+            w.paid_seconds.push(paid[i]);
+            w.hourly_wage.push(hourly[i]);
+            w.hourly_wage_all_time.push(hourly_all[i]);
+            w.rating.push(rating[i]);
+        }
+        Ok(Workers { by_variant })
+    }
+
+    /// The workers of a variant (`None` if the table has none).
+    pub fn of(&self, variant: usize) -> Option<&VariantWorkers> {
+        self.by_variant.get(variant).filter(|w| !w.is_empty())
+    }
+}
+
+/// The `daily` columns the daily chart uses.
+#[derive(Clone, Debug, Default)]
+pub struct Daily {
+    /// Variant index.
+    pub variant: Vec<usize>,
+    /// Day.
+    pub day: Vec<f64>,
+    /// Tasks posted.
+    pub tasks_posted: Vec<f64>,
+    /// Tasks submitted.
+    pub tasks_done: Vec<f64>,
+}
+
+impl Daily {
+    /// Reads `daily.parquet`.
+    pub fn read(folder: &mut Folder) -> Result<Daily, OutputError> {
+        let df = read_columns(
+            &folder.path("daily.parquet"),
+            &["variant", "day", "tasks_posted", "tasks_done"],
+        )?;
+        Ok(Daily {
+            variant: variant_indices(&df, "daily", &mut folder.variants)?,
+            day: floats(&df, "daily", "day")?,
+            tasks_posted: floats(&df, "daily", "tasks_posted")?,
+            tasks_done: floats(&df, "daily", "tasks_done")?,
+        })
+    }
+}
+
+/// A CSV file as text: its header and rows.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CsvTable {
+    /// Column names.
+    pub header: Vec<String>,
+    /// Rows of fields.
+    pub rows: Vec<Vec<String>>,
+}
+
+impl CsvTable {
+    /// Reads and parses a CSV file.
+    pub fn read(path: &Path) -> Result<CsvTable, OutputError> {
+        let text = std::fs::read_to_string(path).map_err(|e| OutputError::Read {
+            path: path.to_path_buf(),
+            source: e,
+        })?;
+        Ok(CsvTable::parse(&text))
+    }
+
+    /// Parses CSV text (RFC 4180: quoted fields may hold commas, quotes and newlines).
+    pub fn parse(text: &str) -> CsvTable {
+        let mut records: Vec<Vec<String>> = Vec::new();
+        let mut record: Vec<String> = Vec::new();
+        let mut field = String::new();
+        let mut quoted = false;
+        let mut chars = text.chars().peekable();
+        let mut any = false;
+        while let Some(c) = chars.next() {
+            any = true;
+            if quoted {
+                match c {
+                    '"' if chars.peek() == Some(&'"') => {
+                        field.push('"');
+                        chars.next();
+                    }
+                    '"' => quoted = false,
+                    _ => field.push(c),
+                }
+                continue;
+            }
+            match c {
+                '"' => quoted = true,
+                ',' => record.push(std::mem::take(&mut field)),
+                '\r' => {}
+                '\n' => {
+                    record.push(std::mem::take(&mut field));
+                    records.push(std::mem::take(&mut record));
+                    any = false;
+                }
+                _ => field.push(c),
+            }
+        }
+        if any {
+            record.push(field);
+            records.push(record);
+        }
+        let mut records = records.into_iter();
+        CsvTable {
+            header: records.next().unwrap_or_default(),
+            rows: records.filter(|r| !(r.len() == 1 && r[0].is_empty())).collect(),
+        }
+    }
+
+    /// The index of a column.
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.header.iter().position(|h| h == name)
+    }
+
+    /// A field as text ("" when missing).
+    pub fn text<'a>(&'a self, row: &'a [String], name: &str) -> &'a str {
+        self.column(name).and_then(|i| row.get(i)).map_or("", String::as_str)
+    }
+
+    /// A field as a number (NaN when empty or not a number).
+    pub fn number(&self, row: &[String], name: &str) -> f64 {
+        self.text(row, name).trim().parse().unwrap_or(f64::NAN)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_parser_handles_quotes_and_empty_fields() {
+        let t = CsvTable::parse("variant,metric,mean,sd\n\"a,b\",gini,0.5,\n\"say \"\"hi\"\"\",x,1e3,2\r\n");
+        assert_eq!(t.header, vec!["variant", "metric", "mean", "sd"]);
+        assert_eq!(t.rows.len(), 2);
+        assert_eq!(t.rows[0], vec!["a,b", "gini", "0.5", ""]);
+        assert_eq!(t.text(&t.rows[1], "variant"), "say \"hi\"");
+        assert_eq!(t.number(&t.rows[1], "mean"), 1000.0);
+        assert!(t.number(&t.rows[0], "sd").is_nan());
+        assert!(t.number(&t.rows[0], "nope").is_nan());
+        assert_eq!(CsvTable::parse(""), CsvTable::default());
+    }
+
+    #[test]
+    fn scenario_facts_fall_back_to_single_keys() {
+        let (sim, charts) = scenario_facts(
+            "[simulation]\ndescription = \"d\"\nwage_floor_usd = 12\nfuture_key = 1\n[charts]\nwidth = 800\nformats = [\"svg\"]\n",
+        );
+        assert_eq!(sim.description, "d");
+        assert_eq!(sim.wage_floor_usd, 12.0);
+        assert_eq!(sim.min_hours_for_wage, 1.0);
+        assert_eq!((charts.width, charts.height), (800, 650));
+        assert_eq!(charts.formats, vec!["svg"]);
+        let (sim, charts) = scenario_facts("not toml [");
+        assert_eq!((sim.wage_floor_usd, charts.width), (7.25, 1000));
+    }
+}

@@ -1,0 +1,391 @@
+//! The charts of a parameter sweep (`gigsim sweep`), from `sweep.csv`: with one swept
+//! key, each headline metric against the key with its 95% CI band; with two, a heat map
+//! per metric over the grid, values printed in the cells when the grid is small; with
+//! more (or keys that are not numbers), the metric per point as bars with CIs.
+
+use super::data::CsvTable;
+use super::figure::{Axis, Cell, ColorBar, Figure, Layer, LegendEntry, Mark, Panel};
+use super::theme::{self, TickFormat, compact, sequential, variant_color};
+use super::{Chart, Inputs, metric_info, title};
+use crate::output::columns::HEADLINE;
+
+/// Largest grid whose cells carry their value as text.
+pub const MAX_LABELLED_CELLS: usize = 64;
+
+/// One row of `sweep.csv` for a metric.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SweepPoint {
+    /// Point name.
+    pub point: String,
+    /// The swept keys' values, as written.
+    pub params: Vec<String>,
+    /// Mean across replicates (axis units).
+    pub mean: f64,
+    /// 95% CI (axis units), when there were at least two replicates.
+    pub ci: Option<(f64, f64)>,
+}
+
+/// The swept keys: from the manifest, or else the columns between `point` and `metric`.
+pub fn swept_keys(table: &CsvTable, from_manifest: &[String]) -> Vec<String> {
+    if !from_manifest.is_empty() && from_manifest.iter().all(|k| table.column(k).is_some()) {
+        return from_manifest.to_vec();
+    }
+    let start = table.column("point").map_or(0, |i| i + 1);
+    let end = table.column("metric").unwrap_or(start);
+    table.header.get(start..end).map(<[String]>::to_vec).unwrap_or_default()
+}
+
+/// The rows of one metric, in file (plan) order, scaled to axis units.
+pub fn points_of(table: &CsvTable, keys: &[String], metric: &str) -> Vec<SweepPoint> {
+    let factor = metric_info(metric).factor;
+    table
+        .rows
+        .iter()
+        .filter(|r| table.text(r, "metric") == metric)
+        .map(|r| {
+            let (lo, hi) = (table.number(r, "ci_low"), table.number(r, "ci_high"));
+            SweepPoint {
+                point: table.text(r, "point").to_string(),
+                params: keys.iter().map(|k| table.text(r, k).to_string()).collect(),
+                mean: table.number(r, "mean") * factor,
+                ci: (lo.is_finite() && hi.is_finite()).then_some((lo * factor, hi * factor)),
+            }
+        })
+        .collect()
+}
+
+/// A swept key as an axis description, with the unit its suffix names (the scenario
+/// file's convention: `_usd`, `_percent`, `_seconds`, `_days`).
+pub fn key_label(key: &str) -> String {
+    let unit = [
+        ("_usd_per_hour", "US$ per hour"),
+        ("_usd", "US$"),
+        ("_percent", "%"),
+        ("_seconds", "seconds"),
+        ("_days", "days"),
+    ]
+    .iter()
+    .find(|(suffix, _)| key.ends_with(suffix))
+    .map(|(_, unit)| *unit);
+    match unit {
+        Some(unit) => format!("{key}, {unit}"),
+        None => key.to_string(),
+    }
+}
+
+/// The distinct values of parameter `k`, sorted as numbers when they all are.
+pub fn levels(points: &[SweepPoint], k: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for p in points {
+        if !out.contains(&p.params[k]) {
+            out.push(p.params[k].clone());
+        }
+    }
+    let numbers: Option<Vec<f64>> = out.iter().map(|v| v.trim().parse::<f64>().ok()).collect();
+    if let Some(nums) = numbers {
+        let mut pairs: Vec<(f64, String)> = nums.into_iter().zip(out).collect();
+        pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
+        return pairs.into_iter().map(|p| p.1).collect();
+    }
+    out
+}
+
+/// The sweep charts.
+pub fn charts(inputs: &Inputs) -> Vec<Chart> {
+    let Some(table) = &inputs.sweep else {
+        return Vec::new();
+    };
+    let keys = swept_keys(table, &inputs.folder.manifest.sweep_params);
+    HEADLINE
+        .iter()
+        .map(|metric| {
+            let points = points_of(table, &keys, metric);
+            let numeric = points
+                .iter()
+                .all(|p| p.params.iter().all(|v| v.trim().parse::<f64>().is_ok()));
+            match keys.len() {
+                1 if numeric => line_chart(inputs, &keys[0], metric, &points),
+                2 => heat_map(inputs, &keys, metric, &points),
+                _ => point_bars(inputs, metric, &points),
+            }
+        })
+        .collect()
+}
+
+fn no_data(stem: String, title: String, caption: String, msg: String) -> Chart {
+    Chart {
+        stem,
+        caption,
+        figure: Figure::single(title.clone(), Panel::empty(msg)),
+        title,
+    }
+}
+
+fn finite_points(points: &[SweepPoint]) -> Vec<&SweepPoint> {
+    points.iter().filter(|p| p.mean.is_finite()).collect()
+}
+
+fn value_range(points: &[&SweepPoint]) -> (f64, f64) {
+    let mut lo = f64::INFINITY;
+    let mut hi = f64::NEG_INFINITY;
+    for p in points {
+        for v in [Some(p.mean), p.ci.map(|c| c.0), p.ci.map(|c| c.1)]
+            .into_iter()
+            .flatten()
+        {
+            lo = lo.min(v);
+            hi = hi.max(v);
+        }
+    }
+    let pad = ((hi - lo) * 0.08).max(hi.abs().max(lo.abs()) * 0.02);
+    (lo - pad, hi + pad)
+}
+
+/// One swept key: the metric against the key, mean line with a 95% CI band.
+pub fn line_chart(inputs: &Inputs, key: &str, metric: &str, points: &[SweepPoint]) -> Chart {
+    let info = metric_info(metric);
+    let title = title(&format!("{} against {key}", info.name), &inputs.folder, None);
+    let stem = format!("sweep_{metric}");
+    let caption = format!(
+        "{} at each value of {key}: the line joins the means across replicates, the band is their 95% confidence interval.",
+        info.name
+    );
+    let mut pts: Vec<(f64, &SweepPoint)> = finite_points(points)
+        .into_iter()
+        .filter_map(|p| Some((p.params[0].trim().parse::<f64>().ok()?, p)))
+        .collect();
+    pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+    if pts.is_empty() {
+        return no_data(stem, title, caption, "No data: undefined at every point".to_string());
+    }
+    let (x0, x1) = (pts[0].0, pts[pts.len() - 1].0);
+    let xpad = if x1 > x0 { (x1 - x0) * 0.04 } else { 0.0 };
+    let (y0, y1) = value_range(&pts.iter().map(|p| p.1).collect::<Vec<_>>());
+    let mut panel = Panel::new(
+        Axis::linear(key_label(key), x0 - xpad, x1 + xpad, TickFormat::Number),
+        Axis::linear(info.axis, y0, y1, info.format),
+    );
+    let color = variant_color(0);
+    let all_ci = pts.iter().all(|p| p.1.ci.is_some());
+    if all_ci && pts.len() > 1 {
+        panel.layers.push(Layer::Band {
+            points: pts
+                .iter()
+                .map(|(x, p)| {
+                    let (lo, hi) = p.ci.unwrap_or((p.mean, p.mean));
+                    (*x, lo, hi)
+                })
+                .collect(),
+            color,
+            opacity: 0.22,
+        });
+    } else {
+        // A band needs an interval at every point; show the ones there are as whiskers.
+        panel.layers.push(Layer::Whiskers {
+            items: pts.iter().filter_map(|(x, p)| p.ci.map(|(l, h)| (*x, l, h))).collect(),
+            along_x: false,
+            color,
+        });
+    }
+    let line: Vec<(f64, f64)> = pts.iter().map(|(x, p)| (*x, p.mean)).collect();
+    panel.layers.push(Layer::Line {
+        points: line.clone(),
+        color,
+        width: 3.0,
+        dashed: false,
+    });
+    panel.layers.push(Layer::Points {
+        points: line,
+        color,
+        radius: 5.5,
+        filled: true,
+    });
+    let ci_note = if all_ci {
+        "band: 95% CI"
+    } else {
+        "whiskers: 95% CI where there were 2+ replicates"
+    };
+    Chart {
+        stem,
+        caption,
+        figure: Figure {
+            title: title.clone(),
+            subtitle: Some(format!(
+                "{}; line: mean across replicates; {ci_note}.",
+                super::run::count_text(pts.len(), "point", "points")
+            )),
+            legend: vec![LegendEntry::new(
+                format!("{} (mean and 95% CI)", info.name),
+                color,
+                if all_ci { Mark::LineBand } else { Mark::PointRange },
+            )],
+            panels: vec![panel],
+            columns: 1,
+        },
+        title,
+    }
+}
+
+/// Two swept keys: a heat map of the metric's mean over the grid.
+pub fn heat_map(inputs: &Inputs, keys: &[String], metric: &str, points: &[SweepPoint]) -> Chart {
+    let info = metric_info(metric);
+    let title = title(&format!("{} over the sweep grid", info.name), &inputs.folder, None);
+    let stem = format!("sweep_{metric}");
+    let caption = format!(
+        "Mean across replicates of {} at each combination of {} and {}; colour runs from the lowest value (dark) to the highest (light).",
+        info.name.to_lowercase(),
+        keys[0],
+        keys[1]
+    );
+    let finite = finite_points(points);
+    if finite.is_empty() {
+        return no_data(stem, title, caption, "No data: undefined at every point".to_string());
+    }
+    let xs = levels(points, 0);
+    // Largest value at the top, as on a numeric y axis.
+    let mut ys = levels(points, 1);
+    ys.reverse();
+    let lo = finite.iter().map(|p| p.mean).fold(f64::INFINITY, f64::min);
+    let hi = finite.iter().map(|p| p.mean).fold(f64::NEG_INFINITY, f64::max);
+    let label = xs.len() * ys.len() <= MAX_LABELLED_CELLS;
+    let cells = finite
+        .iter()
+        .filter_map(|p| {
+            let x = xs.iter().position(|v| *v == p.params[0])?;
+            let y = ys.iter().position(|v| *v == p.params[1])?;
+            let t = if hi > lo { (p.mean - lo) / (hi - lo) } else { 0.5 };
+            Some(Cell {
+                x,
+                y,
+                color: sequential(t),
+                text: label.then(|| compact(info.format, p.mean)),
+            })
+        })
+        .collect();
+    let mut panel = Panel::new(
+        Axis::categories(key_label(&keys[0]), xs),
+        Axis::categories(key_label(&keys[1]), ys),
+    );
+    panel.layers.push(Layer::Cells { cells });
+    panel.color_bar = Some(ColorBar {
+        lo: if hi > lo { lo } else { lo - lo.abs().max(1e-9) * 0.05 },
+        hi: if hi > lo { hi } else { hi + hi.abs().max(1e-9) * 0.05 },
+        format: info.format,
+    });
+    let missing = points.len() - finite.len();
+    let mut subtitle = format!("Colour: {}; mean across replicates.", info.axis);
+    if missing > 0 {
+        subtitle.push_str(&format!(" {missing} point(s) without a value are blank."));
+    }
+    Chart {
+        stem,
+        caption,
+        figure: Figure {
+            title: title.clone(),
+            subtitle: Some(subtitle),
+            legend: Vec::new(),
+            panels: vec![panel],
+            columns: 1,
+        },
+        title,
+    }
+}
+
+/// Three or more swept keys (or keys that are not numbers): the metric per point.
+pub fn point_bars(inputs: &Inputs, metric: &str, points: &[SweepPoint]) -> Chart {
+    let info = metric_info(metric);
+    let title = title(&format!("{} at each sweep point", info.name), &inputs.folder, None);
+    let stem = format!("sweep_{metric}");
+    let caption = format!(
+        "{} at each sweep point: bars are the mean across replicates, whiskers the 95% confidence interval.",
+        info.name
+    );
+    let finite = finite_points(points);
+    if finite.is_empty() {
+        return no_data(stem, title, caption, "No data: undefined at every point".to_string());
+    }
+    let (lo, hi) = value_range(&finite);
+    let names: Vec<String> = finite.iter().map(|p| p.point.clone()).collect();
+    let mut panel = Panel::new(
+        Axis::linear(info.axis, lo.min(0.0), hi.max(0.0), info.format),
+        Axis::categories("", names),
+    );
+    let color = variant_color(0);
+    for (i, p) in finite.iter().enumerate() {
+        let at = i as f64;
+        panel.layers.push(Layer::Rects {
+            rects: vec![[0.0, p.mean, at - 0.3, at + 0.3]],
+            color,
+            opacity: 0.55,
+        });
+        if let Some((l, h)) = p.ci {
+            panel.layers.push(Layer::Whiskers {
+                items: vec![(at, l, h)],
+                along_x: true,
+                color: theme::INK,
+            });
+        }
+    }
+    Chart {
+        stem,
+        caption,
+        figure: Figure {
+            title: title.clone(),
+            subtitle: Some("Mean across replicates; whiskers: 95% CI.".into()),
+            legend: Vec::new(),
+            panels: vec![panel],
+            columns: 1,
+        },
+        title,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> CsvTable {
+        CsvTable::parse(
+            "point,a.b,c,metric,mean,ci_low,ci_high,n,diff_mean,diff_ci_low,diff_ci_high\n\
+             p1,10,x,gini_net_income,0.3,0.2,0.4,3,0,0,0\n\
+             p2,2,y,gini_net_income,0.5,,,1,,,\n\
+             p1,10,x,worker_net_cents,100,90,110,3,0,0,0\n",
+        )
+    }
+
+    #[test]
+    fn key_labels_carry_the_unit_of_their_suffix() {
+        assert_eq!(
+            key_label("platform.fee.worker_percent"),
+            "platform.fee.worker_percent, %"
+        );
+        assert_eq!(
+            key_label("platform.fee.pay_floor_usd_per_hour"),
+            "platform.fee.pay_floor_usd_per_hour, US$ per hour"
+        );
+        assert_eq!(key_label("demand.noise_sigma"), "demand.noise_sigma");
+    }
+
+    #[test]
+    fn keys_come_from_the_manifest_or_the_header() {
+        let t = table();
+        assert_eq!(swept_keys(&t, &[]), vec!["a.b", "c"]);
+        assert_eq!(swept_keys(&t, &["c".to_string()]), vec!["c"]);
+        assert_eq!(swept_keys(&t, &["missing".to_string()]), vec!["a.b", "c"]);
+    }
+
+    #[test]
+    fn points_are_scaled_and_keep_missing_cis_missing() {
+        let t = table();
+        let keys = swept_keys(&t, &[]);
+        let g = points_of(&t, &keys, "gini_net_income");
+        assert_eq!(g.len(), 2);
+        assert_eq!(g[0].ci, Some((0.2, 0.4)));
+        assert_eq!(g[1].ci, None);
+        let money = points_of(&t, &keys, "worker_net_cents");
+        assert_eq!(money[0].mean, 1.0);
+        assert_eq!(money[0].ci, Some((0.9, 1.1)));
+        assert_eq!(levels(&g, 0), vec!["2", "10"]);
+        assert_eq!(levels(&g, 1), vec!["x", "y"]);
+    }
+}

@@ -1,0 +1,703 @@
+//! `report.html`: one self-contained page per results folder — scenario, command line
+//! and version, the headline table with confidence intervals (and paired differences
+//! for comparisons and sweeps), every chart inlined as SVG with a caption, and links to
+//! the tables in the folder. It needs no network: styles are inline and the bundled
+//! DejaVu Sans is embedded as a data URL, so the SVG text is drawn with the font its
+//! layout was measured in, on any machine. It prints without splitting a chart.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use super::OutputError;
+use super::atomic::write_file;
+use super::charts::data::{CsvTable, Folder, FolderKind};
+use super::charts::theme::{FONT_BOLD, FONT_FACE_NAME, FONT_REGULAR};
+use super::charts::{ChartFile, metric_info, skipped_charts};
+use super::columns;
+use super::summary::format_value;
+
+/// Writes `report.html` into `results` and returns its path.
+pub fn write_report(results: &Path, charts: &[ChartFile]) -> Result<PathBuf, OutputError> {
+    let html = report_html(results, charts)?;
+    let path = results.join("report.html");
+    write_file(&path, html.as_bytes())?;
+    Ok(path)
+}
+
+/// The report of `results` as HTML text.
+pub fn report_html(results: &Path, charts: &[ChartFile]) -> Result<String, OutputError> {
+    let folder = Folder::open(results)?;
+    let m = &folder.manifest;
+    let mut h = String::with_capacity(3_000_000);
+    let title = format!("{} — gigsim {}", m.scenario_name, m.command);
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta name=\"generator\" content=\"gigsim {}\">\n<title>{}</title>\n<style>\n{}{}</style>\n</head>\n<body>\n<main>\n",
+        escape(&m.gigsim_version),
+        escape(&title),
+        font_faces(),
+        STYLE
+    );
+    header(&mut h, &folder);
+    headline(&mut h, &folder);
+    chart_section(&mut h, &folder, charts)?;
+    tables_section(&mut h, &folder);
+    h.push_str(
+        "<footer><p>Confidence intervals are 95% intervals by Student's t across replicates: they measure \
+         simulation error (how much the result would move with other random draws of the same market), \
+         not uncertainty about real platforms. Paired differences compare variants within the same \
+         replicate, which share their workers, requesters and demand (common random numbers).</p>\
+         <p>Charts use the Okabe–Ito colour-blind-safe palette and DejaVu Sans (Bitstream Vera licence).</p>\
+         </footer>\n</main>\n</body>\n</html>\n",
+    );
+    Ok(h)
+}
+
+const STYLE: &str = r#"
+:root { --ink: #212121; --muted: #5f5f5f; --rule: #dcdcdc; --band: #f5f7fa; --accent: #0072b2; }
+* { box-sizing: border-box; }
+html { font-size: 16px; }
+body { margin: 0; color: var(--ink); background: #fff;
+  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; line-height: 1.45; }
+main { max-width: 1080px; margin: 0 auto; padding: 24px 28px 48px; }
+h1 { font-size: 1.9rem; margin: 0 0 4px; }
+h2 { font-size: 1.35rem; margin: 36px 0 12px; padding-bottom: 4px; border-bottom: 2px solid var(--rule); }
+h3 { font-size: 1.05rem; margin: 20px 0 8px; }
+p.description { font-size: 1.1rem; margin: 4px 0 14px; color: var(--muted); }
+dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 0; font-size: 0.92rem; }
+dl.meta dt { color: var(--muted); }
+dl.meta dd { margin: 0; overflow-wrap: anywhere; }
+code { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 0.88em; }
+.table-wrap { overflow-x: auto; }
+table { border-collapse: collapse; width: 100%; font-size: 0.92rem; font-variant-numeric: tabular-nums; }
+th, td { padding: 5px 10px; text-align: right; border-bottom: 1px solid var(--rule); white-space: nowrap; }
+th:first-child, td:first-child, td.name, th.name { text-align: left; }
+thead th { border-bottom: 2px solid #9a9a9a; vertical-align: bottom; }
+tbody tr.group th { text-align: left; background: var(--band); font-weight: 600; padding-top: 8px; }
+code.metric-code { color: var(--muted); font-size: 0.8em; }
+td.sig { font-weight: 700; }
+th .ci, td .ci { display: block; color: var(--muted); font-size: 0.8em; font-weight: normal; }
+p.note { color: var(--muted); font-size: 0.9rem; }
+figure.chart { margin: 0 0 28px; padding: 12px 12px 8px; border: 1px solid var(--rule); border-radius: 6px;
+  break-inside: avoid; page-break-inside: avoid; }
+figure.chart svg { display: block; width: 100%; height: auto; }
+figcaption { font-size: 0.95rem; margin-top: 8px; }
+figcaption .files { color: var(--muted); font-size: 0.88rem; }
+.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(460px, 1fr)); gap: 0 20px; }
+ul.files li { margin: 3px 0; }
+a { color: var(--accent); }
+footer { margin-top: 40px; color: var(--muted); font-size: 0.85rem; border-top: 1px solid var(--rule); }
+@media (max-width: 640px) { main { padding: 14px; } .grid { grid-template-columns: 1fr; } }
+@media print {
+  @page { margin: 14mm 12mm; }
+  html { font-size: 11pt; }
+  main { max-width: none; padding: 0; }
+  h2 { break-after: avoid; page-break-after: avoid; }
+  figure.chart { border: none; padding: 0; margin: 0 0 6mm; break-inside: avoid; page-break-inside: avoid; }
+  /* Two charts to an A4 or Letter page, each whole. */
+  figure.chart svg { max-height: 100mm; }
+  .grid { display: block; }
+  table { font-size: 8.5pt; }
+  tr, thead { break-inside: avoid; page-break-inside: avoid; }
+  a { color: inherit; text-decoration: none; }
+  .table-wrap { overflow: visible; }
+}
+"#;
+
+/// `@font-face` rules embedding the bundled fonts, so the charts' SVG text uses them.
+fn font_faces() -> String {
+    let face = |weight: &str, bytes: &[u8]| {
+        format!(
+            "@font-face {{ font-family: \"{FONT_FACE_NAME}\"; font-style: normal; font-weight: {weight}; \
+             src: url(data:font/ttf;base64,{}) format(\"truetype\"); }}\n",
+            base64(bytes)
+        )
+    };
+    face("normal", FONT_REGULAR) + &face("bold", FONT_BOLD)
+}
+
+/// Standard base64 (RFC 4648, with `=` padding), for data URLs.
+pub fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Text made safe inside HTML elements and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A command line as it could be typed again: arguments with spaces or shell
+/// characters quoted.
+fn shell_line(args: &[String]) -> String {
+    args.iter()
+        .map(|a| {
+            let plain = !a.is_empty() && a.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=:,@+%".contains(c));
+            if plain {
+                a.clone()
+            } else {
+                format!("'{}'", a.replace('\'', r"'\''"))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn header(h: &mut String, folder: &Folder) {
+    let m = &folder.manifest;
+    let _ = write!(h, "<header>\n<h1>{}</h1>\n", escape(&m.scenario_name));
+    if !folder.description.trim().is_empty() {
+        let _ = writeln!(h, "<p class=\"description\">{}</p>", escape(folder.description.trim()));
+    }
+    let kind = match folder.kind {
+        FolderKind::Run => "run of one variant",
+        FolderKind::Compare => "comparison of variants against base",
+        FolderKind::Sweep => "parameter sweep",
+    };
+    let commit: String = m.git_commit.chars().take(12).collect();
+    let mut rows: Vec<(&str, String)> = vec![
+        (
+            "Command",
+            format!("<code>{}</code>", escape(&shell_line(&m.command_line))),
+        ),
+        (
+            "Study",
+            format!(
+                "{} ({}), {} replicate(s) per {}, {} runs, seed {}",
+                escape(&m.command),
+                kind,
+                m.replicates,
+                if folder.kind == FolderKind::Sweep {
+                    "point"
+                } else {
+                    "variant"
+                },
+                m.runs,
+                m.seed
+            ),
+        ),
+        (
+            "gigsim",
+            format!(
+                "{} (commit <code>{}</code>)",
+                escape(&m.gigsim_version),
+                escape(&commit)
+            ),
+        ),
+        (
+            "Started",
+            format!(
+                "{} UTC, {:.1} s wall time on {} thread(s)",
+                escape(&m.started_utc),
+                m.wall_seconds,
+                m.threads
+            ),
+        ),
+        ("Scenario file", format!("<code>{}</code>", escape(&m.scenario_file))),
+    ];
+    if folder.variants.len() > 1 {
+        let label = if folder.kind == FolderKind::Sweep {
+            "Points"
+        } else {
+            "Variants"
+        };
+        rows.push((label, escape(&folder.variants.join(", "))));
+    }
+    if !m.sweep_params.is_empty() {
+        rows.push((
+            "Swept keys",
+            format!("<code>{}</code>", escape(&m.sweep_params.join(", "))),
+        ));
+    }
+    rows.push((
+        "Wage statistics",
+        format!(
+            "workers with at least {} paid hour(s); wage floor {}",
+            m_hours(folder.min_hours_for_wage),
+            escape(&format_value("median_hourly_wage", folder.wage_floor_usd))
+        ),
+    ));
+    h.push_str("<dl class=\"meta\">\n");
+    for (k, v) in rows {
+        let _ = writeln!(h, "<dt>{k}</dt><dd>{v}</dd>");
+    }
+    h.push_str("</dl>\n</header>\n");
+}
+
+fn m_hours(h: f64) -> String {
+    if h.fract() == 0.0 {
+        format!("{h:.0}")
+    } else {
+        format!("{h}")
+    }
+}
+
+/// A metric's friendly name and its column name.
+fn metric_cells(metric: &str) -> String {
+    let info = metric_info(metric);
+    let name = if info.name == "Metric" { metric } else { info.name };
+    format!(
+        "<td class=\"name\">{}<br><code class=\"metric-code\">{}</code></td>",
+        escape(name),
+        escape(metric)
+    )
+}
+
+/// A value in the metric's unit, or an en dash when missing. Money in the thousands
+/// drops its cents, which only make the table wider.
+fn value(metric: &str, v: f64) -> String {
+    if !v.is_finite() {
+        "–".into()
+    } else if columns::unit_of(metric) == "US cents" && v.abs() >= 100_000.0 {
+        let text = super::summary::group_float(v.abs() / 100.0, 0);
+        escape(&if v < 0.0 {
+            format!("-${text}")
+        } else {
+            format!("${text}")
+        })
+    } else {
+        escape(&format_value(metric, v))
+    }
+}
+
+/// An interval, or "no CI" when it is missing (one replicate).
+fn interval(metric: &str, lo: f64, hi: f64) -> String {
+    if lo.is_finite() && hi.is_finite() {
+        format!("{} to {}", value(metric, lo), value(metric, hi))
+    } else {
+        "no CI".into()
+    }
+}
+
+/// A difference in the metric's unit with its sign; shares in percentage points.
+fn difference(metric: &str, v: f64) -> String {
+    if !v.is_finite() {
+        return "–".into();
+    }
+    let sign = if v > 0.0 {
+        "+"
+    } else if v < 0.0 {
+        "−"
+    } else {
+        ""
+    };
+    if columns::unit_of(metric) == "share" {
+        format!("{sign}{:.1} pp", v.abs() * 100.0)
+    } else {
+        format!("{sign}{}", value(metric, v.abs()))
+    }
+}
+
+fn diff_interval(metric: &str, lo: f64, hi: f64) -> String {
+    if lo.is_finite() && hi.is_finite() {
+        format!("{} to {}", difference(metric, lo), difference(metric, hi))
+    } else {
+        "no CI".into()
+    }
+}
+
+fn headline(h: &mut String, folder: &Folder) {
+    h.push_str("<section id=\"headline\">\n<h2>Headline results</h2>\n");
+    let read = |name: &str| {
+        folder
+            .has(name)
+            .then(|| CsvTable::read(&folder.path(name)).ok())
+            .flatten()
+    };
+    match folder.kind {
+        FolderKind::Compare if folder.has("comparison.csv") => match read("comparison.csv") {
+            Some(t) => comparison_table(h, &t, "variant", "base", &[]),
+            None => h.push_str("<p class=\"note\">comparison.csv could not be read.</p>\n"),
+        },
+        FolderKind::Sweep if folder.has("sweep.csv") => match read("sweep.csv") {
+            Some(t) => {
+                let keys = super::charts::sweep::swept_keys(&t, &folder.manifest.sweep_params);
+                let first = folder.variants.first().cloned().unwrap_or_default();
+                comparison_table(h, &t, "point", &first, &keys);
+            }
+            None => h.push_str("<p class=\"note\">sweep.csv could not be read.</p>\n"),
+        },
+        _ => match read("summary.csv") {
+            Some(t) => summary_table(h, &t),
+            None => h.push_str("<p class=\"note\">This folder has no readable summary.csv.</p>\n"),
+        },
+    }
+    h.push_str("</section>\n");
+}
+
+fn summary_table(h: &mut String, t: &CsvTable) {
+    let variants: Vec<String> = {
+        let mut v: Vec<String> = Vec::new();
+        for r in &t.rows {
+            let name = t.text(r, "variant").to_string();
+            if !v.contains(&name) {
+                v.push(name);
+            }
+        }
+        v
+    };
+    h.push_str(
+        "<p>Mean across replicates with its 95% confidence interval.</p>\n<div class=\"table-wrap\"><table>\n\
+         <thead><tr><th>Metric</th><th>Mean</th><th>95% CI</th><th>SD</th><th>Replicates</th></tr></thead>\n<tbody>\n",
+    );
+    for variant in &variants {
+        if variants.len() > 1 {
+            let _ = writeln!(h, "<tr class=\"group\"><th colspan=\"5\">{}</th></tr>", escape(variant));
+        }
+        for r in t.rows.iter().filter(|r| t.text(r, "variant") == variant) {
+            let metric = t.text(r, "metric");
+            let _ = writeln!(
+                h,
+                "<tr>{}<td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                metric_cells(metric),
+                value(metric, t.number(r, "mean")),
+                interval(metric, t.number(r, "ci_low"), t.number(r, "ci_high")),
+                value(metric, t.number(r, "sd")),
+                escape(t.text(r, "n"))
+            );
+        }
+    }
+    h.push_str("</tbody></table></div>\n");
+}
+
+/// comparison.csv or sweep.csv: per metric, each variant (point) with its estimate and
+/// its paired difference from the reference, the difference in bold when its CI
+/// excludes zero.
+fn comparison_table(h: &mut String, t: &CsvTable, name_col: &str, reference: &str, keys: &[String]) {
+    let unpaired = t.column("diff_unpaired_ci_low").is_some();
+    let what = if name_col == "point" { "Point" } else { "Variant" };
+    let _ = write!(
+        h,
+        "<p>Mean across replicates with its 95% confidence interval (small print), and the paired difference \
+         from <strong>{}</strong> (same replicates) with its 95% CI{}. A difference is in <strong>bold</strong> \
+         when its paired CI excludes zero. Shares differ in percentage points (pp).</p>\n\
+         <div class=\"table-wrap\"><table>\n<thead><tr><th class=\"name\">{what}</th>",
+        escape(reference),
+        if unpaired {
+            "; the unpaired (Welch) CI of the same difference shows what pairing gains"
+        } else {
+            ""
+        }
+    );
+    for k in keys {
+        let _ = write!(h, "<th><code>{}</code></th>", escape(k));
+    }
+    h.push_str(
+        "<th>Mean<span class=\"ci\">95% CI</span></th><th>Difference<span class=\"ci\">95% CI, paired</span></th>",
+    );
+    if unpaired {
+        h.push_str("<th>Difference<span class=\"ci\">95% CI, unpaired</span></th>");
+    }
+    h.push_str("<th>Replicates</th></tr></thead>\n<tbody>\n");
+    let columns = 4 + keys.len() + usize::from(unpaired);
+    let mut metrics: Vec<String> = Vec::new();
+    for r in &t.rows {
+        let m = t.text(r, "metric").to_string();
+        if !metrics.contains(&m) {
+            metrics.push(m);
+        }
+    }
+    for metric in &metrics {
+        let info = metric_info(metric);
+        let name = if info.name == "Metric" {
+            metric.as_str()
+        } else {
+            info.name
+        };
+        let _ = writeln!(
+            h,
+            "<tr class=\"group\"><th colspan=\"{columns}\">{} <code>{}</code></th></tr>",
+            escape(name),
+            escape(metric)
+        );
+        for r in t.rows.iter().filter(|r| t.text(r, "metric") == metric) {
+            let variant = t.text(r, name_col);
+            let is_reference = variant == reference;
+            let (dlo, dhi) = (t.number(r, "diff_ci_low"), t.number(r, "diff_ci_high"));
+            let sig = !is_reference && dlo.is_finite() && dhi.is_finite() && (dlo > 0.0 || dhi < 0.0);
+            let _ = write!(h, "<tr><td class=\"name\">{}</td>", escape(variant));
+            for k in keys {
+                let _ = write!(h, "<td>{}</td>", escape(t.text(r, k)));
+            }
+            let _ = write!(
+                h,
+                "<td>{}<span class=\"ci\">{}</span></td>",
+                value(metric, t.number(r, "mean")),
+                interval(metric, t.number(r, "ci_low"), t.number(r, "ci_high"))
+            );
+            if is_reference {
+                h.push_str("<td>reference</td>");
+                if unpaired {
+                    h.push_str("<td></td>");
+                }
+            } else {
+                let _ = write!(
+                    h,
+                    "<td{}>{}<span class=\"ci\">{}</span></td>",
+                    if sig { " class=\"sig\"" } else { "" },
+                    difference(metric, t.number(r, "diff_mean")),
+                    diff_interval(metric, dlo, dhi)
+                );
+                if unpaired {
+                    let _ = write!(
+                        h,
+                        "<td><span class=\"ci\">{}</span></td>",
+                        diff_interval(
+                            metric,
+                            t.number(r, "diff_unpaired_ci_low"),
+                            t.number(r, "diff_unpaired_ci_high")
+                        )
+                    );
+                }
+            }
+            let _ = writeln!(h, "<td>{}</td></tr>", escape(t.text(r, "n")));
+        }
+    }
+    h.push_str("</tbody></table></div>\n");
+}
+
+/// A chart's SVG made fit for inlining: scalable to the page width, labelled for
+/// screen readers.
+fn inline_svg(svg: &str, title: &str) -> String {
+    let body = match svg.find("<svg") {
+        Some(i) => &svg[i..],
+        None => svg,
+    };
+    body.replacen(
+        "<svg ",
+        &format!(
+            "<svg role=\"img\" aria-label=\"{}\" preserveAspectRatio=\"xMidYMid meet\" ",
+            escape(title)
+        ),
+        1,
+    )
+}
+
+/// A link target relative to the results folder where possible.
+fn href(folder: &Folder, path: &Path) -> String {
+    let rel = path.strip_prefix(&folder.dir).unwrap_or(path);
+    rel.components()
+        .map(|c| percent_encode(&c.as_os_str().to_string_lossy()))
+        .collect::<Vec<_>>()
+        .join("/")
+        .replace("//", "/")
+}
+
+fn percent_encode(part: &str) -> String {
+    let mut out = String::new();
+    for b in part.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else if b == b'/' {
+            out.push('/');
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+/// Small charts (one headline metric each) go two to a row on wide screens.
+fn is_small_multiple(stem: &str) -> bool {
+    (stem.starts_with("compare_") && super::columns::HEADLINE.iter().any(|m| stem == format!("compare_{m}")))
+        || stem.starts_with("sweep_")
+}
+
+fn chart_section(h: &mut String, folder: &Folder, charts: &[ChartFile]) -> Result<(), OutputError> {
+    h.push_str("<section id=\"charts\">\n<h2>Charts</h2>\n");
+    for note in skipped_charts(&folder.dir)? {
+        let _ = writeln!(h, "<p class=\"note\">{}</p>", escape(&note));
+    }
+    if charts.is_empty() {
+        h.push_str("<p class=\"note\">No charts were drawn for this folder.</p>\n");
+    }
+    let mut open_grid = false;
+    for (i, chart) in charts.iter().enumerate() {
+        let small = is_small_multiple(&chart.stem);
+        if small && !open_grid {
+            h.push_str("<div class=\"grid\">\n");
+            open_grid = true;
+        } else if !small && open_grid {
+            h.push_str("</div>\n");
+            open_grid = false;
+        }
+        let files: Vec<String> = chart
+            .files
+            .iter()
+            .map(|p| {
+                let ext = p
+                    .extension()
+                    .map(|e| e.to_string_lossy().to_uppercase())
+                    .unwrap_or_default();
+                format!("<a href=\"{}\">{}</a>", escape(&href(folder, p)), escape(&ext))
+            })
+            .collect();
+        let _ = write!(
+            h,
+            "<figure class=\"chart\" id=\"{}\">\n{}\n<figcaption><strong>Figure {}.</strong> {}",
+            escape(&chart.stem),
+            inline_svg(&chart.svg, &chart.title),
+            i + 1,
+            escape(&chart.caption)
+        );
+        if !files.is_empty() {
+            let _ = write!(
+                h,
+                " <span class=\"files\">(<code>{}</code>: {})</span>",
+                escape(&chart.stem),
+                files.join(", ")
+            );
+        }
+        h.push_str("</figcaption>\n</figure>\n");
+    }
+    if open_grid {
+        h.push_str("</div>\n");
+    }
+    h.push_str("</section>\n");
+    Ok(())
+}
+
+/// The tables and files of the folder, linked where present.
+fn tables_section(h: &mut String, folder: &Folder) {
+    const FILES: &[(&str, &str)] = &[
+        (
+            "summary.csv",
+            "each headline metric per variant: mean, SD and 95% CI across replicates",
+        ),
+        (
+            "comparison.csv",
+            "each variant against base: estimates and paired differences",
+        ),
+        (
+            "sweep.csv",
+            "each sweep point: parameter values, estimates and paired differences from the first point",
+        ),
+        ("runs.parquet", "one row per run (variant × replicate)"),
+        ("runs.csv", "the same, as CSV"),
+        ("workers.parquet", "one row per worker per run"),
+        ("workers.csv", "the same, as CSV"),
+        ("daily.parquet", "one row per day per run"),
+        ("daily.csv", "the same, as CSV"),
+        ("columns.md", "every column: unit and definition"),
+        ("scenario.toml", "the resolved scenario, every default filled in"),
+        (
+            "manifest.json",
+            "what produced this folder: version, command, seed, plan",
+        ),
+    ];
+    h.push_str("<section id=\"tables\">\n<h2>Tables and files</h2>\n<ul class=\"files\">\n");
+    let mut any = false;
+    for (name, what) in FILES {
+        let path = folder.path(name);
+        if let Ok(meta) = std::fs::metadata(&path) {
+            any = true;
+            let _ = writeln!(
+                h,
+                "<li><a href=\"{}\"><code>{}</code></a> ({}) — {}</li>",
+                percent_encode(name),
+                escape(name),
+                human_size(meta.len()),
+                escape(what)
+            );
+        }
+    }
+    if !any {
+        h.push_str("<li>No tables found beside this report.</li>\n");
+    }
+    h.push_str("</ul>\n</section>\n");
+}
+
+fn human_size(bytes: u64) -> String {
+    let b = bytes as f64;
+    if b >= 1e9 {
+        format!("{:.1} GB", b / 1e9)
+    } else if b >= 1e6 {
+        format!("{:.1} MB", b / 1e6)
+    } else if b >= 1e3 {
+        format!("{:.0} kB", b / 1e3)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_rfc_4648_vectors() {
+        // RFC 4648 §10.
+        let cases = [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ];
+        for (plain, encoded) in cases {
+            assert_eq!(base64(plain.as_bytes()), encoded);
+        }
+        assert_eq!(base64(&[0xff, 0xfe, 0x00]), "//4A");
+    }
+
+    #[test]
+    fn html_is_escaped() {
+        assert_eq!(
+            escape("<a href=\"x\">&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;"
+        );
+    }
+
+    #[test]
+    fn command_lines_are_quoted_for_the_shell() {
+        let args = ["gigsim", "run", "my scenario.toml", "--out", "it's"].map(String::from);
+        assert_eq!(shell_line(&args), r#"gigsim run 'my scenario.toml' --out 'it'\''s'"#);
+    }
+
+    #[test]
+    fn differences_carry_sign_and_unit() {
+        assert_eq!(difference("share_below_wage_floor", -0.0123), "−1.2 pp");
+        assert_eq!(difference("worker_net_cents", 12_345.0), "+$123.45");
+        assert_eq!(difference("worker_net_cents", -2_000_000.0), "−$20,000");
+        assert_eq!(value("worker_net_cents", 41_829_058.0), "$418,291");
+        assert_eq!(difference("gini_net_income", 0.0), "0.000");
+        assert_eq!(difference("gini_net_income", f64::NAN), "–");
+    }
+
+    #[test]
+    fn inlined_svg_scales_and_has_a_label() {
+        let s = inline_svg(
+            "<?xml version=\"1.0\"?>\n<svg width=\"10\" height=\"5\" viewBox=\"0 0 10 5\"></svg>",
+            "A & B",
+        );
+        assert!(s.starts_with("<svg role=\"img\" aria-label=\"A &amp; B\""));
+        assert!(s.contains("viewBox"));
+    }
+}
