@@ -12,11 +12,13 @@ use crate::cli::RunFlags;
 use crate::error::Error;
 use crate::estimate::{WorkEstimate, available_memory, human_bytes};
 use crate::output::atomic::{remove_temporaries, write_file};
+use crate::output::charts::{ChartStyle, render_folder};
 use crate::output::columns;
 use crate::output::comparison::{Contrast, comparison_frame, contrasts, sweep_frame};
 use crate::output::folder;
 use crate::output::manifest::{GIT_COMMIT, Manifest, VERSION, fingerprint};
 use crate::output::parts::{CHOSEN_TABLES, PARTIAL_DIR, PartStore, RUN_TABLES, assemble, complete_chunks};
+use crate::output::report::write_report;
 use crate::output::summary::{SummaryRow, summarize, summary_frame};
 use crate::output::tables::write_csv;
 use crate::runner::{self, Outcome, Shard};
@@ -206,6 +208,7 @@ pub fn execute(study: &Study, flags: &RunFlags, extra: Extra<'_>) -> Result<Fini
     };
     let json = serde_json::to_vec_pretty(&manifest).expect("a manifest serializes");
     write_file(&out.join("manifest.json"), &json)?;
+    draw_charts(&out, &ChartStyle::from(&study.base().raw.charts))?;
     remove_stale(&out, &written);
     let _ = std::fs::remove_dir_all(&partial);
     Ok(Finished {
@@ -218,6 +221,14 @@ pub fn execute(study: &Study, flags: &RunFlags, extra: Extra<'_>) -> Result<Fini
 const PARTIAL_NOTE: &str = "This folder holds the finished runs of a gigsim command that has not completed.\n\
 These files are NOT results. Run the same command with --out pointing at the folder above\n\
 and --resume to finish the remaining runs; the final tables are written only then.\n";
+
+/// Draws every chart of a finished results folder into `charts/` and writes
+/// `report.html` beside the tables (charts are made from the tables alone).
+pub fn draw_charts(out: &Path, style: &ChartStyle) -> Result<(), Error> {
+    let charts = render_folder(out, &out.join("charts"), style)?;
+    write_report(out, &charts)?;
+    Ok(())
+}
 
 /// Removes tables a previous run left in a reused folder (`--force`) that this run did
 /// not write, so a folder never mixes the tables of two runs.
