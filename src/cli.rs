@@ -46,6 +46,26 @@ pub enum Command {
     /// metric with paired differences against the first point. The scenario's
     /// [[variants]] are not run by sweep.
     Sweep(SweepArgs),
+    /// Redraw the charts and report of a finished results folder from its tables.
+    ///
+    /// No simulation is rerun: charts are drawn from the Parquet/CSV tables, so a
+    /// researcher can restyle them (--charts FILE with another [charts] section) or
+    /// draw them elsewhere (--out DIR).
+    Plot(PlotArgs),
+}
+
+/// Arguments of `plot`.
+#[derive(Debug, Args)]
+pub struct PlotArgs {
+    /// A results folder written by run, compare, sweep or merge.
+    pub results: PathBuf,
+    /// Write `charts/` and `report.html` here instead of into the results folder.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// A TOML file with a [charts] section (width, height, formats, scale) to draw with
+    /// instead of the results' own.
+    #[arg(long, value_name = "FILE")]
+    pub charts: Option<PathBuf>,
 }
 
 /// Arguments of `sweep`.

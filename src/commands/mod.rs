@@ -5,6 +5,7 @@ mod check;
 mod compare;
 mod execute;
 mod init;
+mod plot;
 mod run;
 mod sweep;
 
@@ -19,5 +20,6 @@ pub fn dispatch(cli: Cli) -> Result<(), Error> {
         Command::Run(args) => run::run(&args),
         Command::Compare(args) => compare::compare(&args),
         Command::Sweep(args) => sweep::sweep(&args),
+        Command::Plot(args) => plot::plot(&args),
     }
 }

@@ -18,15 +18,29 @@ use super::summary::format_value;
 
 /// Writes `report.html` into `results` and returns its path.
 pub fn write_report(results: &Path, charts: &[ChartFile]) -> Result<PathBuf, OutputError> {
-    let html = report_html(results, charts)?;
-    let path = results.join("report.html");
+    write_report_in(results, charts, results)
+}
+
+/// Writes `report.html` of the results folder `results` into another folder `dest`
+/// (`gigsim plot --out`); its links to tables and chart files lead back to where they are.
+pub fn write_report_in(results: &Path, charts: &[ChartFile], dest: &Path) -> Result<PathBuf, OutputError> {
+    let html = report_html_in(results, charts, dest)?;
+    let path = dest.join("report.html");
     write_file(&path, html.as_bytes())?;
     Ok(path)
 }
 
 /// The report of `results` as HTML text.
 pub fn report_html(results: &Path, charts: &[ChartFile]) -> Result<String, OutputError> {
-    let folder = Folder::open(results)?;
+    report_html_in(results, charts, results)
+}
+
+/// The report of `results` as HTML text, with links relative to the folder `dest` it
+/// will be saved in.
+pub fn report_html_in(results: &Path, charts: &[ChartFile], dest: &Path) -> Result<String, OutputError> {
+    let mut folder = Folder::open(results)?;
+    folder.link_base = relative_dir(dest, results);
+    folder.report_dir = dest.to_path_buf();
     let m = &folder.manifest;
     let mut h = String::with_capacity(3_000_000);
     let title = format!("{} — gigsim {}", m.scenario_name, m.command);
@@ -498,14 +512,38 @@ fn inline_svg(svg: &str, title: &str) -> String {
     )
 }
 
-/// A link target relative to the results folder where possible.
+/// A link target relative to the report's folder where possible.
 fn href(folder: &Folder, path: &Path) -> String {
-    let rel = path.strip_prefix(&folder.dir).unwrap_or(path);
-    rel.components()
+    let target = match (path.strip_prefix(&folder.report_dir), path.strip_prefix(&folder.dir)) {
+        (Ok(rel), _) => rel.to_path_buf(),
+        (_, Ok(rel)) => folder.link_base.join(rel),
+        _ => path.to_path_buf(),
+    };
+    target
+        .components()
         .map(|c| percent_encode(&c.as_os_str().to_string_lossy()))
         .collect::<Vec<_>>()
         .join("/")
         .replace("//", "/")
+}
+
+/// The path from folder `from` to folder `to` (`../results` and the like); empty when
+/// they are the same. Falls back to `to` as given when the paths cannot be resolved.
+fn relative_dir(from: &Path, to: &Path) -> PathBuf {
+    let (Ok(from), Ok(to_abs)) = (std::fs::canonicalize(from), std::fs::canonicalize(to)) else {
+        return to.to_path_buf();
+    };
+    let a: Vec<_> = from.components().collect();
+    let b: Vec<_> = to_abs.components().collect();
+    let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let mut out = PathBuf::new();
+    for _ in common..a.len() {
+        out.push("..");
+    }
+    for c in &b[common..] {
+        out.push(c);
+    }
+    out
 }
 
 fn percent_encode(part: &str) -> String {
@@ -619,7 +657,7 @@ fn tables_section(h: &mut String, folder: &Folder) {
             let _ = writeln!(
                 h,
                 "<li><a href=\"{}\"><code>{}</code></a> ({}) — {}</li>",
-                percent_encode(name),
+                escape(&href(folder, &path)),
                 escape(name),
                 human_size(meta.len()),
                 escape(what)

@@ -43,6 +43,11 @@ pub struct Folder {
     pub charts: RawCharts,
     /// Variant (or sweep point) names in plan order, base first.
     pub variants: Vec<String>,
+    /// Where a report's links to this folder's files start from (empty when the report
+    /// sits in the folder itself).
+    pub link_base: PathBuf,
+    /// The folder the report is written to (files there are linked relative to it).
+    pub report_dir: PathBuf,
 }
 
 fn bad(path: &Path, message: impl Into<String>) -> OutputError {
@@ -89,6 +94,8 @@ impl Folder {
             charts,
             variants,
             manifest,
+            link_base: PathBuf::new(),
+            report_dir: dir.to_path_buf(),
         })
     }
 
