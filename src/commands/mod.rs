@@ -5,7 +5,10 @@ mod check;
 mod compare;
 mod execute;
 mod init;
+mod merge;
+mod resume;
 mod run;
+mod slurm;
 mod sweep;
 
 use crate::cli::{Cli, Command};
@@ -19,5 +22,7 @@ pub fn dispatch(cli: Cli) -> Result<(), Error> {
         Command::Run(args) => run::run(&args),
         Command::Compare(args) => compare::compare(&args),
         Command::Sweep(args) => sweep::sweep(&args),
+        Command::Merge(args) => merge::merge(&args),
+        Command::Slurm(args) => slurm::slurm(&args),
     }
 }

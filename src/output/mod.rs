@@ -1,6 +1,7 @@
 //! Everything that touches files: the output folder, atomic writes, part files of
-//! finished runs, the final tables (Parquet and CSV through polars), the summary, the
-//! manifest and the column documentation. The runner knows nothing of file formats.
+//! finished runs and the records that tie them to a study (shards, resume), the final
+//! tables (Parquet and CSV through polars), the summary, the manifest and the column
+//! documentation. The runner knows nothing of file formats.
 
 pub mod atomic;
 pub mod columns;
@@ -8,6 +9,7 @@ pub mod comparison;
 pub mod folder;
 pub mod manifest;
 pub mod parts;
+pub mod shard;
 pub mod summary;
 pub mod tables;
 
