@@ -279,13 +279,13 @@ pub fn execute(study: &Study, flags: &RunFlags, extra: Extra<'_>) -> Result<Done
             .iter()
             .map(|c| c.marker.plan_indices.len())
             .sum();
-        let what = match flags.shard {
-            Some(s) => format!("of shard {s} "),
-            None => String::new(),
+        let state = match flags.shard {
+            Some(s) => format!("; shard {s} is incomplete (no {SHARD_FILE}), so merge will not take it"),
+            None => " (marked partial); no tables were written".to_string(),
         };
         return Err(Error::Interrupted(format!(
-            "interrupted: {done} of {} runs {what}finished and are kept in {} (marked partial); no tables were \
-             written. Run the same command with --resume to finish the rest.",
+            "interrupted: {done} of {} runs finished and are kept in {}{state}. \
+             Run the same command with --resume to finish the rest.",
             entries.len(),
             parts.display()
         )));
@@ -406,6 +406,8 @@ pub fn finalize(job: Finalize<'_>) -> Result<Finished, Error> {
     };
     write_file(&out.join("columns.md"), columns::markdown(columns::TABLES).as_bytes())?;
     write_file(&out.join("scenario.toml"), study.resolved_scenario.as_bytes())?;
+    // Charts and the report belong here: drawn from the folder's tables, before the
+    // manifest, so run and merge both write them.
     remove_stale(out, &tables);
     let manifest = Manifest {
         gigsim_version: VERSION.into(),
