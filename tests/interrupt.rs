@@ -16,7 +16,10 @@ use common::*;
 fn reference() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap().keep();
+        // In cargo's folder for test files (not a leaked temporary folder), made afresh.
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("interrupt-reference");
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
         let path = write_scenario(&dir, "slow.toml", &slow_scenario());
         let o = run_in(&dir, &["run", path.to_str().unwrap(), "--out", "reference", "--quiet"]);
         assert!(o.status.success(), "{}", stderr(&o));
