@@ -3,7 +3,9 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::runner::Shard;
 
 /// gigsim — an agent-based simulator of gig and micro-task labour markets.
 ///
@@ -52,6 +54,23 @@ pub enum Command {
     /// researcher can restyle them (--charts FILE with another [charts] section) or
     /// draw them elsewhere (--out DIR).
     Plot(PlotArgs),
+    /// Combine the shards of a study (run with --shard I/N) into one results folder.
+    ///
+    /// The shards must come from the same gigsim build, resolved scenario, seed and
+    /// replicates and together cover the plan exactly once; the tables, summary,
+    /// comparison.csv or sweep.csv are then the same, byte for byte, as a single-machine
+    /// run on the same machine type. Example:
+    /// gigsim merge out/shards/0 out/shards/1 out/shards/2 --out out/merged
+    Merge(MergeArgs),
+    /// Write (and with --submit, submit) SLURM batch scripts that run a study as a job
+    /// array, one array task per shard, and merge the shards when every task succeeded.
+    ///
+    /// Writes DIR/shards.sbatch (the array), DIR/merge.sbatch (the merge, submitted with
+    /// --dependency=afterok on the array), DIR/submit.sh and a frozen copy of the
+    /// scenario, DIR/scenario.toml. Shards go to DIR/shards/<I>/, logs to DIR/logs/,
+    /// results to DIR/merged/. Example:
+    /// gigsim slurm s.toml --shards 20 --out /scratch/me/study --time 02:00:00 --cpus 8 --submit
+    Slurm(SlurmArgs),
 }
 
 /// Arguments of `plot`.
@@ -66,6 +85,93 @@ pub struct PlotArgs {
     /// instead of the results' own.
     #[arg(long, value_name = "FILE")]
     pub charts: Option<PathBuf>,
+}
+
+/// Arguments of `merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Shard folders (each written by run, compare or sweep with --shard I/N --out).
+    #[arg(required = true, value_name = "SHARD_DIR")]
+    pub shards: Vec<PathBuf>,
+    /// Write the merged results here (default: a new folder output/<scenario name>/<date-time>/).
+    /// An existing folder with files in it is refused unless --force is given.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Write into an existing, non-empty --out folder, replacing results there.
+    #[arg(long)]
+    pub force: bool,
+    /// No summary on the terminal (errors are still printed).
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// The commands a SLURM job array can run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum StudyCommand {
+    /// `gigsim run`: the scenario as written.
+    Run,
+    /// `gigsim compare`: every variant.
+    Compare,
+    /// `gigsim sweep`: a grid of --param/--values.
+    Sweep,
+}
+
+/// Arguments of `slurm`.
+#[derive(Debug, Args)]
+pub struct SlurmArgs {
+    /// The scenario file (TOML); a copy is saved in DIR and the jobs run that copy.
+    pub scenario: PathBuf,
+    /// Number of shards: array tasks 0 to N-1, task I running plan indices i with i mod N = I.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub shards: u32,
+    /// The study folder: scripts, scenario copy, logs/, shards/<I>/ and merged/.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// What the array tasks run (default: compare when the scenario has [[variants]],
+    /// else run).
+    #[arg(long, value_enum, value_name = "COMMAND")]
+    pub command: Option<StudyCommand>,
+    /// For --command sweep: a numeric key to sweep (one or two, each with its --values).
+    #[arg(long = "param", value_name = "KEY")]
+    pub params: Vec<String>,
+    /// For --command sweep: the values of the preceding --param (0,5,10 or start:stop:step).
+    #[arg(long = "values", value_name = "LIST", allow_hyphen_values = true)]
+    pub values: Vec<String>,
+    /// Replicates per variant (overrides simulation.replicates).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub replicates: Option<u32>,
+    /// Master seed (overrides simulation.seed).
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Tables to write, comma-separated, from runs, workers, daily (default: all).
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub tables: Option<Vec<String>>,
+    /// Pass --ignore-memory-estimate to every shard.
+    #[arg(long)]
+    pub ignore_memory_estimate: bool,
+    /// Submit both jobs with sbatch and print their job ids.
+    #[arg(long)]
+    pub submit: bool,
+    /// SLURM partition (sbatch --partition; default: the cluster's default partition).
+    #[arg(long, value_name = "P")]
+    pub partition: Option<String>,
+    /// Time limit of each array task (sbatch --time, e.g. 02:00:00 or 1-12:00:00).
+    #[arg(long, value_name = "T")]
+    pub time: Option<String>,
+    /// CPUs per array task (sbatch --cpus-per-task); each shard runs that many threads.
+    #[arg(long, value_name = "C", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    pub cpus: u32,
+    /// Memory per array task (sbatch --mem, e.g. 4G or 16000M).
+    #[arg(long, value_name = "M")]
+    pub mem: Option<String>,
+    /// The gigsim binary the jobs run (default: this one). It must be reachable from the
+    /// compute nodes, and every shard must use the same build.
+    #[arg(long, value_name = "PATH")]
+    pub gigsim: Option<PathBuf>,
+    /// Write into an existing, non-empty DIR (replacing the scripts; shards already there
+    /// are resumed if they belong to the same study).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Arguments of `sweep`.
@@ -143,4 +249,14 @@ pub struct RunFlags {
     /// Run even when the estimated memory exceeds what this machine has.
     #[arg(long)]
     pub ignore_memory_estimate: bool,
+    /// Run only shard I of N: the plan indices i with i mod N = I (I from 0, as SLURM's
+    /// --array=0-(N-1)). Needs --out; the folder gets the shard's part files and a
+    /// completion marker, SHARD.json, and no tables: `gigsim merge` makes them.
+    #[arg(long, value_name = "I/N", value_parser = Shard::parse)]
+    pub shard: Option<Shard>,
+    /// Finish an interrupted command in its --out folder: runs whose part files are
+    /// complete are kept, the rest are run again. The scenario, seed, replicates, shard
+    /// and gigsim build must be the same; starts afresh when the folder holds no parts.
+    #[arg(long)]
+    pub resume: bool,
 }

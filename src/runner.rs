@@ -66,6 +66,13 @@ impl Shard {
     }
 }
 
+impl std::fmt::Display for Shard {
+    /// `I/N`, as `--shard` takes it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
+}
+
 /// The plan: every variant × replicate, variant-major.
 pub fn plan(variants: usize, replicates: u32) -> Vec<PlanEntry> {
     (0..variants as u32)
@@ -261,6 +268,7 @@ mod tests {
     #[test]
     fn shard_parsing() {
         assert_eq!(Shard::parse("2/4"), Ok(Shard { index: 2, count: 4 }));
+        assert_eq!(Shard::parse("2/4").unwrap().to_string(), "2/4");
         assert!(Shard::parse("4/4").is_err());
         assert!(Shard::parse("1").is_err());
         assert!(Shard::parse("a/2").is_err());

@@ -1,6 +1,6 @@
 //! `gigsim compare`: every variant on the same replicates, with paired differences.
 
-use super::execute::{Extra, apply_flags, execute};
+use super::execute::{Extra, apply_flags, execute, report};
 use crate::cli::RunArgs;
 use crate::error::Error;
 use crate::output::comparison::Contrast;
@@ -17,16 +17,10 @@ pub fn compare(args: &RunArgs) -> Result<(), Error> {
         )));
     }
     apply_flags(&mut study, &args.flags);
-    let done = execute(&study, &args.flags, Extra::Compare)?;
-    if !args.flags.quiet {
-        println!(
-            "{} — {} variants × {} replicate(s); differences are paired against base (95% CI):",
-            study.base().scenario.name,
-            study.variants.len(),
-            study.base().scenario.replicates
-        );
-        print!("{}", contrast_text(&done.contrasts));
-        println!("results: {}", done.out.display());
+    if let Some(done) = execute(&study, &args.flags, Extra::Compare)?.finished(args.flags.quiet) {
+        if !args.flags.quiet {
+            report(&done);
+        }
     }
     Ok(())
 }

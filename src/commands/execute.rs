@@ -1,13 +1,19 @@
 //! The pipeline shared by run, compare and sweep: check flags, estimate, choose the
-//! output folder, run the plan into part files, assemble the tables, summarize, and
-//! write the manifest — never touching a folder before the input is known to be good.
+//! output folder (with `--resume`, check what it holds), run the plan — or one shard of
+//! it — into part files, and then either mark the shard complete for `gigsim merge` or
+//! finalize the folder. [`finalize`] (assemble the tables, summarize, compare, write the
+//! manifest) is the one step a single-machine run and `merge` share, so both write the
+//! same folder. Nothing touches a folder before the input is known to be good.
 
+use std::collections::BTreeSet;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use super::compare::contrast_text;
+use super::resume::{self, Start};
 use crate::cli::RunFlags;
 use crate::error::Error;
 use crate::estimate::{WorkEstimate, available_memory, human_bytes};
@@ -16,12 +22,17 @@ use crate::output::charts::{ChartStyle, render_folder};
 use crate::output::columns;
 use crate::output::comparison::{Contrast, comparison_frame, contrasts, sweep_frame};
 use crate::output::folder;
-use crate::output::manifest::{GIT_COMMIT, Manifest, VERSION, fingerprint};
-use crate::output::parts::{CHOSEN_TABLES, PARTIAL_DIR, PartStore, RUN_TABLES, assemble, complete_chunks};
+use crate::output::manifest::{GIT_COMMIT, Manifest, MergedShard, VERSION, fingerprint};
+use crate::output::parts::{
+    CHOSEN_TABLES, FoundChunk, PARTIAL_DIR, PartStore, RUN_TABLES, assemble, complete_chunks, sync_dir,
+};
 use crate::output::report::write_report;
-use crate::output::summary::{SummaryRow, summarize, summary_frame};
+use crate::output::shard::{
+    FORMAT, Machine, PartsIdentity, SHARD_FILE, ShardMarker, StudyRecord, parts_dir, write_json,
+};
+use crate::output::summary::{SummaryRow, headline_text, summarize, summary_frame};
 use crate::output::tables::write_csv;
-use crate::runner::{self, Outcome, Shard};
+use crate::runner::{self, Outcome, PlanEntry, Shard};
 use crate::scenario::Study;
 
 /// `workers.csv` is skipped above this many rows unless `--tables` names workers.
@@ -29,12 +40,72 @@ pub const WORKERS_CSV_MAX_ROWS: usize = 1_000_000;
 
 /// What a finished study leaves for the command that ran it.
 pub struct Finished {
+    /// The study.
+    pub study: StudyRecord,
     /// The results folder.
     pub out: PathBuf,
     /// The summary rows.
     pub summary: Vec<SummaryRow>,
     /// Variants against the reference (compare and sweep).
     pub contrasts: Vec<Contrast>,
+}
+
+/// A shard whose runs are all in its folder, marked complete.
+pub struct ShardDone {
+    /// The shard folder.
+    pub out: PathBuf,
+    /// Which shard.
+    pub shard: Shard,
+    /// Runs in the shard.
+    pub runs: usize,
+    /// Of those, runs kept from an earlier, interrupted attempt (`--resume`).
+    pub kept: usize,
+}
+
+/// How a run, compare or sweep ended.
+pub enum Done {
+    /// Every run is done and the folder's tables are written.
+    Finished(Box<Finished>),
+    /// A shard is complete; `gigsim merge` makes the tables.
+    Shard(ShardDone),
+    /// `--resume` found the work already complete in this folder; nothing was run.
+    AlreadyComplete(PathBuf),
+}
+
+impl Done {
+    /// The finished study, for the command to report; a shard or a folder that was
+    /// already complete is reported here (unless `quiet`) and gives `None`.
+    pub fn finished(self, quiet: bool) -> Option<Finished> {
+        match self {
+            Done::Finished(f) => Some(*f),
+            Done::Shard(s) => {
+                if !quiet {
+                    let kept = if s.kept > 0 {
+                        format!(" ({} kept from the interrupted attempt)", s.kept)
+                    } else {
+                        String::new()
+                    };
+                    println!(
+                        "shard {} complete: {} run(s){kept} in {} ({SHARD_FILE} written).\n\
+                         When every shard is complete: gigsim merge <shard folders> --out <results folder>",
+                        s.shard,
+                        s.runs,
+                        s.out.display()
+                    );
+                }
+                None
+            }
+            Done::AlreadyComplete(out) => {
+                if !quiet {
+                    println!(
+                        "nothing to resume: {} already holds the complete results of this study",
+                        out.display()
+                    );
+                }
+                None
+            }
+        }
+    }
 }
 
 /// Which command's tables to add beside the per-run tables and the summary.
@@ -65,7 +136,7 @@ impl Extra<'_> {
 /// Tables chosen with `--tables` (all by default), checked against the known ones.
 pub fn chosen_tables(flags: &RunFlags) -> Result<Vec<&'static str>, Error> {
     let Some(list) = &flags.tables else {
-        return Ok(RUN_TABLES.to_vec());
+        return Ok(CHOSEN_TABLES.to_vec());
     };
     let mut out = Vec::new();
     for name in list {
@@ -103,17 +174,52 @@ pub fn apply_flags(study: &mut Study, flags: &RunFlags) {
     }
 }
 
-/// Runs every variant of `study` × its replicates and writes the results.
-pub fn execute(study: &Study, flags: &RunFlags, extra: Extra<'_>) -> Result<Finished, Error> {
-    let command = extra.command();
+/// What the folders of this study record about it (parts, shard marker, manifest).
+pub fn study_record(study: &Study, extra: &Extra<'_>, tables: &[&str], tables_listed: bool) -> StudyRecord {
+    let base = &study.base().scenario;
+    let (sweep_params, sweep_values) = match extra {
+        Extra::Sweep { params, values } => (params.to_vec(), values.to_vec()),
+        _ => (Vec::new(), Vec::new()),
+    };
+    StudyRecord {
+        gigsim_version: VERSION.into(),
+        git_commit: GIT_COMMIT.into(),
+        scenario_hash: fingerprint(study.identity_text().as_bytes()),
+        command: extra.command().into(),
+        scenario_file: study.file.clone(),
+        scenario_name: base.name.clone(),
+        seed: base.seed,
+        replicates: base.replicates,
+        variants: study.variants.iter().map(|v| v.name.clone()).collect(),
+        sweep_params,
+        sweep_values,
+        plan_runs: study.variants.len() as u32 * base.replicates,
+        tables: tables.iter().map(|t| t.to_string()).collect(),
+        tables_listed,
+        resolved_scenario: study.resolved_toml(),
+    }
+}
+
+/// Runs every variant of `study` × its replicates (or, with `--shard`, the shard's
+/// share of them) and writes the results.
+pub fn execute(study: &Study, flags: &RunFlags, extra: Extra<'_>) -> Result<Done, Error> {
     let started = Instant::now();
     let started_utc = folder::timestamp_iso();
     let base = &study.base().scenario;
-    let replicates = base.replicates;
     let tables = chosen_tables(flags)?;
+    if flags.out.is_none() && flags.resume {
+        return Err(Error::Usage(
+            "--resume needs --out DIR: the folder of the interrupted command to finish".into(),
+        ));
+    }
+    if flags.out.is_none() && flags.shard.is_some() {
+        return Err(Error::Usage(
+            "--shard needs --out DIR: each shard writes its own folder, which `gigsim merge` combines".into(),
+        ));
+    }
     let threads = flags.threads.map_or_else(super::check::default_threads, |t| t as usize);
     let variants: Vec<usize> = (0..study.variants.len()).collect();
-    let estimate = WorkEstimate::of(study, &variants, replicates, threads);
+    let estimate = WorkEstimate::of(study, &variants, base.replicates, threads);
     if let Some(available) = available_memory() {
         if estimate.peak_bytes > available && !flags.ignore_memory_estimate {
             return Err(Error::TooBig(format!(
@@ -124,101 +230,255 @@ pub fn execute(study: &Study, flags: &RunFlags, extra: Extra<'_>) -> Result<Fini
             )));
         }
     }
-    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let out = folder::choose(flags.out.as_deref(), flags.force, &base.name, &cwd)?;
-    folder::create(&out)?;
-    let partial = out.join(PARTIAL_DIR);
-    let names: Vec<String> = study.variants.iter().map(|v| v.name.clone()).collect();
-    let store = PartStore::new(&partial, names.clone())?;
-    write_file(&partial.join("PARTIAL.txt"), PARTIAL_NOTE.as_bytes())?;
-
-    let plan = runner::plan(study.variants.len(), replicates);
-    let entries = runner::shard_entries(&plan, Shard::WHOLE);
+    let record = study_record(study, &extra, &tables, flags.tables.is_some());
+    let plan = runner::plan(study.variants.len(), base.replicates);
+    let shard = flags.shard.unwrap_or(Shard::WHOLE);
+    let entries = runner::shard_entries(&plan, shard);
     let chunks = runner::chunks(&entries, u64::from(base.workers.count));
-    let total_days: u64 = entries
+
+    let out = match (&flags.out, flags.resume) {
+        (Some(dir), true) => dir.clone(),
+        _ => {
+            let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+            folder::choose(flags.out.as_deref(), flags.force, &base.name, &cwd)?
+        }
+    };
+    let identity = PartsIdentity {
+        format: FORMAT,
+        shard: flags.shard,
+        study: record.clone(),
+    };
+    let kept = match resume::prepare(&out, &identity, &chunks, flags.resume, flags.force)? {
+        Start::Complete => return Ok(Done::AlreadyComplete(out)),
+        Start::Run(kept) => kept,
+    };
+    let parts = parts_dir(&out, flags.shard.is_some());
+    let store = PartStore::new(&parts, record.variants.clone())?;
+    let kept_firsts: BTreeSet<u32> = kept.iter().map(|c| c.first).collect();
+    let kept_runs: usize = kept.iter().map(|c| c.marker.plan_indices.len()).sum();
+    let todo: Vec<Vec<PlanEntry>> = chunks
+        .into_iter()
+        .filter(|c| c.first().is_some_and(|e| !kept_firsts.contains(&e.index)))
+        .collect();
+    if flags.resume && !flags.quiet {
+        eprintln!(
+            "resuming in {}: {kept_runs} of {} run(s) complete and kept, {} to run",
+            out.display(),
+            entries.len(),
+            entries.len() - kept_runs
+        );
+    }
+    let total_days: u64 = todo
         .iter()
+        .flatten()
         .map(|e| u64::from(study.variants[e.variant as usize].scenario.days))
         .sum();
-    let bar = progress_bar(total_days, flags.quiet, plan.len());
-    let outcome = runner::execute(study, &chunks, threads, &bar, crate::interrupt::flag(), &store);
+    let bar = progress_bar(total_days, flags.quiet, todo.iter().map(Vec::len).sum());
+    let outcome = runner::execute(study, &todo, threads, &bar, crate::interrupt::flag(), &store);
     bar.finish_and_clear();
     let outcome = outcome.inspect_err(|_| remove_temporaries(&out))?;
     if outcome == Outcome::Interrupted {
         remove_temporaries(&out);
-        let done: usize = complete_chunks(&partial)?
+        let done: usize = complete_chunks(&parts)?
             .iter()
             .map(|c| c.marker.plan_indices.len())
             .sum();
+        let state = match flags.shard {
+            Some(s) => format!("; shard {s} is incomplete (no {SHARD_FILE}), so merge will not take it"),
+            None => " (marked partial); no tables were written".to_string(),
+        };
         return Err(Error::Interrupted(format!(
-            "interrupted: {done} of {} runs finished and are kept in {} (marked partial); no tables were written",
-            plan.len(),
-            partial.display()
+            "interrupted: {done} of {} runs finished and are kept in {}{state}. \
+             Run the same command with --resume to finish the rest.",
+            entries.len(),
+            parts.display()
         )));
     }
 
-    let found = complete_chunks(&partial)?;
-    let listed_workers = flags
-        .tables
-        .as_ref()
-        .is_some_and(|t| t.iter().any(|x| x.trim() == "workers"));
+    let found = complete_chunks(&parts)?;
+    if let Some(shard) = flags.shard {
+        let mut done: Vec<u32> = found
+            .iter()
+            .flat_map(|c| c.marker.plan_indices.iter().copied())
+            .collect();
+        done.sort_unstable();
+        let expected: Vec<u32> = entries.iter().map(|e| e.index).collect();
+        if done != expected {
+            return Err(Error::Output(crate::output::OutputError::Parts {
+                path: parts,
+                message: format!("the parts do not hold exactly the runs of shard {shard}"),
+            }));
+        }
+        let marker = ShardMarker {
+            format: FORMAT,
+            shard,
+            study: record,
+            plan_indices: done,
+            threads,
+            machine: Machine::this(),
+            started_utc,
+            finished_utc: folder::timestamp_iso(),
+            wall_seconds: started.elapsed().as_secs_f64(),
+        };
+        write_json(&out.join(SHARD_FILE), &marker)?;
+        sync_dir(&out)?;
+        return Ok(Done::Shard(ShardDone {
+            out,
+            shard,
+            runs: entries.len(),
+            kept: kept_runs,
+        }));
+    }
+    let finished = finalize(Finalize {
+        out: &out,
+        chunks: &found,
+        study: &record,
+        threads,
+        started,
+        started_utc,
+        merged_from: Vec::new(),
+    })?;
+    let _ = std::fs::remove_dir_all(out.join(PARTIAL_DIR));
+    Ok(Done::Finished(Box::new(finished)))
+}
+
+/// Everything a results folder is written from, whether its runs were done by this
+/// command or by the shards `merge` combines.
+pub struct Finalize<'a> {
+    /// The results folder (it exists).
+    pub out: &'a Path,
+    /// The complete chunks of every run of the plan, from one or more folders.
+    pub chunks: &'a [FoundChunk],
+    /// The study.
+    pub study: &'a StudyRecord,
+    /// Threads used (for the manifest).
+    pub threads: usize,
+    /// When the command started.
+    pub started: Instant,
+    /// When the command started (UTC), for the manifest.
+    pub started_utc: String,
+    /// For `merge`: the shards (for the manifest).
+    pub merged_from: Vec<MergedShard>,
+}
+
+/// Writes a results folder from complete part files: the tables in plan order, the
+/// summary, comparison.csv or sweep.csv, columns.md, scenario.toml, and the manifest
+/// last (an older manifest is removed first, so a folder whose writing was cut short
+/// has none). The tables' bytes depend only on the runs, never on how they were
+/// chunked, sharded or resumed.
+pub fn finalize(job: Finalize<'_>) -> Result<Finished, Error> {
+    let Finalize {
+        out,
+        chunks,
+        study,
+        threads,
+        started,
+        started_utc,
+        merged_from,
+    } = job;
+    let manifest_path = out.join("manifest.json");
+    match std::fs::remove_file(&manifest_path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            return Err(crate::output::OutputError::write(&manifest_path, e).into());
+        }
+        _ => {}
+    }
+    let tables: Vec<&str> = CHOSEN_TABLES
+        .iter()
+        .copied()
+        .filter(|t| study.tables.iter().any(|x| x == t))
+        .collect();
+    let listed_workers = study.tables_listed && tables.contains(&"workers");
     let csv = |table: &str, rows: usize| wants_csv(table, rows, listed_workers);
-    let assembled = assemble(&found, plan.len(), &out, &tables, &csv).inspect_err(|_| remove_temporaries(&out))?;
+    let assembled =
+        assemble(chunks, study.plan_runs as usize, out, &tables, &csv).inspect_err(|_| remove_temporaries(out))?;
     let runs = assembled.runs;
     let mut written = assembled.files;
     let summary = summarize(&runs)?;
     write_csv(&out.join("summary.csv"), "summary", &mut summary_frame(&summary)?)?;
-    let contrasts = match &extra {
-        Extra::Run => Vec::new(),
-        Extra::Compare => {
-            let c = contrasts(&runs, &names)?;
+    let contrasts = match study.command.as_str() {
+        "compare" => {
+            let c = contrasts(&runs, &study.variants)?;
             write_csv(&out.join("comparison.csv"), "comparison", &mut comparison_frame(&c)?)?;
             written.push(out.join("comparison.csv"));
             c
         }
-        Extra::Sweep { params, values } => {
-            let c = contrasts(&runs, &names)?;
-            write_csv(&out.join("sweep.csv"), "sweep", &mut sweep_frame(&c, params, values)?)?;
+        "sweep" => {
+            let c = contrasts(&runs, &study.variants)?;
+            let mut frame = sweep_frame(&c, &study.sweep_params, &study.sweep_values)?;
+            write_csv(&out.join("sweep.csv"), "sweep", &mut frame)?;
             written.push(out.join("sweep.csv"));
             c
         }
+        _ => Vec::new(),
     };
     write_file(&out.join("columns.md"), columns::markdown(columns::TABLES).as_bytes())?;
-    let resolved = study.resolved_toml();
-    write_file(&out.join("scenario.toml"), resolved.as_bytes())?;
+    write_file(&out.join("scenario.toml"), study.resolved_scenario.as_bytes())?;
+    remove_stale(out, &written);
     let manifest = Manifest {
         gigsim_version: VERSION.into(),
         git_commit: GIT_COMMIT.into(),
-        command: command.into(),
+        command: study.command.clone(),
         command_line: std::env::args().collect(),
-        scenario_file: study.file.clone(),
-        scenario_name: base.name.clone(),
-        seed: base.seed,
-        replicates,
-        variants: names,
-        sweep_params: match &extra {
-            Extra::Sweep { params, .. } => params.to_vec(),
-            _ => Vec::new(),
-        },
-        runs: plan.len() as u32,
-        scenario_hash: fingerprint(study.identity_text().as_bytes()),
+        scenario_file: study.scenario_file.clone(),
+        scenario_name: study.scenario_name.clone(),
+        seed: study.seed,
+        replicates: study.replicates,
+        variants: study.variants.clone(),
+        sweep_params: study.sweep_params.clone(),
+        runs: study.plan_runs,
+        scenario_hash: study.scenario_hash.clone(),
         threads,
         started_utc,
         wall_seconds: started.elapsed().as_secs_f64(),
-        resolved_scenario: resolved,
+        resolved_scenario: study.resolved_scenario.clone(),
+        merged_from,
     };
-    let json = serde_json::to_vec_pretty(&manifest).expect("a manifest serializes");
-    write_file(&out.join("manifest.json"), &json)?;
-    draw_charts(&out, &ChartStyle::from(&study.base().raw.charts))?;
-    remove_stale(&out, &written);
-    let _ = std::fs::remove_dir_all(&partial);
+    write_json(&manifest_path, &manifest)?;
+    // Charts and the report are drawn from the finished folder (its tables and manifest),
+    // as `gigsim plot` would; run and merge both get them.
+    draw_charts(out, &ChartStyle::of_folder(out)?)?;
     Ok(Finished {
-        out,
+        study: study.clone(),
+        out: out.to_path_buf(),
         summary,
         contrasts,
     })
 }
 
-const PARTIAL_NOTE: &str = "This folder holds the finished runs of a gigsim command that has not completed.\n\
+/// Prints a finished study's headline results and folder, as run, compare, sweep and
+/// merge do.
+pub fn report(done: &Finished) {
+    let study = &done.study;
+    let variants = study.variants.len();
+    match study.command.as_str() {
+        "compare" => {
+            println!(
+                "{} — {variants} variants × {} replicate(s); differences are paired against base (95% CI):",
+                study.scenario_name, study.replicates
+            );
+            print!("{}", contrast_text(&done.contrasts));
+        }
+        "sweep" => {
+            println!(
+                "{} — {variants} point(s) × {} replicate(s); differences are paired against the first point (95% CI):",
+                study.scenario_name, study.replicates
+            );
+            print!("{}", contrast_text(&done.contrasts));
+        }
+        _ => {
+            println!(
+                "{} — {} replicate(s), mean and 95% CI across replicates:",
+                study.scenario_name, study.replicates
+            );
+            print!("{}", headline_text(&done.summary));
+        }
+    }
+    println!("results: {}", done.out.display());
+}
+
+/// The note in a run's `partial/` folder.
+pub const PARTIAL_NOTE: &str = "This folder holds the finished runs of a gigsim command that has not completed.\n\
 These files are NOT results. Run the same command with --out pointing at the folder above\n\
 and --resume to finish the remaining runs; the final tables are written only then.\n";
 

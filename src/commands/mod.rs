@@ -5,8 +5,11 @@ mod check;
 mod compare;
 mod execute;
 mod init;
+mod merge;
 mod plot;
+mod resume;
 mod run;
+mod slurm;
 mod sweep;
 
 use crate::cli::{Cli, Command};
@@ -21,5 +24,7 @@ pub fn dispatch(cli: Cli) -> Result<(), Error> {
         Command::Compare(args) => compare::compare(&args),
         Command::Sweep(args) => sweep::sweep(&args),
         Command::Plot(args) => plot::plot(&args),
+        Command::Merge(args) => merge::merge(&args),
+        Command::Slurm(args) => slurm::slurm(&args),
     }
 }

@@ -1,9 +1,8 @@
 //! `gigsim run`: the scenario as written, every replicate.
 
-use super::execute::{Extra, apply_flags, execute};
+use super::execute::{Extra, apply_flags, execute, report};
 use crate::cli::RunArgs;
 use crate::error::Error;
-use crate::output::summary::headline_text;
 use crate::scenario;
 
 /// Runs variant "base" of a scenario.
@@ -17,15 +16,10 @@ pub fn run(args: &RunArgs) -> Result<(), Error> {
         );
     }
     study.variants.truncate(1);
-    let done = execute(&study, &args.flags, Extra::Run)?;
-    if !args.flags.quiet {
-        println!(
-            "{} — {} replicate(s), mean and 95% CI across replicates:",
-            study.base().scenario.name,
-            study.base().scenario.replicates
-        );
-        print!("{}", headline_text(&done.summary));
-        println!("results: {}", done.out.display());
+    if let Some(done) = execute(&study, &args.flags, Extra::Run)?.finished(args.flags.quiet) {
+        if !args.flags.quiet {
+            report(&done);
+        }
     }
     Ok(())
 }

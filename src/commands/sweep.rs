@@ -1,11 +1,10 @@
 //! `gigsim sweep`: a grid over one or two numeric keys.
 
-use super::compare::contrast_text;
-use super::execute::{Extra, apply_flags, execute};
+use super::execute::{Extra, apply_flags, execute, report};
 use crate::cli::SweepArgs;
 use crate::error::Error;
 use crate::scenario::dist::fmt_num;
-use crate::scenario::{self, overrides};
+use crate::scenario::{self, Study, overrides};
 
 /// Parses `0,5,10` or `start:stop:step` (stop included, values rounded to the step's
 /// decimals).
@@ -54,26 +53,38 @@ pub fn parse_values(text: &str) -> Result<Vec<f64>, String> {
     Ok(values)
 }
 
-/// Runs a sweep and writes `sweep.csv`.
-pub fn sweep(args: &SweepArgs) -> Result<(), Error> {
-    let mut study = scenario::load(&args.scenario)?;
-    apply_flags(&mut study, &args.flags);
-    if args.params.len() != args.values.len() {
+/// A sweep ready to run.
+pub struct Grid {
+    /// One variant per point, in plan order.
+    pub study: Study,
+    /// The swept dotted keys.
+    pub params: Vec<String>,
+    /// Each point's values of the keys, in plan order.
+    pub values: Vec<Vec<f64>>,
+}
+
+/// A sweep's study: one variant per point of the grid of `params` × `values` (each
+/// `--values` text parsed with [`parse_values`]), every point checked like a variant.
+pub fn sweep_study(study: &Study, params: &[String], values: &[String]) -> Result<Grid, Error> {
+    if params.len() != values.len() {
         return Err(Error::Usage(format!(
             "every --param needs its --values: got {} --param and {} --values",
-            args.params.len(),
-            args.values.len()
+            params.len(),
+            values.len()
         )));
     }
-    if args.params.len() > 2 {
+    if params.is_empty() {
+        return Err(Error::Usage("sweep needs --param KEY --values LIST".into()));
+    }
+    if params.len() > 2 {
         return Err(Error::Usage(
             "sweep takes one or two --param (for more, use several sweeps or variants)".into(),
         ));
     }
     let tree = toml::Table::try_from(&study.base().raw).map_err(|e| Error::Usage(e.to_string()))?;
     let mut axes = Vec::new();
-    for (key, list) in args.params.iter().zip(&args.values) {
-        if args.params.iter().filter(|k| *k == key).count() > 1 {
+    for (key, list) in params.iter().zip(values) {
+        if params.iter().filter(|k| *k == key).count() > 1 {
             return Err(Error::Usage(format!("--param {key} is given twice")));
         }
         if !overrides::is_numeric(&tree, key) {
@@ -111,28 +122,35 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Error> {
             (name, sets)
         })
         .collect();
-    let declared = study.variants.len() - 1;
     let study = study.with_points(&points, "sweep point")?;
+    Ok(Grid {
+        study,
+        params,
+        values: grid,
+    })
+}
+
+/// Runs a sweep and writes `sweep.csv`.
+pub fn sweep(args: &SweepArgs) -> Result<(), Error> {
+    let mut study = scenario::load(&args.scenario)?;
+    apply_flags(&mut study, &args.flags);
+    let declared = study.variants.len() - 1;
+    let Grid {
+        study,
+        params,
+        values: grid,
+    } = sweep_study(&study, &args.params, &args.values)?;
     if declared > 0 && !args.flags.quiet {
         eprintln!("note: the scenario's {declared} [[variants]] are not run by sweep");
     }
-    let done = execute(
-        &study,
-        &args.flags,
-        Extra::Sweep {
-            params: &params,
-            values: &grid,
-        },
-    )?;
-    if !args.flags.quiet {
-        println!(
-            "{} — {} point(s) × {} replicate(s); differences are paired against the first point (95% CI):",
-            study.base().scenario.name,
-            points.len(),
-            study.base().scenario.replicates
-        );
-        print!("{}", contrast_text(&done.contrasts));
-        println!("results: {}", done.out.display());
+    let extra = Extra::Sweep {
+        params: &params,
+        values: &grid,
+    };
+    if let Some(done) = execute(&study, &args.flags, extra)?.finished(args.flags.quiet) {
+        if !args.flags.quiet {
+            report(&done);
+        }
     }
     Ok(())
 }

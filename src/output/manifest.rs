@@ -1,8 +1,11 @@
 //! `manifest.json`: what produced a folder of results — gigsim version and commit, the
-//! resolved scenario, seed, plan, command line, threads and wall time — so a table can
-//! always be traced back and reproduced.
+//! resolved scenario, seed, plan, command line, threads and wall time, and for a merged
+//! folder the shards it was made from — so a table can always be traced back and
+//! reproduced.
 
 use serde::{Deserialize, Serialize};
+
+use super::shard::Machine;
 
 /// The gigsim version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -17,7 +20,8 @@ pub struct Manifest {
     pub gigsim_version: String,
     /// Git commit of the build.
     pub git_commit: String,
-    /// The command that wrote the folder (run, compare, sweep, merge).
+    /// The command whose results the folder holds (run, compare or sweep); a folder made
+    /// by `gigsim merge` has the command its shards ran, and lists them in `merged_from`.
     pub command: String,
     /// The full command line.
     pub command_line: Vec<String>,
@@ -46,6 +50,28 @@ pub struct Manifest {
     pub wall_seconds: f64,
     /// The resolved scenario (every default filled in), as TOML.
     pub resolved_scenario: String,
+    /// For a folder made by `gigsim merge`: the shards, in shard order (empty otherwise).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub merged_from: Vec<MergedShard>,
+}
+
+/// A shard a merged folder was made from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MergedShard {
+    /// The shard folder as given to merge.
+    pub dir: String,
+    /// `I/N`.
+    pub shard: String,
+    /// Runs in the shard.
+    pub runs: u32,
+    /// Where it ran.
+    pub machine: Machine,
+    /// Threads it used.
+    pub threads: usize,
+    /// When it completed (UTC).
+    pub finished_utc: String,
+    /// Its wall time, seconds.
+    pub wall_seconds: f64,
 }
 
 /// FNV-1a 64-bit hash of bytes, as 16 hex digits: a stable fingerprint of a resolved

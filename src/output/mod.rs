@@ -1,7 +1,8 @@
 //! Everything that touches files: the output folder, atomic writes, part files of
-//! finished runs, the final tables (Parquet and CSV through polars), the summary, the
-//! manifest, the column documentation, and the charts and report drawn from a
-//! finished folder. The runner knows nothing of file formats.
+//! finished runs and the records that tie them to a study (shards, resume), the final
+//! tables (Parquet and CSV through polars), the summary, the manifest, the column
+//! documentation, and the charts and report drawn from a finished folder. The runner
+//! knows nothing of file formats.
 
 pub mod atomic;
 pub mod charts;
@@ -11,6 +12,7 @@ pub mod folder;
 pub mod manifest;
 pub mod parts;
 pub mod report;
+pub mod shard;
 pub mod summary;
 pub mod tables;
 

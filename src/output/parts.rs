@@ -7,7 +7,7 @@
 //! moment leaves nothing that resume or merge would take for finished work. The final
 //! tables read each run back (one row group) in plan order.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
@@ -83,6 +83,22 @@ fn stem(first: u32) -> String {
     format!("chunk-{first:07}")
 }
 
+fn marker_path(dir: &Path, first: u32) -> PathBuf {
+    dir.join(format!("{}.json", stem(first)))
+}
+
+/// The part file of one table of a chunk.
+pub fn part_path(dir: &Path, first: u32, table: &str) -> PathBuf {
+    dir.join(format!("{}.{table}.parquet", stem(first)))
+}
+
+/// Syncs a folder, so the renames into it survive a crash of the machine.
+pub fn sync_dir(dir: &Path) -> Result<(), OutputError> {
+    File::open(dir)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| OutputError::write(dir, e))
+}
+
 impl ChunkSink for PartStore {
     type Part = ChunkPart;
     type Error = OutputError;
@@ -111,7 +127,7 @@ impl ChunkSink for PartStore {
         for (k, df) in frames.iter().enumerate() {
             let table = RUN_TABLES[k];
             if part.writers[k].is_none() {
-                let path = self.dir.join(format!("{}.{table}.parquet", stem(part.first)));
+                let path = part_path(&self.dir, part.first, table);
                 let tmp = temp_path(&path);
                 let file = File::create(&tmp).map_err(|e| OutputError::write(&tmp, e))?;
                 let writer = ParquetWriter::new(file)
@@ -133,6 +149,9 @@ impl ChunkSink for PartStore {
         Ok(())
     }
 
+    /// Finishes the part files, syncs them to disk, renames them into place, then writes
+    /// the chunk marker (itself synced and renamed) and syncs the folder: a marker never
+    /// exists without its complete parts, even after a crash of the machine.
     fn finish(&self, mut part: ChunkPart) -> Result<(), OutputError> {
         for slot in part.writers.iter_mut() {
             if let Some((path, writer)) = slot.take() {
@@ -140,11 +159,16 @@ impl ChunkSink for PartStore {
                     .finish()
                     .map_err(|e| OutputError::table(&path.display().to_string(), e))?;
                 drop(writer);
-                std::fs::rename(temp_path(&path), &path).map_err(|e| OutputError::write(&path, e))?;
+                let tmp = temp_path(&path);
+                File::open(&tmp)
+                    .and_then(|f| f.sync_all())
+                    .map_err(|e| OutputError::write(&tmp, e))?;
+                std::fs::rename(&tmp, &path).map_err(|e| OutputError::write(&path, e))?;
             }
         }
         let json = serde_json::to_vec_pretty(&part.marker).expect("a marker serializes");
-        write_file(&self.dir.join(format!("{}.json", stem(part.first))), &json)
+        write_file(&marker_path(&self.dir, part.first), &json)?;
+        sync_dir(&self.dir)
     }
 }
 
@@ -159,37 +183,99 @@ pub struct FoundChunk {
     pub marker: ChunkMarker,
 }
 
+/// The chunk markers in a folder: (first plan index, path), in no particular order.
+fn marker_files(dir: &Path) -> Vec<(u32, PathBuf)> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let first = name
+                .strip_prefix("chunk-")?
+                .strip_suffix(".json")?
+                .parse::<u32>()
+                .ok()?;
+            Some((first, entry.path()))
+        })
+        .collect()
+}
+
+fn read_marker(path: &Path) -> Result<ChunkMarker, OutputError> {
+    let bytes = std::fs::read(path).map_err(|e| OutputError::Read {
+        path: path.into(),
+        source: e,
+    })?;
+    serde_json::from_slice(&bytes).map_err(|e| OutputError::Parts {
+        path: path.into(),
+        message: format!("unreadable chunk marker: {e}"),
+    })
+}
+
 /// The complete chunks in a folder (those with a marker), by first plan index.
 pub fn complete_chunks(dir: &Path) -> Result<Vec<FoundChunk>, OutputError> {
     let mut found = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Ok(found);
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let Some(first) = name.strip_prefix("chunk-").and_then(|r| r.strip_suffix(".json")) else {
-            continue;
-        };
-        let Ok(first) = first.parse::<u32>() else {
-            continue;
-        };
-        let path = entry.path();
-        let bytes = std::fs::read(&path).map_err(|e| OutputError::Read {
-            path: path.clone(),
-            source: e,
-        })?;
-        let marker: ChunkMarker = serde_json::from_slice(&bytes).map_err(|e| OutputError::Parts {
-            path: path.clone(),
-            message: format!("unreadable chunk marker: {e}"),
-        })?;
+    for (first, path) in marker_files(dir) {
         found.push(FoundChunk {
+            dir: dir.to_path_buf(),
+            first,
+            marker: read_marker(&path)?,
+        });
+    }
+    found.sort_by_key(|c| c.first);
+    Ok(found)
+}
+
+/// Whether any chunk marker is in a folder.
+pub fn has_chunks(dir: &Path) -> bool {
+    !marker_files(dir).is_empty()
+}
+
+/// Prepares a parts folder for `--resume`: keeps each complete chunk whose marker lists
+/// exactly the runs that `expected` (the deterministic chunks of this plan and shard)
+/// gives for its first index and whose part files are all there, and removes every
+/// other file except those named in `keep` — temporary files, part files without a
+/// marker (a chunk killed while finishing), chunks of another cut. Returns the chunks
+/// kept, by first plan index.
+pub fn keep_complete(dir: &Path, expected: &[Vec<PlanEntry>], keep: &[&str]) -> Result<Vec<FoundChunk>, OutputError> {
+    let wanted: BTreeMap<u32, Vec<u32>> = expected
+        .iter()
+        .filter_map(|c| Some((c.first()?.index, c.iter().map(|e| e.index).collect())))
+        .collect();
+    let mut kept = Vec::new();
+    let mut names: BTreeSet<String> = keep.iter().map(|k| k.to_string()).collect();
+    for (first, path) in marker_files(dir) {
+        let Ok(marker) = read_marker(&path) else {
+            continue;
+        };
+        let parts: Vec<PathBuf> = RUN_TABLES.iter().map(|t| part_path(dir, first, t)).collect();
+        if wanted.get(&first) != Some(&marker.plan_indices) || !parts.iter().all(|p| p.is_file()) {
+            continue;
+        }
+        names.extend(
+            parts
+                .iter()
+                .chain(std::iter::once(&path))
+                .filter_map(|p| p.file_name())
+                .map(|n| n.to_string_lossy().into_owned()),
+        );
+        kept.push(FoundChunk {
             dir: dir.to_path_buf(),
             first,
             marker,
         });
     }
-    found.sort_by_key(|c| c.first);
-    Ok(found)
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if entry.path().is_file() && !names.contains(&name) {
+                std::fs::remove_file(entry.path()).map_err(|e| OutputError::write(entry.path(), e))?;
+            }
+        }
+    }
+    kept.sort_by_key(|c| c.first);
+    Ok(kept)
 }
 
 /// Where one run's rows are: the chunk and the row offset in each table's part.
@@ -284,7 +370,7 @@ pub fn assemble(
         let mut writer: Option<TableWriter> = None;
         for loc in locations.iter().flatten() {
             let chunk = &chunks[loc.chunk];
-            let path = chunk.dir.join(format!("{}.{table}.parquet", stem(chunk.first)));
+            let path = part_path(&chunk.dir, chunk.first, table);
             let df = read_parquet(&path, Some((loc.offsets[t] as usize, loc.rows[t] as usize)))?;
             if *table == "runs" {
                 match &mut runs_df {

@@ -142,3 +142,87 @@ pub fn table_bytes(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     }
     out
 }
+
+/// A scenario whose runs take a noticeable time (about a quarter of a second each on
+/// this machine type, 16 runs cut into 8 chunks), so a signal sent when the first
+/// chunk is complete surely arrives while most runs are still to do.
+pub fn slow_scenario() -> String {
+    r#"
+[simulation]
+name = "slow"
+days = 80
+warmup_days = 2
+replicates = 16
+seed = 11
+
+[workers]
+count = 3000
+
+[requesters]
+count = 40
+
+[demand]
+tasks_per_day = 60000.0
+"#
+    .to_string()
+}
+
+/// Every file under `dir` (recursively) whose name marks it temporary.
+pub fn temp_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(temp_files(&path));
+        } else if entry.file_name().to_string_lossy().contains(".gigsim-tmp-") {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// The chunk markers (`chunk-*.json`) in a parts folder.
+pub fn chunk_markers(dir: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.path())
+                .filter(|p| {
+                    let name = p.file_name().unwrap().to_string_lossy();
+                    name.starts_with("chunk-") && name.ends_with(".json")
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+/// Waits until `ready` holds, at most `seconds`; false on time-out.
+pub fn wait_until(seconds: u64, mut ready: impl FnMut() -> bool) -> bool {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    while std::time::Instant::now() < deadline {
+        if ready() {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    ready()
+}
+
+/// Modification times of every file in a folder, by name.
+pub fn mtimes(dir: &Path) -> BTreeMap<String, std::time::SystemTime> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                e.metadata().unwrap().modified().unwrap(),
+            )
+        })
+        .collect()
+}

@@ -1,0 +1,280 @@
+//! `gigsim merge`: the shards of a study, run on several machines (`--shard I/N`), made
+//! into the folder a single-machine run would have written. Every shard is checked
+//! first — complete, of the same study and gigsim build, together covering the plan
+//! exactly once — and the folder is then written by the same [`finalize`] step as a run,
+//! so the tables, summary and comparison or sweep are the same bytes.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use super::execute::{Finalize, finalize, report};
+use crate::cli::MergeArgs;
+use crate::error::Error;
+use crate::output::folder;
+use crate::output::manifest::MergedShard;
+use crate::output::parts::{FoundChunk, complete_chunks, summarize_indices};
+use crate::output::shard::{
+    FORMAT, PartsIdentity, SHARD_FILE, STUDY_FILE, ShardMarker, describe, parts_dir, read_json,
+};
+use crate::runner;
+
+/// A shard folder and its completion marker.
+struct Found {
+    dir: PathBuf,
+    marker: ShardMarker,
+}
+
+/// Merges shard folders into one results folder.
+pub fn merge(args: &MergeArgs) -> Result<(), Error> {
+    let started = Instant::now();
+    let started_utc = folder::timestamp_iso();
+    let shards = read_shards(&args.shards)?;
+    check_same_study(&shards)?;
+    check_coverage(&shards)?;
+    let chunks = shard_chunks(&shards)?;
+    warn_about_machines(&shards, args.quiet);
+
+    let study = &shards[0].marker.study;
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let out = folder::choose(args.out.as_deref(), args.force, &study.scenario_name, &cwd)?;
+    for s in &shards {
+        if same_folder(&out, &s.dir) {
+            return Err(Error::Usage(format!(
+                "--out {} is one of the shard folders: a shard folder holds part files only; choose another --out",
+                out.display()
+            )));
+        }
+    }
+    folder::create(&out)?;
+    let merged_from = shards
+        .iter()
+        .map(|s| MergedShard {
+            dir: s.dir.display().to_string(),
+            shard: s.marker.shard.to_string(),
+            runs: s.marker.plan_indices.len() as u32,
+            machine: s.marker.machine.clone(),
+            threads: s.marker.threads,
+            finished_utc: s.marker.finished_utc.clone(),
+            wall_seconds: s.marker.wall_seconds,
+        })
+        .collect();
+    let done = finalize(Finalize {
+        out: &out,
+        chunks: &chunks,
+        study,
+        threads: 1,
+        started,
+        started_utc,
+        merged_from,
+    })?;
+    if !args.quiet {
+        println!("merged {} shard(s) of {} run(s)", shards.len(), study.plan_runs);
+        report(&done);
+    }
+    Ok(())
+}
+
+/// Reads every shard's `SHARD.json`, in shard order; a folder without one is an
+/// incomplete shard (or no shard at all), and every such folder is named.
+fn read_shards(dirs: &[PathBuf]) -> Result<Vec<Found>, Error> {
+    let mut found = Vec::new();
+    let mut problems = Vec::new();
+    for dir in dirs {
+        if !dir.is_dir() {
+            problems.push(format!("{}: no such folder", dir.display()));
+            continue;
+        }
+        match read_json::<ShardMarker>(&dir.join(SHARD_FILE)) {
+            Ok(Some(marker)) if marker.format == FORMAT => found.push(Found {
+                dir: dir.clone(),
+                marker,
+            }),
+            Ok(Some(marker)) => problems.push(format!(
+                "{}: written in layout version {} by gigsim {}; this gigsim reads version {FORMAT}",
+                dir.display(),
+                marker.format,
+                marker.study.gigsim_version
+            )),
+            Ok(None) => problems.push(incomplete(dir)),
+            Err(e) => problems.push(e.to_string()),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::Usage(format!(
+            "cannot merge:\n  {}\nFinish an incomplete shard by running its command again with --resume, then merge.",
+            problems.join("\n  ")
+        )));
+    }
+    found.sort_by_key(|s| s.marker.shard.index);
+    Ok(found)
+}
+
+/// Why a folder without `SHARD.json` cannot be merged, naming its shard where its
+/// parts say which.
+fn incomplete(dir: &Path) -> String {
+    let identity = read_json::<PartsIdentity>(&parts_dir(dir, true).join(STUDY_FILE))
+        .ok()
+        .flatten();
+    match identity.and_then(|i| i.shard) {
+        Some(shard) => format!(
+            "{}: shard {shard} is incomplete (no {SHARD_FILE}: its command was interrupted, failed or is still running)",
+            dir.display()
+        ),
+        None => format!(
+            "{}: not a complete shard folder (no {SHARD_FILE}; shard folders are written by run, compare or sweep with --shard I/N --out)",
+            dir.display()
+        ),
+    }
+}
+
+/// Refuses shards of different studies, builds or shard counts, naming what differs.
+fn check_same_study(shards: &[Found]) -> Result<(), Error> {
+    let first = &shards[0];
+    let mut problems = Vec::new();
+    for s in &shards[1..] {
+        let diffs = first.marker.study.differences(&s.marker.study, true);
+        if !diffs.is_empty() {
+            problems.push(describe(
+                &diffs,
+                &first.dir.display().to_string(),
+                &s.dir.display().to_string(),
+            ));
+        }
+        if s.marker.shard.count != first.marker.shard.count {
+            problems.push(format!(
+                "  number of shards: {} in {}, {} in {}",
+                first.marker.shard.count,
+                first.dir.display(),
+                s.marker.shard.count,
+                s.dir.display()
+            ));
+        }
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Usage(format!(
+        "cannot merge: these shards are not of one study:\n{}\n\
+         Merge only shards run by the same gigsim build with the same scenario, seed, replicates and flags.",
+        problems.join("\n")
+    )))
+}
+
+/// Refuses a set of shards that does not cover the plan exactly once: names missing
+/// and duplicated shards, and shards whose runs are not those of their index.
+fn check_coverage(shards: &[Found]) -> Result<(), Error> {
+    let count = shards[0].marker.shard.count;
+    let study = &shards[0].marker.study;
+    let mut by_index: BTreeMap<u32, Vec<&Path>> = BTreeMap::new();
+    for s in shards {
+        by_index.entry(s.marker.shard.index).or_default().push(&s.dir);
+    }
+    let mut problems = Vec::new();
+    let missing: Vec<usize> = (0..count)
+        .filter(|i| !by_index.contains_key(i))
+        .map(|i| i as usize)
+        .collect();
+    if !missing.is_empty() {
+        problems.push(format!(
+            "missing shard{} {} of {count}",
+            if missing.len() == 1 { "" } else { "s" },
+            summarize_indices(&missing)
+        ));
+    }
+    for (index, dirs) in &by_index {
+        if dirs.len() > 1 {
+            let list: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
+            problems.push(format!(
+                "shard {index} of {count} is given {} times: {}",
+                dirs.len(),
+                list.join(", ")
+            ));
+        }
+    }
+    let plan = runner::plan(study.variants.len(), study.replicates);
+    for s in shards {
+        let expected: Vec<u32> = runner::shard_entries(&plan, s.marker.shard)
+            .iter()
+            .map(|e| e.index)
+            .collect();
+        if s.marker.plan_indices != expected {
+            problems.push(format!(
+                "{}: its {SHARD_FILE} lists other runs than shard {} of a plan of {} runs",
+                s.dir.display(),
+                s.marker.shard,
+                plan.len()
+            ));
+        }
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Usage(format!(
+        "cannot merge: the shards do not cover the plan exactly once:\n  {}\n\
+         Give each shard folder 0 to {} once (run the missing ones with --shard I/{count}).",
+        problems.join("\n  "),
+        count - 1
+    )))
+}
+
+/// The complete chunks of every shard, checked against the runs its marker lists.
+fn shard_chunks(shards: &[Found]) -> Result<Vec<FoundChunk>, Error> {
+    let mut all = Vec::new();
+    for s in shards {
+        let parts = parts_dir(&s.dir, true);
+        let chunks = complete_chunks(&parts)?;
+        let mut held: Vec<u32> = chunks.iter().flat_map(|c| c.marker.plan_indices.clone()).collect();
+        held.sort_unstable();
+        if held != s.marker.plan_indices {
+            let listed: BTreeSet<u32> = s.marker.plan_indices.iter().copied().collect();
+            let present: BTreeSet<u32> = held.iter().copied().collect();
+            let absent: Vec<usize> = listed.difference(&present).map(|&i| i as usize).collect();
+            let extra: Vec<usize> = present.difference(&listed).map(|&i| i as usize).collect();
+            return Err(Error::Usage(format!(
+                "cannot merge: shard {} in {} is damaged: its parts miss runs [{}] and hold runs it should not [{}]; \
+                 run it again (without --resume, with --force)",
+                s.marker.shard,
+                s.dir.display(),
+                summarize_indices(&absent),
+                summarize_indices(&extra)
+            )));
+        }
+        all.extend(chunks);
+    }
+    Ok(all)
+}
+
+/// Warns when shards ran on different machine types, whose floating-point results may
+/// differ in the last bits.
+fn warn_about_machines(shards: &[Found], quiet: bool) {
+    let first = &shards[0].marker.machine;
+    let others: Vec<String> = shards
+        .iter()
+        .filter(|s| !s.marker.machine.same_type(first))
+        .map(|s| {
+            let m = &s.marker.machine;
+            format!("{} ({}, {}, {})", s.dir.display(), m.arch, m.cpu, m.libc)
+        })
+        .collect();
+    if !others.is_empty() && !quiet {
+        eprintln!(
+            "warning: shards ran on different machine types: {} ({}, {}, {}) and {}.\n\
+             Results are identical on one machine type; other CPUs or C libraries may differ in the last bits.",
+            shards[0].dir.display(),
+            first.arch,
+            first.cpu,
+            first.libc,
+            others.join(", ")
+        );
+    }
+}
+
+/// Whether two paths name the same folder (after resolving links; false when either
+/// does not exist).
+fn same_folder(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
