@@ -25,13 +25,36 @@ pub const PPM: i64 = 1_000_000;
 /// of every percentage in gigsim. `cents` and `ppm` are non-negative.
 pub fn percent_of(cents: i64, ppm: i64) -> i64 {
     debug_assert!(cents >= 0 && ppm >= 0);
-    let exact = i128::from(cents) * i128::from(ppm);
-    ((exact + i128::from(PPM / 2)) / i128::from(PPM)) as i64
+    // In i64 when it fits (every realistic amount), exactly as the i128 formula.
+    match cents.checked_mul(ppm).and_then(|x| x.checked_add(PPM / 2)) {
+        Some(x) => x / PPM,
+        None => ((i128::from(cents) * i128::from(ppm) + i128::from(PPM / 2)) / i128::from(PPM)) as i64,
+    }
 }
 
 /// US dollars to cents, rounded to the nearest cent (halves away from zero).
 pub fn usd_to_cents(usd: f64) -> i64 {
-    (usd * 100.0).round() as i64
+    round(usd * 100.0) as i64
+}
+
+/// `x` rounded to the nearest integer, halves away from zero: exactly `f64::round`,
+/// computed inline. (Without SSE4.1 `f64::round` is a call into the C library, and the
+/// model rounds several times per task.) The fraction `x - trunc(x)` is exact, so the
+/// comparison with one half is too.
+#[inline]
+pub fn round(x: f64) -> f64 {
+    if !(x.abs() < 4.0e15) {
+        return x.round();
+    }
+    let t = x as i64 as f64;
+    let fraction = x - t;
+    if fraction >= 0.5 {
+        t + 1.0
+    } else if fraction <= -0.5 {
+        t - 1.0
+    } else {
+        t
+    }
 }
 
 /// A percent (0–100) to parts per million, rounded to the nearest ppm.
@@ -324,6 +347,33 @@ mod tests {
         c.requester_spend_cents == c.worker_net_cents + c.platform_fee_cents() + c.levy_cents + c.processing_cents
             && c.worker_net_cents == c.pay_cents - c.worker_deductions_cents()
             && c.worker_net_cents >= 0
+    }
+
+    #[test]
+    fn inline_round_is_f64_round() {
+        let cases = [
+            0.0,
+            0.5,
+            1.5,
+            2.5,
+            -0.5,
+            -1.5,
+            0.49999999999999994,
+            4503599627370495.5,
+            1e300,
+            -7.25,
+            0.1,
+            2.675,
+        ];
+        for x in cases {
+            assert_eq!(round(x), x.round(), "{x}");
+        }
+        let mut g = crate::rng::SplitMix64::new(5);
+        for _ in 0..100_000 {
+            let x = (g.unit() - 0.5) * 10f64.powi((g.bits() % 20) as i32);
+            assert_eq!(round(x), x.round(), "{x}");
+        }
+        assert!(round(f64::NAN).is_nan());
     }
 
     #[test]

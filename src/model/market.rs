@@ -12,7 +12,7 @@ use super::record::{DailyRow, PlatformRunRow, RunRecord, RunRow, WorkerPlatformR
 use super::requester::{Requester, posting_weights};
 pub use super::venue::Flows;
 use super::venue::Venue;
-use super::worker::{DrawRules, Exit, Member, Totals, Worker};
+use super::worker::{DrawRules, Exit, Hot, Member, Totals, Worker};
 use crate::metrics;
 use crate::rng::{Stream, day_key, entity_key, stream, unit_f64};
 use crate::scenario::Scenario;
@@ -36,6 +36,9 @@ fn initial_practice(workers: &[Worker], categories: &[crate::model::posting::Cat
 /// No member: the worker did not join that platform.
 const NONE: u32 = u32::MAX;
 
+/// Most platforms a scenario may have (a worker's platforms are a 32-bit set).
+pub const MAX_PLATFORMS: usize = 32;
+
 /// The whole state of one run.
 pub struct Market<'s> {
     pub(crate) sc: &'s Scenario,
@@ -55,6 +58,9 @@ pub struct Market<'s> {
     pub(crate) work_key: u64,
     /// Workers working today, by id.
     working: Vec<u32>,
+    /// Each worker's chance of working on a day (0 once they have left), packed
+    /// apart from the rest of the worker so the daily schedule draw stays in cache.
+    schedule: Vec<f32>,
     /// Market flows today and over the metric period (sums over venues).
     pub(crate) today: Flows,
     totals: Flows,
@@ -115,6 +121,7 @@ impl<'s> Market<'s> {
             demand: DemandProcess::new(&sc.demand, stream(seed, replicate, Stream::Demand, 0, 0)),
             work_key: 0,
             working: Vec::new(),
+            schedule: Vec::new(),
             today: Flows::default(),
             totals: Flows::default(),
             daily: Vec::with_capacity((sc.days - sc.warmup_days) as usize),
@@ -136,10 +143,12 @@ impl<'s> Market<'s> {
     /// Adds a worker to the market and to the platforms they joined.
     fn register(&mut self, w: Worker) {
         let id = self.workers.len() as u32;
+        self.schedule.push(w.work_probability);
         for (p, venue) in self.venues.iter_mut().enumerate() {
             if w.platforms & (1 << p) != 0 {
                 self.member_of.push(venue.members.len() as u32);
                 venue.members.push(Member::join(id, &w));
+                venue.hot.push(Hot::of(id, &w));
             } else {
                 self.member_of.push(NONE);
             }
@@ -234,19 +243,29 @@ impl<'s> Market<'s> {
         self.work_key = day_key(sc.seed, self.replicate, Stream::Work, day);
         let schedule_key = day_key(sc.seed, self.replicate, Stream::Schedule, day);
         let weekday = sc.workers.weekday[((day - 1) % 7) as usize];
+        // Only yesterday's workers need resetting: nobody else's day state is read.
+        for &id in &self.working {
+            let w = &mut self.workers[id as usize];
+            w.working_today = false;
+            w.capacity_today = 0;
+        }
         self.working.clear();
         for v in &mut self.venues {
+            for &m in &v.working {
+                v.members[m as usize].working = false;
+                v.hot[m as usize].time_left = 0;
+            }
             v.working.clear();
         }
-        for id in 0..self.workers.len() as u32 {
-            let w = &mut self.workers[id as usize];
-            let chance = f64::from(w.work_probability) * weekday;
-            w.working_today = w.is_registered(day) && unit_f64(entity_key(schedule_key, u64::from(id))) < chance;
-            w.capacity_today = if w.working_today { w.seconds_per_day } else { 0 };
-            if w.working_today {
+        for id in 0..self.schedule.len() as u32 {
+            let chance = f64::from(self.schedule[id as usize]) * weekday;
+            if unit_f64(entity_key(schedule_key, u64::from(id))) < chance {
+                let w = &mut self.workers[id as usize];
+                w.working_today = true;
+                w.capacity_today = w.seconds_per_day;
                 self.working.push(id);
+                self.open_memberships(id);
             }
-            self.open_memberships(id);
         }
         for p in 0..self.venues.len() {
             self.continue_jobs(p, day);
@@ -258,53 +277,56 @@ impl<'s> Market<'s> {
         multiplier
     }
 
-    /// Starts a worker's day on each platform they joined: their share of today's time
-    /// (by what each platform has paid them lately), weights and gates. Building tools
-    /// comes first, unpaid.
+    /// Starts a working worker's day on each platform they joined: their share of
+    /// today's time (by what each platform has paid them lately), weights and gates.
+    /// Building tools comes first, unpaid.
     fn open_memberships(&mut self, id: u32) {
         let n = self.venues.len();
-        let (working, capacity) = (
-            self.workers[id as usize].working_today,
-            self.workers[id as usize].capacity_today,
-        );
-        let mut shares = [0.0f64; 32];
-        if n > 1 && working {
-            let known: Vec<f64> = self
-                .memberships(id)
-                .map(|(p, m)| self.venues[p].members[m as usize].earnings_ewma)
-                .collect();
-            let positive: Vec<f64> = known.iter().map(|e| e.max(0.0)).collect();
-            let mean = positive.iter().sum::<f64>() / positive.len().max(1) as f64;
-            let no_history = known.iter().all(|e| *e < 0.0);
-            for (k, (p, _)) in self.memberships(id).collect::<Vec<_>>().into_iter().enumerate() {
-                // Some time always goes to every platform joined, so a worker keeps
-                // finding out what each pays.
-                shares[p] = if no_history {
-                    1.0
-                } else {
-                    positive[k] + 0.1 * mean + 1.0
-                };
+        let base = id as usize * n;
+        let capacity = self.workers[id as usize].capacity_today;
+        let mut shares = [0.0f64; MAX_PLATFORMS];
+        let mut total = 0.0;
+        if n > 1 {
+            let (mut positive, mut joined, mut known) = (0.0, 0.0, false);
+            for p in 0..n {
+                let m = self.member_of[base + p];
+                if m != NONE {
+                    let e = self.venues[p].members[m as usize].earnings_ewma;
+                    known |= e >= 0.0;
+                    positive += e.max(0.0);
+                    joined += 1.0;
+                }
+            }
+            let mean = positive / joined;
+            for p in 0..n {
+                let m = self.member_of[base + p];
+                if m != NONE {
+                    // Some time always goes to every platform joined, so a worker keeps
+                    // finding out what each pays.
+                    let e = self.venues[p].members[m as usize].earnings_ewma;
+                    shares[p] = if known { e.max(0.0) + 0.1 * mean + 1.0 } else { 1.0 };
+                    total += shares[p];
+                }
             }
         }
-        let total: f64 = shares.iter().sum();
         let w = &mut self.workers[id as usize];
-        let mut tools_spent = 0;
-        let mut available = capacity;
-        if working && w.tools_left > 0 {
-            tools_spent = w.tools_left.min(available);
-            w.tools_left -= tools_spent;
-            available -= tools_spent;
-        }
-        let memberships: Vec<(usize, u32)> = self.memberships(id).collect();
-        let last = memberships.len().saturating_sub(1);
-        let (mut given_capacity, mut given_time) = (0u32, 0u32);
-        for (k, (p, m)) in memberships.into_iter().enumerate() {
+        let tools_spent = w.tools_left.min(capacity);
+        w.tools_left -= tools_spent;
+        let tools = w.has_tools();
+        let available = capacity - tools_spent;
+        let last = (0..n).rev().find(|&p| self.member_of[base + p] != NONE).unwrap_or(0);
+        let (mut given_capacity, mut given_time, mut first) = (0u32, 0u32, true);
+        for p in 0..n {
+            let m = self.member_of[base + p];
+            if m == NONE {
+                continue;
+            }
             let (cap, time) = if n == 1 {
                 (capacity, available)
-            } else if k == last {
+            } else if p == last {
                 (capacity - given_capacity, available - given_time)
             } else {
-                let share = if total > 0.0 { shares[p] / total } else { 0.0 };
+                let share = shares[p] / total;
                 (
                     (f64::from(capacity) * share) as u32,
                     (f64::from(available) * share) as u32,
@@ -315,23 +337,21 @@ impl<'s> Market<'s> {
             let venue = &mut self.venues[p];
             let vis = venue.params.visibility;
             let member = &mut venue.members[m as usize];
-            member.working = working;
+            member.working = true;
             member.today_net_cents = 0;
             member.today_paid_seconds = 0;
             member.today_tasks = 0;
-            if working {
-                member.time_left = time;
-                member.day_capacity = cap;
-                member.empty_picks = 0;
-                member.weight = vis.weight(member);
-                member.qualified = vis.passes_gate(member);
-                if k == 0 {
-                    member.totals.unpaid_seconds += u64::from(tools_spent);
-                }
-                venue.working.push(m);
-            } else {
-                member.time_left = 0;
+            venue.hot[m as usize].time_left = time;
+            venue.hot[m as usize].tools = tools;
+            member.day_capacity = cap;
+            member.empty_picks = 0;
+            member.weight = vis.weight(member);
+            member.qualified = vis.passes_gate(member);
+            if first {
+                member.totals.unpaid_seconds += u64::from(tools_spent);
+                first = false;
             }
+            venue.working.push(m);
         }
     }
 
@@ -344,17 +364,14 @@ impl<'s> Market<'s> {
             .iter()
             .map(|b| f64::from(b.size) * f64::from(b.expected_seconds))
             .sum();
-        let supply: f64 = v
-            .working
-            .iter()
-            .map(|&i| f64::from(v.members[i as usize].time_left))
-            .sum();
+        let supply: f64 = v.working.iter().map(|&i| f64::from(v.hot[i as usize].time_left)).sum();
         let surge = v.params.dispatch.surge(demand, supply);
         if surge > 1.0 {
             let fees = &v.params.fee;
             for b in &mut v.batches {
                 b.pay_cents = (b.pay_cents as f64 * surge).round() as i64;
                 b.expected_net_cents = fees.expected_net(b.pay_cents);
+                b.charge = fees.charge(b.pay_cents, b.size, 0);
             }
         }
         v.surge_today = surge;
@@ -378,22 +395,27 @@ impl<'s> Market<'s> {
         for v in &mut self.venues {
             v.today.tasks_unfilled = v.batches.iter().map(|b| u64::from(b.remaining)).sum();
             for &i in &v.working {
+                let idle = v.hot[i as usize].time_left;
                 let m = &mut v.members[i as usize];
-                m.totals.idle_seconds += u64::from(m.time_left);
+                m.totals.idle_seconds += u64::from(idle);
                 let net = m.today_net_cents;
                 v.ledger.credit(&mut v.members, i, net, day);
             }
         }
         self.wages.clear();
         let mut active = 0u64;
+        let n = self.venues.len();
         for k in 0..self.working.len() {
-            let id = self.working[k];
+            let id = self.working[k] as usize;
             let (mut net, mut paid, mut tasks) = (0i64, 0u64, 0u32);
-            for (p, m) in self.memberships(id) {
-                let member = &self.venues[p].members[m as usize];
-                net += member.today_net_cents;
-                paid += u64::from(member.today_paid_seconds);
-                tasks += member.today_tasks;
+            for p in 0..n {
+                let m = self.member_of[id * n + p];
+                if m != NONE {
+                    let member = &self.venues[p].members[m as usize];
+                    net += member.today_net_cents;
+                    paid += u64::from(member.today_paid_seconds);
+                    tasks += member.today_tasks;
+                }
             }
             if tasks > 0 {
                 active += 1;
@@ -410,7 +432,6 @@ impl<'s> Market<'s> {
 
         // Record (after warm-up), then open the metric period at the end of warm-up.
         if day > sc.warmup_days {
-            self.wages.sort_by(f64::total_cmp);
             self.daily.push(DailyRow {
                 day,
                 demand_multiplier: multiplier,
@@ -422,7 +443,7 @@ impl<'s> Market<'s> {
                 exits: self.exits_today,
                 surge_multiplier: self.venues.iter().map(|v| v.surge_today).fold(1.0, f64::max),
                 mean_hourly_wage: metrics::mean(&self.wages),
-                median_hourly_wage: metrics::quantile_sorted(&self.wages, 0.5),
+                median_hourly_wage: metrics::median_in_place(&mut self.wages),
                 platform_fee_cents: self.today.platform_fee_cents,
                 worker_net_cents: self.today.worker_net_cents,
             });
@@ -455,7 +476,12 @@ impl<'s> Market<'s> {
                 continue;
             }
             let mut net = 0i64;
-            for (p, m) in self.memberships(id).collect::<Vec<_>>() {
+            let n = self.venues.len();
+            for p in 0..n {
+                let m = self.member_of[id as usize * n + p];
+                if m == NONE {
+                    continue;
+                }
                 let member = &mut self.venues[p].members[m as usize];
                 net += member.today_net_cents;
                 if member.day_capacity > 0 {
@@ -525,6 +551,7 @@ impl<'s> Market<'s> {
     /// payout minimum and the platform keeps such balances, forfeited.
     fn leave(&mut self, id: u32, day: u32) {
         self.workers[id as usize].exited_day = Some(day);
+        self.schedule[id as usize] = 0.0;
         self.exits_today += 1;
         for (p, member) in self.memberships(id).collect::<Vec<_>>() {
             let v = &mut self.venues[p];
@@ -567,13 +594,12 @@ impl<'s> Market<'s> {
         while k < self.venues[p].jobs.len() {
             let v = &mut self.venues[p];
             let job = v.jobs[k];
-            let m = &mut v.members[job.member as usize];
-            if !m.working {
+            if !v.members[job.member as usize].working {
                 k += 1;
                 continue;
             }
-            let spend = job.left.min(m.time_left);
-            m.time_left -= spend;
+            let spend = job.left.min(v.hot[job.member as usize].time_left);
+            v.hot[job.member as usize].time_left -= spend;
             let job = &mut v.jobs[k];
             job.left -= spend;
             job.spent += spend;

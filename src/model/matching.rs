@@ -25,6 +25,7 @@ use rand::Rng;
 use super::alias::AliasTable;
 use super::market::Market;
 use super::work::Started;
+use super::worker::{Hot, Member};
 use crate::rng::{Stream, index, stream};
 
 /// A worker who finds nothing acceptable this many times in a day stops for the day.
@@ -38,9 +39,9 @@ pub(crate) struct LiveTable {
 }
 
 impl LiveTable {
-    fn rebuild(&mut self, members: &[super::worker::Member], from: impl Iterator<Item = u32>) {
+    fn rebuild(&mut self, members: &[Member], hot: &[Hot], from: impl Iterator<Item = u32>) {
         self.table.rebuild(
-            from.filter(|&i| members[i as usize].time_left > 0)
+            from.filter(|&i| hot[i as usize].time_left > 0)
                 .map(|i| (i, members[i as usize].weight)),
         );
         self.dead = 0.0;
@@ -48,12 +49,12 @@ impl LiveTable {
 
     /// Notes that a member of the table has no time left; rebuilds when most of the
     /// weight is gone.
-    fn retire(&mut self, members: &[super::worker::Member], weight: f64, items: &mut Vec<u32>) {
+    fn retire(&mut self, members: &[Member], hot: &[Hot], weight: f64, items: &mut Vec<u32>) {
         self.dead += weight;
         if self.dead > 0.5 * self.table.total() {
             items.clear();
             items.extend_from_slice(self.table.items());
-            self.rebuild(members, items.iter().copied());
+            self.rebuild(members, hot, items.iter().copied());
         }
     }
 }
@@ -100,8 +101,8 @@ impl Market<'_> {
                 let m = &members[i as usize];
                 m.group == g && eligible(m)
             });
-            s.tables[slot(g, false)].rebuild(members, in_group.clone());
-            s.tables[slot(g, true)].rebuild(members, in_group.filter(|&i| members[i as usize].qualified));
+            s.tables[slot(g, false)].rebuild(members, &v.hot, in_group.clone());
+            s.tables[slot(g, true)].rebuild(members, &v.hot, in_group.filter(|&i| members[i as usize].qualified));
         }
         let mut rng = stream(self.sc.seed, self.replicate, Stream::Matching, day, p as u64);
         let max_offers = rules.offers_per_task;
@@ -117,18 +118,20 @@ impl Market<'_> {
                         break;
                     }
                     let i = table.draw(rng.next_u64());
-                    if self.venues[p].members[i as usize].time_left == 0 {
+                    let mut h = self.venues[p].hot[i as usize];
+                    if h.time_left == 0 {
                         continue;
                     }
                     offers += 1;
                     if review > 0 {
-                        let m = &mut self.venues[p].members[i as usize];
-                        let spent = review.min(m.time_left);
-                        m.time_left -= spent;
-                        m.totals.unpaid_seconds += u64::from(spent);
+                        let v = &mut self.venues[p];
+                        let spent = review.min(h.time_left);
+                        h.time_left -= spent;
+                        v.hot[i as usize].time_left = h.time_left;
+                        v.members[i as usize].totals.unpaid_seconds += u64::from(spent);
                     }
-                    let m = &self.venues[p].members[i as usize];
-                    let mut takes = m.time_left > 0 && !m.avoids(batch.requester) && self.accepts(m.worker, &batch);
+                    let avoids = h.avoids_any && self.venues[p].members[i as usize].avoids(batch.requester);
+                    let mut takes = h.time_left > 0 && !avoids && self.accepts(&h, &batch);
                     if dispatch {
                         if takes && d.decline_probability > 0.0 {
                             takes = self.member_rng(p, i, day).unit() >= d.decline_probability;
@@ -146,13 +149,13 @@ impl Market<'_> {
                             filled = true;
                         }
                     }
-                    let members = &self.venues[p].members;
-                    let m = &members[i as usize];
-                    if m.time_left == 0 {
+                    let v = &self.venues[p];
+                    if v.hot[i as usize].time_left == 0 {
+                        let m = &v.members[i as usize];
                         let (weight, qualified, group) = (m.weight, m.qualified, m.group);
-                        s.tables[slot(group, false)].retire(members, weight, &mut s.items);
+                        s.tables[slot(group, false)].retire(&v.members, &v.hot, weight, &mut s.items);
                         if qualified {
-                            s.tables[slot(group, true)].retire(members, weight, &mut s.items);
+                            s.tables[slot(group, true)].retire(&v.members, &v.hot, weight, &mut s.items);
                         }
                     }
                     if filled || offers >= max_offers {
@@ -180,12 +183,8 @@ impl Market<'_> {
             list.push(b as u32);
         }
         s.active.clear();
-        s.active.extend(
-            v.working
-                .iter()
-                .copied()
-                .filter(|&i| v.members[i as usize].time_left > 0),
-        );
+        s.active
+            .extend(v.working.iter().copied().filter(|&i| v.hot[i as usize].time_left > 0));
         let mut rng = stream(self.sc.seed, self.replicate, Stream::Matching, day, p as u64);
         let left = |s: &Scratch| s.lists.iter().any(|l| !l.is_empty());
         while !s.active.is_empty() && left(&s) {
@@ -200,10 +199,9 @@ impl Market<'_> {
                 }
                 self.board_pick(p, s.active[k], day, &mut s);
             }
-            let members = &self.venues[p].members;
+            let v = &self.venues[p];
             s.active.retain(|&i| {
-                let m = &members[i as usize];
-                m.time_left > 0 && m.empty_picks < EMPTY_PICKS_BEFORE_LEAVING
+                v.hot[i as usize].time_left > 0 && v.members[i as usize].empty_picks < EMPTY_PICKS_BEFORE_LEAVING
             });
         }
         self.venues[p].scratch = s;
@@ -213,11 +211,14 @@ impl Market<'_> {
     fn board_pick(&mut self, p: usize, member: u32, day: u32, s: &mut Scratch) {
         let rules = self.venues[p].params;
         let search = rules.search_seconds;
-        let m = &mut self.venues[p].members[member as usize];
-        let spent = search.min(m.time_left);
-        m.time_left -= spent;
+        let v = &mut self.venues[p];
+        let h = &mut v.hot[member as usize];
+        let spent = search.min(h.time_left);
+        h.time_left -= spent;
+        let h = *h;
+        let m = &mut v.members[member as usize];
         m.totals.unpaid_seconds += u64::from(spent);
-        if m.time_left == 0 {
+        if h.time_left == 0 {
             return;
         }
         let (open, gated) = (slot(m.group, false), slot(m.group, true));
@@ -228,7 +229,6 @@ impl Market<'_> {
             return;
         }
         let choices = rules.board_choices;
-        let worker = m.worker;
         let mut best: Option<(u32, f64)> = None;
         for _ in 0..choices {
             let bits = self.member_rng(p, member, day).bits();
@@ -240,7 +240,7 @@ impl Market<'_> {
             };
             let v = &self.venues[p];
             let batch = &v.batches[b as usize];
-            if v.members[member as usize].avoids(batch.requester) || !self.accepts(worker, batch) {
+            if (h.avoids_any && v.members[member as usize].avoids(batch.requester)) || !self.accepts(&h, batch) {
                 continue;
             }
             let value = batch.expected_net_cents as f64 / f64::from(batch.expected_seconds);
@@ -264,7 +264,7 @@ impl Market<'_> {
                 self.remove_batch(p, b, s);
                 break;
             }
-            if self.venues[p].members[member as usize].time_left == 0 {
+            if self.venues[p].hot[member as usize].time_left == 0 {
                 break;
             }
             if stay < 1.0 && self.member_rng(p, member, day).unit() >= stay {

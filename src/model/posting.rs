@@ -11,7 +11,7 @@ use rand::rngs::Xoshiro256PlusPlus;
 
 use super::PlatformParams;
 use super::alias::AliasTable;
-use super::fees::{FeePolicy, FloorAction};
+use super::fees::{Charge, FeePolicy, FloorAction, round};
 use crate::rng::unit_f64;
 use crate::scenario::dist::Dist;
 
@@ -58,6 +58,9 @@ pub struct Batch {
     pub expected_seconds: u32,
     /// What a worker expects to keep per task, cents.
     pub expected_net_cents: i64,
+    /// How the money of one approved task is split (for a tiered fee, the split of a
+    /// worker's first task with the requester; `work` recomputes it per pair).
+    pub charge: Charge,
 }
 
 /// Counts of the day's posting.
@@ -91,9 +94,9 @@ fn draft<R: Rng>(rng: &mut R, requesters: &AliasTable, categories: &AliasTable, 
     let gate = unit_f64(rng.next_u64());
     let pay = c.pay_usd.sample(rng);
     let duration = c.duration_seconds.sample(rng);
-    let size = c.batch_size.sample(rng).round().max(1.0) as u32;
+    let size = round(c.batch_size.sample(rng)).max(1.0) as u32;
     // Travel comes last so that categories without it draw exactly as before.
-    let expected_seconds = (duration + c.travel_seconds.sample(rng)).round().max(1.0) as u32;
+    let expected_seconds = round(duration + c.travel_seconds.sample(rng)).max(1.0) as u32;
     let pay = if c.hourly {
         pay * f64::from(expected_seconds) / 3600.0
     } else {
@@ -138,6 +141,7 @@ fn finish(d: Draft, size: u32, open_share: f64, fees: &FeePolicy, counts: &mut P
         pay_cents: pay,
         expected_seconds: d.expected_seconds,
         expected_net_cents: fees.expected_net(pay),
+        charge: fees.charge(pay, size, 0),
     })
 }
 

@@ -9,7 +9,7 @@ use super::PlatformParams;
 use super::matching::Scratch;
 use super::payouts::Ledger;
 use super::posting::Batch;
-use super::worker::Member;
+use super::worker::{Hot, Member};
 
 /// Money and task flows over a period (a day, or the whole metric period).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -92,6 +92,8 @@ pub struct Venue<'s> {
     pub(crate) params: &'s PlatformParams,
     /// The workers who joined, by member index.
     pub(crate) members: Vec<Member>,
+    /// Their hot fields, by member index (see [`Hot`]).
+    pub(crate) hot: Vec<Hot>,
     pub(crate) ledger: Ledger,
     pub(crate) billing: Billing,
     pub(crate) batches: Vec<Batch>,
@@ -113,6 +115,7 @@ impl<'s> Venue<'s> {
         Venue {
             params,
             members: Vec::new(),
+            hot: Vec::new(),
             ledger: Ledger::new(params.payout),
             billing: Billing::default(),
             batches: Vec::new(),
@@ -128,5 +131,10 @@ impl<'s> Venue<'s> {
     /// The members, by member index.
     pub fn members(&self) -> &[Member] {
         &self.members
+    }
+
+    /// Seconds member `i` has left today.
+    pub fn time_left(&self, i: u32) -> u32 {
+        self.hot[i as usize].time_left
     }
 }

@@ -2,11 +2,12 @@
 //! tools, interruptions, switching), whether they return it unfinished, whether the work
 //! is good, whether it is approved and paid, and how it is rated.
 
+use super::fees::round;
 use super::market::Market;
 use super::posting::Batch;
 use super::requester::Conduct;
 use super::venue::Job;
-use super::worker::Worker;
+use super::worker::Hot;
 use crate::rng::{SplitMix64, entity_key, normal_quantile};
 
 /// What became of a task a worker started.
@@ -21,17 +22,16 @@ pub(crate) enum Started {
 }
 
 impl Market<'_> {
-    /// How much faster than expected a worker is at a task of `category`: speed and
+    /// How much faster than expected a member is at a task of `category`: speed and
     /// efficiency, practice in the category, and tools. A task of `expected` seconds
     /// takes them `expected / factor`.
     #[inline]
-    pub(crate) fn pace(&self, worker: u32, category: u16) -> f64 {
-        let w = &self.workers[worker as usize];
-        let mut factor = f64::from(w.speed) * f64::from(w.efficiency);
+    pub(crate) fn pace(&self, h: &Hot, category: u16) -> f64 {
+        let mut factor = h.base_pace;
         if self.sc.learning.is_on() {
-            factor /= self.sc.learning.time_multiplier(self.practice(worker, category));
+            factor /= self.sc.learning.time_multiplier(self.practice(h.worker, category));
         }
-        if w.has_tools() {
+        if h.tools {
             factor /= self.sc.tools.time_multiplier;
         }
         factor
@@ -43,13 +43,12 @@ impl Market<'_> {
         self.practice[worker as usize * self.sc.categories.len() + category as usize]
     }
 
-    /// Whether a worker takes a task: the net pay per hour of their own expected time
+    /// Whether a member takes a task: the net pay per hour of their own expected time
     /// must reach their reservation wage.
     #[inline]
-    pub(crate) fn accepts(&self, worker: u32, task: &Batch) -> bool {
-        let w: &Worker = &self.workers[worker as usize];
-        task.expected_net_cents as f64 * 3600.0 * self.pace(worker, task.category)
-            >= f64::from(w.reservation_cents_per_hour) * f64::from(task.expected_seconds)
+    pub(crate) fn accepts(&self, h: &Hot, task: &Batch) -> bool {
+        task.expected_net_cents as f64 * 3600.0 * self.pace(h, task.category)
+            >= f64::from(h.reservation) * f64::from(task.expected_seconds)
     }
 
     /// The member's random stream for `day`, created on first use that day. A worker's
@@ -69,8 +68,8 @@ impl Market<'_> {
     /// today if it fits in the time left, or carried over to the next working days.
     pub(crate) fn start_task(&mut self, p: usize, member: u32, task: &Batch, day: u32) -> Started {
         let sc = self.sc;
-        let worker = self.venues[p].members[member as usize].worker;
-        let mut need = f64::from(task.expected_seconds) / self.pace(worker, task.category);
+        let hot = self.venues[p].hot[member as usize];
+        let mut need = f64::from(task.expected_seconds) / self.pace(&hot, task.category);
         let m = &self.venues[p].members[member as usize];
         let mut switch = 1.0;
         if m.last_category != task.category && m.last_category != u16::MAX {
@@ -80,29 +79,33 @@ impl Market<'_> {
             switch += sc.switching.requester;
         }
         need *= switch;
-        let need = need.round().max(1.0) as u32;
+        let need = round(need).max(1.0) as u32;
         if sc.unpaid.return_probability > 0.0 {
             let rng = self.member_rng(p, member, day);
             let (u, share) = (rng.unit(), rng.unit());
             if u < sc.unpaid.return_probability {
-                let m = &mut self.venues[p].members[member as usize];
-                let spent = ((f64::from(need) * share).round() as u32).min(m.time_left);
-                m.time_left -= spent;
+                let v = &mut self.venues[p];
+                let h = &mut v.hot[member as usize];
+                let spent = (round(f64::from(need) * share) as u32).min(h.time_left);
+                h.time_left -= spent;
+                let m = &mut v.members[member as usize];
                 m.totals.unpaid_seconds += u64::from(spent);
                 m.totals.tasks_returned += 1;
                 return Started::Returned;
             }
         }
-        let m = &mut self.venues[p].members[member as usize];
+        let v = &mut self.venues[p];
+        let m = &mut v.members[member as usize];
         m.last_category = task.category;
         m.last_requester = task.requester;
-        if need <= m.time_left {
-            m.time_left -= need;
+        let h = &mut v.hot[member as usize];
+        if need <= h.time_left {
+            h.time_left -= need;
             self.complete(p, member, task, need, day);
             Started::Submitted
         } else {
-            let spent = m.time_left;
-            m.time_left = 0;
+            let spent = h.time_left;
+            h.time_left = 0;
             self.venues[p].jobs.push(Job {
                 member,
                 task: *task,
@@ -143,12 +146,14 @@ impl Market<'_> {
             m.totals.unpaid_seconds += u64::from(spent);
             if requester.conduct == Conduct::Rejecting {
                 m.avoid(task.requester);
+                venue.hot[member as usize].avoids_any = true;
             }
         } else if unpaid {
             // Accepted on the platform, never paid: the worker learns to stay away.
             m.approved += 1;
             m.totals.unpaid_seconds += u64::from(spent);
             m.avoid(task.requester);
+            venue.hot[member as usize].avoids_any = true;
             return;
         } else {
             m.approved += 1;
@@ -161,7 +166,8 @@ impl Market<'_> {
                 *billed += task.pay_cents;
                 c
             } else {
-                fees.charge(task.pay_cents, task.size, 0)
+                // A flat policy splits every task of a batch alike: computed at posting.
+                task.charge
             };
             m.totals.gross_cents += charge.pay_cents;
             m.totals.fee_cents += charge.worker_deductions_cents();

@@ -384,6 +384,13 @@ fn platforms(raw: &RawScenario, at: &Where<'_>) -> Result<Vec<PlatformParams>, B
         ));
     }
     let list = raw.platform_list();
+    if list.len() > crate::model::market::MAX_PLATFORMS {
+        return Err(at.problem(
+            "platforms",
+            Some(list.len().to_string()),
+            format!("at most {} platforms", crate::model::market::MAX_PLATFORMS),
+        ));
+    }
     let mut out = Vec::with_capacity(list.len());
     for (i, p) in list.iter().enumerate() {
         let prefix = if raw.platform.is_some() {
