@@ -114,3 +114,18 @@ impl fmt::Display for WorkEstimate {
         )
     }
 }
+
+#[cfg(test)]
+mod size_probe {
+    #[test]
+    fn print_sizes() {
+        use crate::model::worker::{Hot, Member, Worker};
+        eprintln!(
+            "Worker {} Member {} Hot {} Batch {}",
+            std::mem::size_of::<Worker>(),
+            std::mem::size_of::<Member>(),
+            std::mem::size_of::<Hot>(),
+            std::mem::size_of::<crate::model::posting::Batch>()
+        );
+    }
+}

@@ -43,7 +43,7 @@ pub fn usd_to_cents(usd: f64) -> i64 {
 /// comparison with one half is too.
 #[inline]
 pub fn round(x: f64) -> f64 {
-    if !(x.abs() < 4.0e15) {
+    if x.is_nan() || x.abs() >= 4.0e15 {
         return x.round();
     }
     let t = x as i64 as f64;

@@ -12,19 +12,19 @@ use super::record::{DailyRow, PlatformRunRow, RunRecord, RunRow, WorkerPlatformR
 use super::requester::{Requester, posting_weights};
 pub use super::venue::Flows;
 use super::venue::Venue;
-use super::worker::{DrawRules, Exit, Hot, Member, Totals, Worker};
+use super::worker::{DrawRules, Exit, History, Hot, Member, Totals, Worker};
 use crate::metrics;
-use crate::rng::{Stream, day_key, entity_key, stream, unit_f64};
+use crate::rng::{SplitMix64, Stream, day_key, entity_key, stream, unit_f64};
 use crate::scenario::Scenario;
 use rand_distr::{Distribution, Poisson};
 
 /// Tasks each worker has done per category before day 1: their experience, spread over
 /// the categories by share.
-fn initial_practice(workers: &[Worker], categories: &[crate::model::posting::Category]) -> Vec<u32> {
+fn initial_practice(workers: &[&Worker], categories: &[crate::model::posting::Category]) -> Vec<u32> {
     let total: f64 = categories.iter().map(|c| c.share.max(0.0)).sum();
     let mut out = Vec::with_capacity(workers.len() * categories.len());
     for w in workers {
-        let experience = f64::from(w.history.approved + w.history.rejected);
+        let experience = f64::from(w.experience);
         for c in categories {
             let share = if total > 0.0 { c.share.max(0.0) / total } else { 0.0 };
             out.push((experience * share).round() as u32);
@@ -92,9 +92,10 @@ impl<'s> Market<'s> {
             niche_shares: &niche_shares,
             join_probabilities: &join_probabilities,
         };
-        let workers: Vec<Worker> = (0..sc.workers.count)
+        let drawn: Vec<(Worker, History)> = (0..sc.workers.count)
             .map(|id| Worker::draw(&sc.workers, seed, replicate, id, 0, rules))
             .collect();
+        let workers: Vec<&Worker> = drawn.iter().map(|(w, _)| w).collect();
         let requesters = (0..sc.requesters.count)
             .map(|id| Requester::draw(&sc.requesters, seed, replicate, id))
             .collect();
@@ -111,10 +112,10 @@ impl<'s> Market<'s> {
             sc,
             replicate,
             cost_factor,
-            workers: Vec::with_capacity(workers.len()),
+            workers: Vec::with_capacity(drawn.len()),
             requesters,
             venues: sc.platforms.iter().map(Venue::new).collect(),
-            member_of: Vec::with_capacity(workers.len() * sc.platforms.len()),
+            member_of: Vec::with_capacity(drawn.len() * sc.platforms.len()),
             requester_pick: posting_weights(&sc.requesters),
             category_pick,
             platform_pick: platform_weights(&sc.platforms),
@@ -134,20 +135,20 @@ impl<'s> Market<'s> {
             entries_today: 0,
             exits_today: 0,
         };
-        for w in workers {
-            market.register(w);
+        for (w, history) in drawn {
+            market.register(w, history);
         }
         market
     }
 
     /// Adds a worker to the market and to the platforms they joined.
-    fn register(&mut self, w: Worker) {
+    fn register(&mut self, w: Worker, history: History) {
         let id = self.workers.len() as u32;
         self.schedule.push(w.work_probability);
         for (p, venue) in self.venues.iter_mut().enumerate() {
             if w.platforms & (1 << p) != 0 {
                 self.member_of.push(venue.members.len() as u32);
-                venue.members.push(Member::join(id, &w));
+                venue.members.push(Member::join(id, &w, &history));
                 venue.hot.push(Hot::of(id, &w));
             } else {
                 self.member_of.push(NONE);
@@ -298,14 +299,14 @@ impl<'s> Market<'s> {
                 }
             }
             let mean = positive / joined;
-            for p in 0..n {
+            for (p, share) in shares.iter_mut().enumerate().take(n) {
                 let m = self.member_of[base + p];
                 if m != NONE {
                     // Some time always goes to every platform joined, so a worker keeps
                     // finding out what each pays.
                     let e = self.venues[p].members[m as usize].earnings_ewma;
-                    shares[p] = if known { e.max(0.0) + 0.1 * mean + 1.0 } else { 1.0 };
-                    total += shares[p];
+                    *share = if known { e.max(0.0) + 0.1 * mean + 1.0 } else { 1.0 };
+                    total += *share;
                 }
             }
         }
@@ -316,7 +317,7 @@ impl<'s> Market<'s> {
         let available = capacity - tools_spent;
         let last = (0..n).rev().find(|&p| self.member_of[base + p] != NONE).unwrap_or(0);
         let (mut given_capacity, mut given_time, mut first) = (0u32, 0u32, true);
-        for p in 0..n {
+        for (p, share) in shares.iter().enumerate().take(n) {
             let m = self.member_of[base + p];
             if m == NONE {
                 continue;
@@ -326,7 +327,7 @@ impl<'s> Market<'s> {
             } else if p == last {
                 (capacity - given_capacity, available - given_time)
             } else {
-                let share = shares[p] / total;
+                let share = share / total;
                 (
                     (f64::from(capacity) * share) as u32,
                     (f64::from(available) * share) as u32,
@@ -338,6 +339,9 @@ impl<'s> Market<'s> {
             let vis = venue.params.visibility;
             let member = &mut venue.members[m as usize];
             member.working = true;
+            // The member's stream for the day: keyed by (worker, platform), so their luck
+            // on one platform does not depend on what they did on another.
+            member.rng = SplitMix64::new(entity_key(self.work_key, u64::from(id) | ((p as u64) << 32)));
             member.today_net_cents = 0;
             member.today_paid_seconds = 0;
             member.today_tasks = 0;
@@ -348,7 +352,7 @@ impl<'s> Market<'s> {
             member.weight = vis.weight(member);
             member.qualified = vis.passes_gate(member);
             if first {
-                member.totals.unpaid_seconds += u64::from(tools_spent);
+                member.totals.unpaid_seconds += tools_spent;
                 first = false;
             }
             venue.working.push(m);
@@ -397,7 +401,7 @@ impl<'s> Market<'s> {
             for &i in &v.working {
                 let idle = v.hot[i as usize].time_left;
                 let m = &mut v.members[i as usize];
-                m.totals.idle_seconds += u64::from(idle);
+                m.totals.idle_seconds += idle;
                 let net = m.today_net_cents;
                 v.ledger.credit(&mut v.members, i, net, day);
             }
@@ -539,8 +543,8 @@ impl<'s> Market<'s> {
                 niche_shares: &self.niche_shares,
                 join_probabilities: &self.join_probabilities,
             };
-            let w = Worker::newcomer(&sc.workers, sc.seed, self.replicate, id, day, rules);
-            self.register(w);
+            let (w, history) = Worker::newcomer(&sc.workers, sc.seed, self.replicate, id, day, rules);
+            self.register(w, history);
             self.practice.extend(std::iter::repeat_n(0, sc.categories.len()));
         }
         self.entries_today = arrivals;
@@ -573,7 +577,7 @@ impl<'s> Market<'s> {
                 if v.jobs[k].member == member {
                     let job = v.jobs.swap_remove(k);
                     let m = &mut v.members[member as usize];
-                    m.totals.unpaid_seconds += u64::from(job.spent);
+                    m.totals.unpaid_seconds += job.spent;
                     m.totals.tasks_returned += 1;
                 } else {
                     k += 1;
@@ -688,7 +692,7 @@ impl<'s> Market<'s> {
                 row.pending_cents += b.pending();
                 row.forfeited_cents += b.forfeited;
                 if mt.paid_seconds > 0 && mt.paid_seconds as f64 >= sc.reporting.min_paid_seconds {
-                    platform_wages[p].extend(hourly_usd(mt.net_cents, mt.paid_seconds));
+                    platform_wages[p].extend(hourly_usd(mt.net_cents, u64::from(mt.paid_seconds)));
                 }
                 if several {
                     per_platform.push(WorkerPlatformRow {
@@ -698,15 +702,15 @@ impl<'s> Market<'s> {
                         tasks_rejected: mt.tasks_rejected,
                         tasks_returned: mt.tasks_returned,
                         gross_cents: mt.gross_cents,
-                        fee_cents: mt.fee_cents,
+                        fee_cents: mt.fee_cents(),
                         net_cents: mt.net_cents,
                         paid_out_cents: b.paid_out,
                         pending_cents: b.pending(),
                         forfeited_cents: b.forfeited,
-                        paid_seconds: mt.paid_seconds,
-                        unpaid_seconds: mt.unpaid_seconds,
-                        idle_seconds: mt.idle_seconds,
-                        hourly_wage: hourly_usd(mt.net_cents, mt.paid_seconds),
+                        paid_seconds: u64::from(mt.paid_seconds),
+                        unpaid_seconds: u64::from(mt.unpaid_seconds),
+                        idle_seconds: u64::from(mt.idle_seconds),
+                        hourly_wage: hourly_usd(mt.net_cents, u64::from(mt.paid_seconds)),
                         rating: (member.reviews > 0).then_some(member.rating),
                         reviews: member.reviews,
                         approval_rate: member.approval_rate(),
@@ -716,8 +720,8 @@ impl<'s> Market<'s> {
             paid_out += b_paid;
             pending += b_pending;
             forfeited += b_forfeited;
-            paid_seconds += t.paid_seconds;
-            unpaid_seconds += t.unpaid_seconds;
+            paid_seconds += u64::from(t.paid_seconds);
+            unpaid_seconds += u64::from(t.unpaid_seconds);
             let tax = sc.taxes.estimate(t.net_cents, days);
             rows.push(WorkerRow {
                 worker_id: id as u32,
@@ -729,16 +733,16 @@ impl<'s> Market<'s> {
                 tasks_rejected: t.tasks_rejected,
                 tasks_returned: t.tasks_returned,
                 gross_cents: t.gross_cents,
-                fee_cents: t.fee_cents,
+                fee_cents: t.fee_cents(),
                 net_cents: t.net_cents,
                 paid_out_cents: b_paid,
                 pending_cents: b_pending,
                 forfeited_cents: b_forfeited,
-                paid_seconds: t.paid_seconds,
-                unpaid_seconds: t.unpaid_seconds,
-                idle_seconds: t.idle_seconds,
-                hourly_wage: hourly_usd(t.net_cents, t.paid_seconds),
-                hourly_wage_all_time: hourly_usd(t.net_cents, t.paid_seconds + t.unpaid_seconds),
+                paid_seconds: u64::from(t.paid_seconds),
+                unpaid_seconds: u64::from(t.unpaid_seconds),
+                idle_seconds: u64::from(t.idle_seconds),
+                hourly_wage: hourly_usd(t.net_cents, u64::from(t.paid_seconds)),
+                hourly_wage_all_time: hourly_usd(t.net_cents, u64::from(t.paid_seconds) + u64::from(t.unpaid_seconds)),
                 // One platform: its rating as it is; several: the mean over all reviews.
                 rating: (reviews > 0).then(|| {
                     if joined == 1 {
@@ -753,7 +757,7 @@ impl<'s> Market<'s> {
                 } else {
                     approved as f64 / judged as f64
                 },
-                experience_tasks: w.history.approved + w.history.rejected,
+                experience_tasks: w.experience,
                 uses_tools: w.invests_in_tools,
                 tax_cents: tax,
                 after_tax_cents: t.net_cents - tax,
@@ -821,7 +825,6 @@ fn add_totals(t: &mut Totals, o: &Totals) {
     t.tasks_rejected += o.tasks_rejected;
     t.tasks_returned += o.tasks_returned;
     t.gross_cents += o.gross_cents;
-    t.fee_cents += o.fee_cents;
     t.net_cents += o.net_cents;
     t.paid_seconds += o.paid_seconds;
     t.unpaid_seconds += o.unpaid_seconds;
@@ -897,8 +900,10 @@ batch_size = {{ dist = "fixed", value = 30.0 }}
                         .map(|j| u64::from(j.spent))
                         .sum();
                     carried += in_progress;
-                    accounted[member.worker as usize] +=
-                        t.paid_seconds + t.unpaid_seconds + t.idle_seconds + in_progress;
+                    accounted[member.worker as usize] += u64::from(t.paid_seconds)
+                        + u64::from(t.unpaid_seconds)
+                        + u64::from(t.idle_seconds)
+                        + in_progress;
                 }
             }
             for (id, w) in m.workers.iter().enumerate() {

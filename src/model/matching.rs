@@ -29,7 +29,7 @@ use super::worker::{Hot, Member};
 use crate::rng::{Stream, index, stream};
 
 /// A worker who finds nothing acceptable this many times in a day stops for the day.
-pub(crate) const EMPTY_PICKS_BEFORE_LEAVING: u32 = 3;
+pub(crate) const EMPTY_PICKS_BEFORE_LEAVING: u8 = 3;
 
 /// An alias table with the weight of its members whose time ran out.
 #[derive(Debug, Default)]
@@ -128,13 +128,13 @@ impl Market<'_> {
                         let spent = review.min(h.time_left);
                         h.time_left -= spent;
                         v.hot[i as usize].time_left = h.time_left;
-                        v.members[i as usize].totals.unpaid_seconds += u64::from(spent);
+                        v.members[i as usize].totals.unpaid_seconds += spent;
                     }
-                    let avoids = h.avoids_any && self.venues[p].members[i as usize].avoids(batch.requester);
+                    let avoids = h.avoids_any && self.venues[p].avoids(i, batch.requester);
                     let mut takes = h.time_left > 0 && !avoids && self.accepts(&h, &batch);
                     if dispatch {
                         if takes && d.decline_probability > 0.0 {
-                            takes = self.member_rng(p, i, day).unit() >= d.decline_probability;
+                            takes = self.member_rng(p, i).unit() >= d.decline_probability;
                         }
                         let m = &mut self.venues[p].members[i as usize];
                         m.offers_received += 1;
@@ -217,7 +217,7 @@ impl Market<'_> {
         h.time_left -= spent;
         let h = *h;
         let m = &mut v.members[member as usize];
-        m.totals.unpaid_seconds += u64::from(spent);
+        m.totals.unpaid_seconds += spent;
         if h.time_left == 0 {
             return;
         }
@@ -231,7 +231,7 @@ impl Market<'_> {
         let choices = rules.board_choices;
         let mut best: Option<(u32, f64)> = None;
         for _ in 0..choices {
-            let bits = self.member_rng(p, member, day).bits();
+            let bits = self.member_rng(p, member).bits();
             let k = index(bits, visible);
             let b = if k < open_len {
                 s.lists[open][k]
@@ -240,7 +240,7 @@ impl Market<'_> {
             };
             let v = &self.venues[p];
             let batch = &v.batches[b as usize];
-            if (h.avoids_any && v.members[member as usize].avoids(batch.requester)) || !self.accepts(&h, batch) {
+            if (h.avoids_any && v.avoids(member, batch.requester)) || !self.accepts(&h, batch) {
                 continue;
             }
             let value = batch.expected_net_cents as f64 / f64::from(batch.expected_seconds);
@@ -267,7 +267,7 @@ impl Market<'_> {
             if self.venues[p].hot[member as usize].time_left == 0 {
                 break;
             }
-            if stay < 1.0 && self.member_rng(p, member, day).unit() >= stay {
+            if stay < 1.0 && self.member_rng(p, member).unit() >= stay {
                 break;
             }
         }

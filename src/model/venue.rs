@@ -107,6 +107,15 @@ pub struct Venue<'s> {
     pub(crate) totals: Flows,
     /// Today's dispatch surge multiplier (1 without surge).
     pub(crate) surge_today: f64,
+    /// Lists of requesters avoided, for the members who have one (`Member::blocklist`).
+    pub(crate) blocklists: Vec<Blocklist>,
+}
+
+/// The requesters a worker avoids after being cheated: the last eight.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Blocklist {
+    requesters: [u32; 8],
+    next: u8,
 }
 
 impl<'s> Venue<'s> {
@@ -125,7 +134,36 @@ impl<'s> Venue<'s> {
             today: Flows::default(),
             totals: Flows::default(),
             surge_today: 1.0,
+            blocklists: Vec::new(),
         }
+    }
+
+    /// Whether member `m` avoids `requester`.
+    #[inline]
+    pub(crate) fn avoids(&self, m: u32, requester: u32) -> bool {
+        match self.members[m as usize].blocklist {
+            u32::MAX => false,
+            k => self.blocklists[k as usize].requesters.contains(&requester),
+        }
+    }
+
+    /// Member `m` avoids `requester` from now on (the oldest of eight is forgotten).
+    pub(crate) fn avoid(&mut self, m: u32, requester: u32) {
+        if self.avoids(m, requester) {
+            return;
+        }
+        let member = &mut self.members[m as usize];
+        if member.blocklist == u32::MAX {
+            member.blocklist = self.blocklists.len() as u32;
+            self.blocklists.push(Blocklist {
+                requesters: [u32::MAX; 8],
+                next: 0,
+            });
+        }
+        let list = &mut self.blocklists[member.blocklist as usize];
+        list.requesters[list.next as usize] = requester;
+        list.next = (list.next + 1) % 8;
+        self.hot[m as usize].avoids_any = true;
     }
 
     /// The members, by member index.

@@ -8,7 +8,7 @@ use super::posting::Batch;
 use super::requester::Conduct;
 use super::venue::Job;
 use super::worker::Hot;
-use crate::rng::{SplitMix64, entity_key, normal_quantile};
+use crate::rng::{SplitMix64, normal_quantile};
 
 /// What became of a task a worker started.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,17 +51,11 @@ impl Market<'_> {
             >= f64::from(h.reservation) * f64::from(task.expected_seconds)
     }
 
-    /// The member's random stream for `day`, created on first use that day. A worker's
-    /// stream on platform p is keyed by (worker, p), so their luck on one platform does
-    /// not depend on what they did on another.
+    /// The member's random stream for today (set when their day opens; see
+    /// `Market::open_memberships`).
     #[inline]
-    pub(crate) fn member_rng(&mut self, p: usize, member: u32, day: u32) -> &mut SplitMix64 {
-        let m = &mut self.venues[p].members[member as usize];
-        if m.rng_day != day {
-            m.rng = SplitMix64::new(entity_key(self.work_key, u64::from(m.worker) | ((p as u64) << 32)));
-            m.rng_day = day;
-        }
-        &mut m.rng
+    pub(crate) fn member_rng(&mut self, p: usize, member: u32) -> &mut SplitMix64 {
+        &mut self.venues[p].members[member as usize].rng
     }
 
     /// A member starts a task: it may be returned unfinished; otherwise it is finished
@@ -81,7 +75,7 @@ impl Market<'_> {
         need *= switch;
         let need = round(need).max(1.0) as u32;
         if sc.unpaid.return_probability > 0.0 {
-            let rng = self.member_rng(p, member, day);
+            let rng = self.member_rng(p, member);
             let (u, share) = (rng.unit(), rng.unit());
             if u < sc.unpaid.return_probability {
                 let v = &mut self.venues[p];
@@ -89,7 +83,7 @@ impl Market<'_> {
                 let spent = (round(f64::from(need) * share) as u32).min(h.time_left);
                 h.time_left -= spent;
                 let m = &mut v.members[member as usize];
-                m.totals.unpaid_seconds += u64::from(spent);
+                m.totals.unpaid_seconds += spent;
                 m.totals.tasks_returned += 1;
                 return Started::Returned;
             }
@@ -118,7 +112,7 @@ impl Market<'_> {
 
     /// A member submits a task that took `spent` seconds: quality, approval, pay, rating.
     pub(crate) fn complete(&mut self, p: usize, member: u32, task: &Batch, spent: u32, day: u32) {
-        let rng = self.member_rng(p, member, day);
+        let rng = self.member_rng(p, member);
         let (u_good, u_reject, u_rate, u_stars) = (rng.unit(), rng.unit(), rng.unit(), rng.unit());
         let sc = self.sc;
         let requester = self.requesters[task.requester as usize];
@@ -143,21 +137,16 @@ impl Market<'_> {
         if rejected {
             m.rejected += 1;
             m.totals.tasks_rejected += 1;
-            m.totals.unpaid_seconds += u64::from(spent);
-            if requester.conduct == Conduct::Rejecting {
-                m.avoid(task.requester);
-                venue.hot[member as usize].avoids_any = true;
-            }
+            m.totals.unpaid_seconds += spent;
         } else if unpaid {
             // Accepted on the platform, never paid: the worker learns to stay away.
             m.approved += 1;
-            m.totals.unpaid_seconds += u64::from(spent);
-            m.avoid(task.requester);
-            venue.hot[member as usize].avoids_any = true;
+            m.totals.unpaid_seconds += spent;
+            venue.avoid(member, task.requester);
             return;
         } else {
             m.approved += 1;
-            m.totals.paid_seconds += u64::from(spent);
+            m.totals.paid_seconds += spent;
             m.today_paid_seconds += spent;
             let fees = &venue.params.fee;
             let charge = if fees.is_tiered() {
@@ -170,7 +159,6 @@ impl Market<'_> {
                 task.charge
             };
             m.totals.gross_cents += charge.pay_cents;
-            m.totals.fee_cents += charge.worker_deductions_cents();
             m.totals.net_cents += charge.worker_net_cents;
             m.today_net_cents += charge.worker_net_cents;
             let t = &mut venue.today;
@@ -193,6 +181,10 @@ impl Market<'_> {
                 .round()
                 .clamp(1.0, 5.0);
             m.add_review(stars);
+        }
+        if rejected && requester.conduct == Conduct::Rejecting {
+            // Cheated: the worker learns to stay away.
+            venue.avoid(member, task.requester);
         }
     }
 }

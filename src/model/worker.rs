@@ -70,8 +70,8 @@ pub struct Worker {
     pub exited_day: Option<u32>,
     /// First day they finished a task, if any.
     pub first_task_day: Option<u32>,
-    /// Reputation they arrive with.
-    pub history: History,
+    /// Tasks they had done before entering (approved and rejected).
+    pub experience: u32,
     /// Share of working time that is productive.
     pub efficiency: f32,
     /// Whether they invest in tools and templates.
@@ -135,7 +135,7 @@ impl Worker {
         id: u32,
         entered_day: u32,
         rules: DrawRules,
-    ) -> Worker {
+    ) -> (Worker, History) {
         let mut rng = stream(seed, replicate, Stream::WorkerTraits, 0, u64::from(id));
         let skill = params.skill.sample(&mut rng) as f32;
         let speed = params.speed.sample(&mut rng) as f32;
@@ -166,7 +166,7 @@ impl Worker {
                 u -= share;
             }
         }
-        Worker {
+        let worker = Worker {
             skill,
             speed,
             reservation_cents_per_hour: usd_to_cents(reservation) as f32,
@@ -175,12 +175,7 @@ impl Worker {
             entered_day,
             exited_day: None,
             first_task_day: None,
-            history: History {
-                rating,
-                reviews,
-                approved,
-                rejected,
-            },
+            experience: approved + rejected,
             efficiency,
             invests_in_tools,
             tools_left: if invests_in_tools { rules.tools_seconds } else { 0 },
@@ -190,19 +185,38 @@ impl Worker {
             capacity_today: 0,
             earnings_ewma: -1.0,
             below_days: 0,
-        }
+        };
+        (
+            worker,
+            History {
+                rating,
+                reviews,
+                approved,
+                rejected,
+            },
+        )
     }
 
     /// A newcomer: the same draws as anyone, but no reputation and no experience yet.
-    pub fn newcomer(params: &WorkerParams, seed: u64, replicate: u32, id: u32, day: u32, rules: DrawRules) -> Worker {
-        let mut w = Worker::draw(params, seed, replicate, id, day, rules);
-        w.history = History {
-            rating: 0.0,
-            reviews: 0,
-            approved: 0,
-            rejected: 0,
-        };
-        w
+    pub fn newcomer(
+        params: &WorkerParams,
+        seed: u64,
+        replicate: u32,
+        id: u32,
+        day: u32,
+        rules: DrawRules,
+    ) -> (Worker, History) {
+        let (mut w, _) = Worker::draw(params, seed, replicate, id, day, rules);
+        w.experience = 0;
+        (
+            w,
+            History {
+                rating: 0.0,
+                reviews: 0,
+                approved: 0,
+                rejected: 0,
+            },
+        )
     }
 
     /// Whether the worker has finished investing in tools (and so works faster).
@@ -276,16 +290,22 @@ pub struct Totals {
     pub tasks_returned: u32,
     /// Pay of approved tasks.
     pub gross_cents: i64,
-    /// Fees and levy deducted from that pay.
-    pub fee_cents: i64,
-    /// What the worker kept.
+    /// What the worker kept (gross less worker-side fees and levy, which are therefore
+    /// `gross_cents - net_cents`).
     pub net_cents: i64,
-    /// Seconds of approved work.
-    pub paid_seconds: u64,
+    /// Seconds of approved work (u32 holds 100 years of full days).
+    pub paid_seconds: u32,
     /// Seconds of searching, returned and rejected work.
-    pub unpaid_seconds: u64,
+    pub unpaid_seconds: u32,
     /// Seconds available with no work found.
-    pub idle_seconds: u64,
+    pub idle_seconds: u32,
+}
+
+impl Totals {
+    /// Fees and levy deducted from the worker's pay.
+    pub fn fee_cents(&self) -> i64 {
+        self.gross_cents - self.net_cents
+    }
 }
 
 /// The fields of a membership that matching reads for every offer, packed apart from
@@ -304,7 +324,7 @@ pub struct Hot {
     pub reservation: f32,
     /// Whether the worker has finished building tools (and works faster).
     pub tools: bool,
-    /// Whether the worker avoids any requester (then `Member::blocked` must be read).
+    /// Whether the worker avoids any requester (then `Venue::avoids` must be asked).
     pub avoids_any: bool,
 }
 
@@ -344,11 +364,9 @@ pub struct Member {
     /// Whether the member passes today's gate.
     pub qualified: bool,
     /// Picks today that found nothing acceptable (board).
-    pub empty_picks: u32,
-    /// The member's random stream for today.
+    pub empty_picks: u8,
+    /// The member's random stream for today (set when their day opens).
     pub rng: SplitMix64,
-    /// The day `rng` belongs to (0 = none yet).
-    pub rng_day: u32,
     /// Net earned today.
     pub today_net_cents: i64,
     /// Paid seconds today.
@@ -359,10 +377,9 @@ pub struct Member {
     pub payable: bool,
     /// Whether the worker has left, and what happens to their balance.
     pub exit: Exit,
-    /// Requesters the worker avoids after being cheated (the last eight).
-    pub blocked: [u32; 8],
-    /// Next slot of `blocked` to overwrite.
-    pub blocked_next: u8,
+    /// Index of the worker's list of avoided requesters in `Venue::blocklists`
+    /// (`u32::MAX`: they avoid nobody), kept apart because few workers ever have one.
+    pub blocklist: u32,
     /// Category of the last task started (`u16::MAX` before the first).
     pub last_category: u16,
     /// Requester of the last task started (`u32::MAX` before the first).
@@ -384,8 +401,8 @@ pub struct Member {
 
 impl Member {
     /// A new membership for worker `id` with the reputation they arrive with.
-    pub fn join(id: u32, w: &Worker) -> Member {
-        Member::new(id, &w.history, w.group)
+    pub fn join(id: u32, w: &Worker, history: &History) -> Member {
+        Member::new(id, history, w.group)
     }
 
     /// A membership for worker `id` with a reputation and a matching group.
@@ -402,14 +419,12 @@ impl Member {
             qualified: false,
             empty_picks: 0,
             rng: SplitMix64::new(0),
-            rng_day: 0,
             today_net_cents: 0,
             today_paid_seconds: 0,
             balance: Balance::default(),
             payable: false,
             exit: Exit::Staying,
-            blocked: [u32::MAX; 8],
-            blocked_next: 0,
+            blocklist: u32::MAX,
             last_category: u16::MAX,
             last_requester: u32::MAX,
             day_capacity: 0,
@@ -435,20 +450,6 @@ impl Member {
     /// refusal does not shut a newcomer out.
     pub fn acceptance_rate(&self) -> f64 {
         (f64::from(self.offers_accepted) + 5.0) / (f64::from(self.offers_received) + 5.0)
-    }
-
-    /// Whether the worker avoids this requester.
-    #[inline]
-    pub fn avoids(&self, requester: u32) -> bool {
-        self.blocked.contains(&requester)
-    }
-
-    /// Avoids a requester from now on (the oldest of eight is forgotten).
-    pub fn avoid(&mut self, requester: u32) {
-        if !self.avoids(requester) {
-            self.blocked[self.blocked_next as usize] = requester;
-            self.blocked_next = (self.blocked_next + 1) % self.blocked.len() as u8;
-        }
     }
 
     /// Adds a star rating to the running mean.
