@@ -341,12 +341,14 @@ impl<'s> Market<'s> {
             member.working = true;
             // The member's stream for the day: keyed by (worker, platform), so their luck
             // on one platform does not depend on what they did on another.
-            member.rng = SplitMix64::new(entity_key(self.work_key, u64::from(id) | ((p as u64) << 32)));
+            let hot = &mut venue.hot[m as usize];
+            hot.rng = SplitMix64::new(entity_key(self.work_key, u64::from(id) | ((p as u64) << 32)));
+            hot.time_left = time;
+            hot.tools = tools;
+            debug_assert!(hot.is_clear(), "tallies are folded every evening");
             member.today_net_cents = 0;
             member.today_paid_seconds = 0;
             member.today_tasks = 0;
-            venue.hot[m as usize].time_left = time;
-            venue.hot[m as usize].tools = tools;
             member.day_capacity = cap;
             member.empty_picks = 0;
             member.weight = vis.weight(member);
@@ -399,8 +401,10 @@ impl<'s> Market<'s> {
         for v in &mut self.venues {
             v.today.tasks_unfilled = v.batches.iter().map(|b| u64::from(b.remaining)).sum();
             for &i in &v.working {
-                let idle = v.hot[i as usize].time_left;
+                let h = &mut v.hot[i as usize];
+                let idle = h.time_left;
                 let m = &mut v.members[i as usize];
+                m.fold(h);
                 m.totals.idle_seconds += idle;
                 let net = m.today_net_cents;
                 v.ledger.credit(&mut v.members, i, net, day);

@@ -124,11 +124,10 @@ impl Market<'_> {
                     }
                     offers += 1;
                     if review > 0 {
-                        let v = &mut self.venues[p];
                         let spent = review.min(h.time_left);
                         h.time_left -= spent;
-                        v.hot[i as usize].time_left = h.time_left;
-                        v.members[i as usize].totals.unpaid_seconds += spent;
+                        self.venues[p].hot[i as usize].time_left = h.time_left;
+                        self.add_unpaid(p, i, spent);
                     }
                     let avoids = h.avoids_any && self.venues[p].avoids(i, batch.requester);
                     let mut takes = h.time_left > 0 && !avoids && self.accepts(&h, &batch);
@@ -211,16 +210,15 @@ impl Market<'_> {
     fn board_pick(&mut self, p: usize, member: u32, day: u32, s: &mut Scratch) {
         let rules = self.venues[p].params;
         let search = rules.search_seconds;
-        let v = &mut self.venues[p];
-        let h = &mut v.hot[member as usize];
-        let spent = search.min(h.time_left);
-        h.time_left -= spent;
-        let h = *h;
-        let m = &mut v.members[member as usize];
-        m.totals.unpaid_seconds += spent;
+        let hot = &mut self.venues[p].hot[member as usize];
+        let spent = search.min(hot.time_left);
+        hot.time_left -= spent;
+        let h = *hot;
+        self.add_unpaid(p, member, spent);
         if h.time_left == 0 {
             return;
         }
+        let m = &mut self.venues[p].members[member as usize];
         let (open, gated) = (slot(m.group, false), slot(m.group, true));
         let open_len = s.lists[open].len();
         let visible = open_len + if m.qualified { s.lists[gated].len() } else { 0 };
@@ -253,8 +251,9 @@ impl Market<'_> {
             return;
         };
         let stay = self.sc.switching.batch_stay;
+        // Every task of a batch is alike: one copy serves the whole stay.
+        let task = self.venues[p].batches[b as usize];
         loop {
-            let task = self.venues[p].batches[b as usize];
             self.venues[p].batches[b as usize].remaining -= 1;
             if self.start_task(p, member, &task, day) == Started::Returned {
                 self.venues[p].batches[b as usize].remaining += 1;

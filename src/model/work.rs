@@ -1,6 +1,10 @@
 //! Doing a task: whether a worker takes it, how long it takes them (speed, practice,
 //! tools, interruptions, switching), whether they return it unfinished, whether the work
 //! is good, whether it is approved and paid, and how it is rated.
+//!
+//! A task touches only the member's [`Hot`] line (and the shared practice and requester
+//! tables): today's tallies live there and are folded into the member's totals at the
+//! end of the day. Ratings, which only some tasks get, go to the member directly.
 
 use super::fees::round;
 use super::market::Market;
@@ -51,48 +55,55 @@ impl Market<'_> {
             >= f64::from(h.reservation) * f64::from(task.expected_seconds)
     }
 
-    /// The member's random stream for today (set when their day opens; see
-    /// `Market::open_memberships`).
+    /// The member's random stream for today (set when their day opens).
     #[inline]
     pub(crate) fn member_rng(&mut self, p: usize, member: u32) -> &mut SplitMix64 {
-        &mut self.venues[p].members[member as usize].rng
+        &mut self.venues[p].hot[member as usize].rng
+    }
+
+    /// Adds unpaid seconds to a member's tallies for today.
+    #[inline]
+    pub(crate) fn add_unpaid(&mut self, p: usize, member: u32, seconds: u32) {
+        let v = &mut self.venues[p];
+        let h = &mut v.hot[member as usize];
+        if h.today_unpaid.checked_add(seconds).is_none() {
+            v.members[member as usize].fold(h);
+        }
+        h.today_unpaid += seconds;
     }
 
     /// A member starts a task: it may be returned unfinished; otherwise it is finished
     /// today if it fits in the time left, or carried over to the next working days.
     pub(crate) fn start_task(&mut self, p: usize, member: u32, task: &Batch, day: u32) -> Started {
         let sc = self.sc;
-        let hot = self.venues[p].hot[member as usize];
-        let mut need = f64::from(task.expected_seconds) / self.pace(&hot, task.category);
-        let m = &self.venues[p].members[member as usize];
+        let h = self.venues[p].hot[member as usize];
+        let mut need = f64::from(task.expected_seconds) / self.pace(&h, task.category);
         let mut switch = 1.0;
-        if m.last_category != task.category && m.last_category != u16::MAX {
+        if h.last_category != task.category && h.last_category != u16::MAX {
             switch += sc.switching.category;
         }
-        if m.last_requester != task.requester && m.last_requester != u32::MAX {
+        if h.last_requester != task.requester && h.last_requester != u32::MAX {
             switch += sc.switching.requester;
         }
         need *= switch;
         let need = round(need).max(1.0) as u32;
+        let v = &mut self.venues[p];
+        let h = &mut v.hot[member as usize];
         if sc.unpaid.return_probability > 0.0 {
-            let rng = self.member_rng(p, member);
-            let (u, share) = (rng.unit(), rng.unit());
+            let (u, share) = (h.rng.unit(), h.rng.unit());
             if u < sc.unpaid.return_probability {
-                let v = &mut self.venues[p];
-                let h = &mut v.hot[member as usize];
                 let spent = (round(f64::from(need) * share) as u32).min(h.time_left);
                 h.time_left -= spent;
-                let m = &mut v.members[member as usize];
-                m.totals.unpaid_seconds += spent;
-                m.totals.tasks_returned += 1;
+                if h.today_returned == u16::MAX || h.today_unpaid.checked_add(spent).is_none() {
+                    v.members[member as usize].fold(h);
+                }
+                h.today_unpaid += spent;
+                h.today_returned += 1;
                 return Started::Returned;
             }
         }
-        let v = &mut self.venues[p];
-        let m = &mut v.members[member as usize];
-        m.last_category = task.category;
-        m.last_requester = task.requester;
-        let h = &mut v.hot[member as usize];
+        h.last_category = task.category;
+        h.last_requester = task.requester;
         if need <= h.time_left {
             h.time_left -= need;
             self.complete(p, member, task, need, day);
@@ -100,7 +111,7 @@ impl Market<'_> {
         } else {
             let spent = h.time_left;
             h.time_left = 0;
-            self.venues[p].jobs.push(Job {
+            v.jobs.push(Job {
                 member,
                 task: *task,
                 left: need - spent,
@@ -112,61 +123,76 @@ impl Market<'_> {
 
     /// A member submits a task that took `spent` seconds: quality, approval, pay, rating.
     pub(crate) fn complete(&mut self, p: usize, member: u32, task: &Batch, spent: u32, day: u32) {
-        let rng = self.member_rng(p, member);
-        let (u_good, u_reject, u_rate, u_stars) = (rng.unit(), rng.unit(), rng.unit(), rng.unit());
         let sc = self.sc;
         let requester = self.requesters[task.requester as usize];
-        let worker = self.venues[p].members[member as usize].worker;
-        let practice_slot = worker as usize * sc.categories.len() + task.category as usize;
-        let accuracy =
-            f64::from(self.workers[worker as usize].skill) + sc.learning.accuracy_bonus(self.practice[practice_slot]);
+        let v = &mut self.venues[p];
+        let h = &mut v.hot[member as usize];
+        let (u_good, u_reject, u_rate, u_stars) = (h.rng.unit(), h.rng.unit(), h.rng.unit(), h.rng.unit());
+        let practice_slot = h.worker as usize * sc.categories.len() + task.category as usize;
+        let accuracy = f64::from(h.skill) + sc.learning.accuracy_bonus(self.practice[practice_slot]);
         self.practice[practice_slot] += 1;
-        let venue = &mut self.venues[p];
-        let m = &mut venue.members[member as usize];
-        let w = &mut self.workers[m.worker as usize];
-        w.first_task_day.get_or_insert(day);
+        if !h.started {
+            h.started = true;
+            self.workers[h.worker as usize].first_task_day = Some(day);
+        }
         let good = u_good < accuracy;
         let (rejected, unpaid) = match requester.conduct {
             Conduct::Fair => (!good && u_reject < f64::from(requester.rejection_rate), false),
             Conduct::Rejecting => (u_reject < sc.requesters.rejecting_rate, false),
             Conduct::Nonpaying => (false, true),
         };
-        m.totals.tasks_done += 1;
-        m.today_tasks += 1;
-        venue.today.tasks_done += 1;
-        if rejected {
-            m.rejected += 1;
-            m.totals.tasks_rejected += 1;
-            m.totals.unpaid_seconds += spent;
-        } else if unpaid {
-            // Accepted on the platform, never paid: the worker learns to stay away.
-            m.approved += 1;
-            m.totals.unpaid_seconds += spent;
-            venue.avoid(member, task.requester);
-            return;
+        let charge = if rejected || unpaid {
+            None
+        } else if v.params.fee.is_tiered() {
+            let billed = v.billing.entry(pair_key(h.worker, task.requester)).or_insert(0);
+            let c = v.params.fee.charge(task.pay_cents, task.size, *billed);
+            *billed += task.pay_cents;
+            Some(c)
         } else {
-            m.approved += 1;
-            m.totals.paid_seconds += spent;
-            m.today_paid_seconds += spent;
-            let fees = &venue.params.fee;
-            let charge = if fees.is_tiered() {
-                let billed = venue.billing.entry(pair_key(m.worker, task.requester)).or_insert(0);
-                let c = fees.charge(task.pay_cents, task.size, *billed);
-                *billed += task.pay_cents;
-                c
-            } else {
-                // A flat policy splits every task of a batch alike: computed at posting.
-                task.charge
-            };
-            m.totals.gross_cents += charge.pay_cents;
-            m.totals.net_cents += charge.worker_net_cents;
-            m.today_net_cents += charge.worker_net_cents;
-            let t = &mut venue.today;
-            t.requester_spend_cents += charge.requester_spend_cents;
-            t.worker_net_cents += charge.worker_net_cents;
-            t.platform_fee_cents += charge.platform_fee_cents();
-            t.levy_cents += charge.levy_cents;
-            t.processing_cents += charge.processing_cents;
+            // A flat policy splits every task of a batch alike: computed at posting.
+            Some(task.charge)
+        };
+        let (gross, net) = charge.map_or((0, 0), |c| (c.pay_cents, c.worker_net_cents));
+        // Narrow tallies that would overflow are folded into the totals first.
+        let fits = h.today_tasks < u16::MAX
+            && h.today_paid.checked_add(spent).is_some()
+            && h.today_unpaid.checked_add(spent).is_some()
+            && i32::try_from(gross)
+                .ok()
+                .and_then(|g| h.today_gross.checked_add(g))
+                .is_some()
+            && i32::try_from(net)
+                .ok()
+                .and_then(|n| h.today_net.checked_add(n))
+                .is_some();
+        if !fits {
+            v.members[member as usize].fold(h);
+        }
+        h.today_tasks += 1;
+        v.today.tasks_done += 1;
+        match charge {
+            None => {
+                h.today_unpaid += spent;
+                h.today_rejected += u16::from(rejected);
+            }
+            Some(c) => {
+                h.today_paid += spent;
+                // A task pays at most $1,000,000 (1e8 cents), so one fits an empty tally;
+                // a tally that would overflow was folded above.
+                h.today_gross += i32::try_from(c.pay_cents).unwrap_or(i32::MAX);
+                h.today_net += i32::try_from(c.worker_net_cents).unwrap_or(i32::MAX);
+                let t = &mut v.today;
+                t.requester_spend_cents += c.requester_spend_cents;
+                t.worker_net_cents += c.worker_net_cents;
+                t.platform_fee_cents += c.platform_fee_cents();
+                t.levy_cents += c.levy_cents;
+                t.processing_cents += c.processing_cents;
+            }
+        }
+        if unpaid {
+            // Accepted on the platform, never paid: the worker learns to stay away.
+            v.avoid(member, task.requester);
+            return;
         }
         let r = &sc.requesters;
         if u_rate < r.rating_probability {
@@ -177,14 +203,12 @@ impl Market<'_> {
             } else {
                 r.poor_work_stars
             };
-            let stars = (mean + r.rating_noise * normal_quantile(u_stars))
-                .round()
-                .clamp(1.0, 5.0);
-            m.add_review(stars);
+            let stars = round(mean + r.rating_noise * normal_quantile(u_stars)).clamp(1.0, 5.0);
+            v.members[member as usize].add_review(stars);
         }
         if rejected && requester.conduct == Conduct::Rejecting {
             // Cheated: the worker learns to stay away.
-            venue.avoid(member, task.requester);
+            v.avoid(member, task.requester);
         }
     }
 }

@@ -308,37 +308,87 @@ impl Totals {
     }
 }
 
-/// The fields of a membership that matching reads for every offer, packed apart from
-/// the rest of [`Member`] so that drawing a worker and asking whether they take a task
-/// costs one small read that stays in cache, even with a million members.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+/// Everything a membership touches for every offer and every task, in one 64-byte
+/// cache line apart from the rest of [`Member`]: whether the worker has time, whether
+/// they take the task, how long it takes them, its outcome, and today's tallies.
+/// Tallies are folded into the member's totals at the end of the day (or earlier, if a
+/// narrow tally would overflow), so a task never touches the cold part of a member.
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[repr(C, align(64))]
 pub struct Hot {
+    /// Speed × efficiency: how much faster than expected the worker is before practice
+    /// and tools.
+    pub base_pace: f64,
+    /// The member's random stream for today (set when their day opens).
+    pub rng: SplitMix64,
     /// Seconds left today on this platform.
     pub time_left: u32,
     /// The person.
     pub worker: u32,
-    /// Speed × efficiency: how much faster than expected the worker is before practice
-    /// and tools.
-    pub base_pace: f64,
     /// Least pay per hour of own time accepted, cents.
     pub reservation: f32,
+    /// Share of tasks done well.
+    pub skill: f32,
+    /// Pay of approved tasks today, cents (folded into `Totals::gross_cents`).
+    pub today_gross: i32,
+    /// Net pay today, cents (folded into `Member::today_net_cents`).
+    pub today_net: i32,
+    /// Seconds of approved work today.
+    pub today_paid: u32,
+    /// Seconds of unpaid work today.
+    pub today_unpaid: u32,
+    /// Requester of the last task started (`u32::MAX` before the first).
+    pub last_requester: u32,
+    /// Tasks submitted today.
+    pub today_tasks: u16,
+    /// Tasks rejected today.
+    pub today_rejected: u16,
+    /// Tasks returned unfinished today.
+    pub today_returned: u16,
+    /// Category of the last task started (`u16::MAX` before the first).
+    pub last_category: u16,
     /// Whether the worker has finished building tools (and works faster).
     pub tools: bool,
     /// Whether the worker avoids any requester (then `Venue::avoids` must be asked).
     pub avoids_any: bool,
+    /// Whether the worker has ever finished a task (so `first_task_day` is set).
+    pub started: bool,
 }
 
 impl Hot {
     /// The hot fields of worker `id`.
     pub fn of(id: u32, w: &Worker) -> Hot {
         Hot {
+            base_pace: f64::from(w.speed) * f64::from(w.efficiency),
+            rng: SplitMix64::new(0),
             time_left: 0,
             worker: id,
-            base_pace: f64::from(w.speed) * f64::from(w.efficiency),
             reservation: w.reservation_cents_per_hour,
+            skill: w.skill,
+            today_gross: 0,
+            today_net: 0,
+            today_paid: 0,
+            today_unpaid: 0,
+            last_requester: u32::MAX,
+            today_tasks: 0,
+            today_rejected: 0,
+            today_returned: 0,
+            last_category: u16::MAX,
             tools: w.has_tools(),
             avoids_any: false,
+            started: w.first_task_day.is_some(),
         }
+    }
+
+    /// Whether today's tallies are all zero.
+    pub fn is_clear(&self) -> bool {
+        self.today_gross == 0
+            && self.today_net == 0
+            && self.today_paid == 0
+            && self.today_unpaid == 0
+            && self.today_tasks == 0
+            && self.today_rejected == 0
+            && self.today_returned == 0
     }
 }
 
@@ -355,8 +405,6 @@ pub struct Member {
     pub approved: u32,
     /// Rejected tasks (ever).
     pub rejected: u32,
-    /// Tasks submitted today.
-    pub today_tasks: u32,
     /// Whether the member works today.
     pub working: bool,
     /// Today's visibility weight.
@@ -365,12 +413,12 @@ pub struct Member {
     pub qualified: bool,
     /// Picks today that found nothing acceptable (board).
     pub empty_picks: u8,
-    /// The member's random stream for today (set when their day opens).
-    pub rng: SplitMix64,
-    /// Net earned today.
+    /// Net earned today, folded from the hot tallies (see [`Hot`]).
     pub today_net_cents: i64,
-    /// Paid seconds today.
+    /// Seconds of approved work today, folded from the hot tallies.
     pub today_paid_seconds: u32,
+    /// Tasks submitted today, folded from the hot tallies.
+    pub today_tasks: u32,
     /// Balance with the platform.
     pub balance: Balance,
     /// Whether the member is on the payable list (has a matured balance).
@@ -380,10 +428,6 @@ pub struct Member {
     /// Index of the worker's list of avoided requesters in `Venue::blocklists`
     /// (`u32::MAX`: they avoid nobody), kept apart because few workers ever have one.
     pub blocklist: u32,
-    /// Category of the last task started (`u16::MAX` before the first).
-    pub last_category: u16,
-    /// Requester of the last task started (`u32::MAX` before the first).
-    pub last_requester: u32,
     /// Seconds available at the start of today.
     pub day_capacity: u32,
     /// Moving average of net cents per available hour on this platform (negative
@@ -413,20 +457,17 @@ impl Member {
             reviews: history.reviews,
             approved: history.approved,
             rejected: history.rejected,
-            today_tasks: 0,
             working: false,
             weight: 0.0,
             qualified: false,
             empty_picks: 0,
-            rng: SplitMix64::new(0),
             today_net_cents: 0,
             today_paid_seconds: 0,
+            today_tasks: 0,
             balance: Balance::default(),
             payable: false,
             exit: Exit::Staying,
             blocklist: u32::MAX,
-            last_category: u16::MAX,
-            last_requester: u32::MAX,
             day_capacity: 0,
             earnings_ewma: -1.0,
             group,
@@ -450,6 +491,31 @@ impl Member {
     /// refusal does not shut a newcomer out.
     pub fn acceptance_rate(&self) -> f64 {
         (f64::from(self.offers_accepted) + 5.0) / (f64::from(self.offers_received) + 5.0)
+    }
+
+    /// Moves the hot tallies of the day into the member's totals and today's sums, and
+    /// clears them.
+    pub fn fold(&mut self, h: &mut Hot) {
+        let approved = u32::from(h.today_tasks - h.today_rejected);
+        self.approved += approved;
+        self.rejected += u32::from(h.today_rejected);
+        self.totals.tasks_done += u32::from(h.today_tasks);
+        self.totals.tasks_rejected += u32::from(h.today_rejected);
+        self.totals.tasks_returned += u32::from(h.today_returned);
+        self.totals.gross_cents += i64::from(h.today_gross);
+        self.totals.net_cents += i64::from(h.today_net);
+        self.totals.paid_seconds += h.today_paid;
+        self.totals.unpaid_seconds += h.today_unpaid;
+        self.today_net_cents += i64::from(h.today_net);
+        self.today_paid_seconds += h.today_paid;
+        self.today_tasks += u32::from(h.today_tasks);
+        h.today_gross = 0;
+        h.today_net = 0;
+        h.today_paid = 0;
+        h.today_unpaid = 0;
+        h.today_tasks = 0;
+        h.today_rejected = 0;
+        h.today_returned = 0;
     }
 
     /// Adds a star rating to the running mean.
