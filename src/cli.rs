@@ -205,7 +205,7 @@ pub struct CheckArgs {
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
     /// Print only the estimate, not the resolved scenario.
-    #[arg(long)]
+    #[arg(long, short)]
     pub quiet: bool,
 }
 

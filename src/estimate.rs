@@ -22,7 +22,19 @@ pub struct WorkEstimate {
     pub concurrent_runs: u64,
     /// Peak memory of the whole command, bytes.
     pub peak_bytes: u64,
+    /// Wall time on this machine type, seconds (rough: measured costs per task and per
+    /// worker-day, runs spread over the threads).
+    pub seconds: f64,
 }
+
+/// Measured costs on the 2-core reference machine (release build, one thread), from the
+/// benches and `scenarios/mturk_scale.toml`: a task on a board, a task offered by search
+/// or dispatch (a random worker per offer, so more cache misses), a worker-day of
+/// schedule and bookkeeping, and a worker row written to the tables and charts.
+const NS_PER_BOARD_TASK: f64 = 100.0;
+const NS_PER_OFFERED_TASK: f64 = 250.0;
+const NS_PER_WORKER_DAY: f64 = 20.0;
+const NS_PER_WORKER_ROW: f64 = 1_500.0;
 
 /// Fixed overhead of the process (code, allocator, polars buffers), bytes.
 const BASE_BYTES: u64 = 96 << 20;
@@ -35,13 +47,21 @@ impl WorkEstimate {
         let mut worker_days = 0.0;
         let mut tasks = 0.0;
         let mut bytes_per_run = 0u64;
+        let mut cpu_seconds = 0.0;
         for &v in variants {
             let sc = &study.variants[v].scenario;
             let workers = u64::from(sc.workers.count);
             let mean_weekday = sc.demand.weekday.iter().sum::<f64>() / 7.0;
             let per_day = sc.demand.tasks_per_day * mean_weekday;
-            worker_days += workers as f64 * f64::from(sc.days) * f64::from(replicates);
-            tasks += per_day * f64::from(sc.days) * f64::from(replicates);
+            let run_worker_days = workers as f64 * f64::from(sc.days);
+            let run_tasks = per_day * f64::from(sc.days);
+            worker_days += run_worker_days * f64::from(replicates);
+            tasks += run_tasks * f64::from(replicates);
+            let offered = sc.platforms.iter().any(|p| p.matching != crate::model::Matching::Board);
+            let per_task = if offered { NS_PER_OFFERED_TASK } else { NS_PER_BOARD_TASK };
+            cpu_seconds += f64::from(replicates)
+                * (run_tasks * per_task + run_worker_days * NS_PER_WORKER_DAY + workers as f64 * NS_PER_WORKER_ROW)
+                / 1e9;
             let state = workers
                 * (std::mem::size_of::<Worker>() + std::mem::size_of::<Member>() + std::mem::size_of::<WorkerRow>())
                     as u64;
@@ -63,6 +83,7 @@ impl WorkEstimate {
             bytes_per_run,
             concurrent_runs,
             peak_bytes: BASE_BYTES + concurrent_runs * bytes_per_run,
+            seconds: cpu_seconds / concurrent_runs as f64,
         }
     }
 }
@@ -87,6 +108,17 @@ pub fn human_bytes(b: u64) -> String {
     }
 }
 
+/// Seconds for people: 45 s, 3.2 min, 1.5 h.
+pub fn human_seconds(s: f64) -> String {
+    if s < 90.0 {
+        format!("{:.0} s", s.max(1.0))
+    } else if s < 5400.0 {
+        format!("{:.1} min", s / 60.0)
+    } else {
+        format!("{:.1} h", s / 3600.0)
+    }
+}
+
 /// A large count for people: 1.2 million, 35 thousand.
 pub fn human_count(x: f64) -> String {
     if x >= 1e9 {
@@ -105,6 +137,7 @@ impl fmt::Display for WorkEstimate {
         writeln!(f, "runs:         {}", self.runs)?;
         writeln!(f, "worker-days:  {}", human_count(self.worker_days))?;
         writeln!(f, "tasks posted: {} (expected)", human_count(self.tasks))?;
+        writeln!(f, "time:         about {} on this machine type", human_seconds(self.seconds))?;
         write!(
             f,
             "memory:       {} per run, {} peak with {} run(s) at once",
