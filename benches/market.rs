@@ -139,5 +139,59 @@ fn baseline_matching(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, baseline_run, baseline_matching, matching);
+/// A whole run of a plain market against the same market with every behaviour on
+/// (learning, switching costs, returns, scams, churn with arrivals, tools, taxes,
+/// payout delays): the behaviours should cost at most half the plain throughput.
+fn behaviours(c: &mut Criterion) {
+    const ALL_ON: &str = r#"
+[learning]
+exponent = 0.15
+accuracy_gain = 0.05
+[switching]
+category_percent = 40.0
+requester_percent = 10.0
+batch_stay = 0.95
+[unpaid]
+return_probability = 0.03
+[churn]
+exit_patience_days = 10
+entry_per_day = 50.0
+[tools]
+share = 0.2
+hours = 4.0
+[taxes]
+self_employment_percent = 15.3
+"#;
+    let plain = baseline_text(20_000);
+    let mut all_on = plain.clone();
+    all_on.push_str(ALL_ON);
+    all_on = all_on.replace("rejecting_share = 0.0", "rejecting_share = 0.05");
+    let mut g = c.benchmark_group("behaviours");
+    g.sample_size(10).measurement_time(Duration::from_secs(10));
+    for (name, text) in [("plain", plain), ("all_on", all_on)] {
+        let study = scenario::parse(&text, "bench.toml").unwrap();
+        let tasks = run_one(&study, 0, 0).run.tasks_done;
+        g.throughput(Throughput::Elements(tasks));
+        g.bench_function(name, |b| b.iter(|| black_box(run_one(&study, 0, 0))));
+    }
+    g.finish();
+}
+
+/// The baseline scenario scaled to `workers`, 30 days, one replicate.
+fn baseline_text(workers: u32) -> String {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/baseline.toml")).unwrap();
+    let mut table: toml::Table = toml::from_str(&text).unwrap();
+    let sim = table["simulation"].as_table_mut().unwrap();
+    sim.insert("days".into(), toml::Value::Integer(30));
+    sim.insert("warmup_days".into(), toml::Value::Integer(0));
+    let w = table["workers"].as_table_mut().unwrap();
+    w.insert("count".into(), toml::Value::Integer(i64::from(workers)));
+    let d = table["demand"].as_table_mut().unwrap();
+    d.insert("tasks_per_day".into(), toml::Value::Float(f64::from(workers) * 10.0));
+    let r = table["requesters"].as_table_mut().unwrap();
+    r.insert("rejecting_share".into(), toml::Value::Float(0.0));
+    toml::to_string(&table).unwrap()
+}
+
+criterion_group!(benches, baseline_run, baseline_matching, matching, behaviours);
 criterion_main!(benches);
