@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use fixtures::*;
 use gigsim::output::charts::figure::{Layer, Panel};
 use gigsim::output::charts::{
-    Chart, ChartFile, ChartFormat, ChartStyle, Inputs, charts_for, render_folder, skipped_charts,
+    Chart, ChartFile, ChartFormat, ChartStyle, Inputs, charts_for, inapplicable_charts, render_folder, skipped_charts,
 };
 use gigsim::output::columns::HEADLINE;
 
@@ -481,7 +481,11 @@ fn real_run_folder_draws_all_run_charts() {
     let (dir, out) = real_run_folder("real-run", 3);
     let style = ChartStyle::of_folder(&out).unwrap();
     let files = render_folder(&out, &out.join("charts"), &style).unwrap();
-    assert_eq!(stems(&files), RUN_STEMS);
+    // The baseline has workers with experience, but no newcomers and one platform.
+    let mut expected = RUN_STEMS.to_vec();
+    expected.push("earnings_by_experience");
+    assert_eq!(stems(&files), expected);
+    assert_eq!(inapplicable_charts(&out).unwrap().len(), 2);
     check_drawn(&files, &style);
     for f in &files {
         assert!(f.svg.contains("baseline"), "{} names the scenario", f.stem);
@@ -522,5 +526,284 @@ fn large_run_folder_charts_in_about_a_second() {
         started.elapsed(),
         files.len()
     );
+    cleanup(&dir);
+}
+
+/// Workers with a history: in each replicate, 300 incumbents and 100 who arrive from
+/// day 10 to 29 of a 40-day run with 10 days of warm-up and start 2 days after
+/// arrival (those arriving on day 10 arrived in the warm-up). Pay per paid hour is
+/// $10 + experience / 100 (experience 0 to 900 tasks); odd ids join two platforms,
+/// work twice the hours and earn twice as much.
+fn history_workers(replicates: u32, first_task_after: u32) -> Vec<Worker> {
+    let mut out = Vec::new();
+    for r in 0..replicates {
+        for id in 0..400u32 {
+            let experience = (id % 10) * 100;
+            let joined = 1 + id % 2;
+            let wage = 10.0 + f64::from(experience) / 100.0;
+            let paid_seconds = 36_000 * u64::from(joined);
+            let entered_day = if id < 300 { 0 } else { 10 + id % 20 };
+            out.push(Worker {
+                replicate: r,
+                worker_id: id,
+                tasks_done: 50,
+                net_cents: (wage * 10.0 * f64::from(joined) * 100.0).round() as i64,
+                paid_seconds,
+                unpaid_seconds: 600,
+                rating: Some(4.7),
+                history: Some(History {
+                    entered_day,
+                    exited_day: None,
+                    first_task_day: Some(if id < 300 { 1 } else { entered_day + first_task_after }),
+                    platforms_joined: joined,
+                    experience_tasks: experience,
+                }),
+            });
+        }
+    }
+    out
+}
+
+const TWO_PLATFORMS: &str =
+    "days = 40\nwarmup_days = 10\n[[platforms]]\nname = \"upwork\"\n[[platforms]]\nname = \"fiverr\"\n";
+
+/// Books per (variant, replicate, platform): upwork pays $20,000 net with $2,500 fees
+/// in 900 paid hours; fiverr $10,000 with $2,500 in 500 hours, and in variant 1 its fees
+/// rise by half and its workers' net falls by a tenth.
+fn books(v: usize, r: u32, p: usize) -> (i64, i64, u64) {
+    let jitter = i64::from(r) * 1_000;
+    match (v, p) {
+        (_, 0) => (2_000_000 + jitter, 250_000, 900 * 3600),
+        (0, _) => (1_000_000 + jitter, 250_000, 500 * 3600),
+        _ => (900_000 + jitter * 9 / 10, 375_000, 450 * 3600),
+    }
+}
+
+/// The points (or line) of the layer drawn in `color`.
+fn line_points(panel: &Panel, color: plotters::style::RGBColor, dashed_wanted: bool) -> Vec<(f64, f64)> {
+    panel
+        .layers
+        .iter()
+        .find_map(|l| match l {
+            Layer::Line {
+                points,
+                color: c,
+                dashed,
+                ..
+            } if *c == color && *dashed == dashed_wanted => Some(points.clone()),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn run_folder_with_newcomers_and_two_platforms_draws_the_behaviour_charts() {
+    let dir = temp_dir("behaviour-run");
+    write_manifest(&dir, "run", &["base"], &[], 2, TWO_PLATFORMS);
+    write_runs(&dir, &["base"], 2, plausible_metric);
+    write_summary(&dir, &["base"], plausible_metric);
+    write_workers(&dir, &[("base", history_workers(2, 2))]);
+    write_platform_tables(&dir, &["base"], 2, &["upwork", "fiverr"], books);
+    let files = render_folder(&dir, &dir.join("charts"), &style()).unwrap();
+    let mut expected: Vec<&str> = RUN_STEMS.iter().copied().filter(|s| *s != "daily_tasks").collect();
+    expected.extend([
+        "cold_start",
+        "earnings_by_experience",
+        "income_by_platforms",
+        "platforms",
+    ]);
+    assert_eq!(stems(&files), expected);
+    check_drawn(&files, &style());
+    assert!(inapplicable_charts(&dir).unwrap().is_empty());
+    let charts = charts_of(&dir);
+
+    // Every newcomer who arrived after the warm-up starts 2 days after arriving.
+    let cold = chart(&charts, "cold_start");
+    assert!(
+        cold.figure.subtitle.as_deref().unwrap().starts_with("190 newcomers"),
+        "{:?}",
+        cold.figure.subtitle
+    );
+    let curve = line_points(
+        &cold.figure.panels[0],
+        gigsim::output::charts::theme::variant_color(0),
+        false,
+    );
+    assert!(curve.iter().filter(|p| p.0 < 2.0).all(|p| p.1 == 0.0), "{curve:?}");
+    assert!(curve.contains(&(2.0, 1.0)));
+    assert_eq!(curve.last().unwrap().1, 1.0);
+    assert!(
+        cold.figure.panels[0]
+            .layers
+            .iter()
+            .any(|l| matches!(l, Layer::RefLine { at, vertical: true, .. } if *at == 2.0))
+    );
+
+    // Ten experience groups; pay rises from $10 to $19 an hour: +90%.
+    let exp = chart(&charts, "earnings_by_experience");
+    let sub = exp.figure.subtitle.as_deref().unwrap();
+    assert!(
+        sub.contains("+90%") && sub.contains("$19.00/h") && sub.contains("$10.00/h"),
+        "{sub}"
+    );
+    match &exp.figure.panels[0].y.scale {
+        gigsim::output::charts::figure::Scale::Categories(names) => {
+            assert_eq!(names.len(), 10);
+            assert_eq!(names[0], "0 (n=80)");
+            assert_eq!(names[9], "900 (n=80)");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(exp.caption.contains("Cook et al."));
+
+    // Two platforms earn twice as much.
+    let inc = chart(&charts, "income_by_platforms");
+    let sub = inc.figure.subtitle.as_deref().unwrap();
+    // Medians: one platform $14 an hour for 10 hours; two platforms $15 for 20 hours.
+    assert!(
+        sub.contains("1 platform $140, 2 platforms $300 (+114% on 2 platforms against 1)"),
+        "{sub}"
+    );
+
+    // Fees over pay plus fees: 11.1% on upwork, 20.0% on fiverr.
+    let pl = chart(&charts, "platforms");
+    let sub = pl.figure.subtitle.as_deref().unwrap();
+    assert!(sub.contains("upwork 11.1%") && sub.contains("fiverr 20.0%"), "{sub}");
+    assert_eq!(pl.figure.panels.len(), 2, "money and hours");
+    cleanup(&dir);
+}
+
+#[test]
+fn compare_folder_shows_where_a_fee_change_moves_income() {
+    let dir = temp_dir("behaviour-compare");
+    let variants = ["base", "fiverr_fee_up"];
+    write_manifest(&dir, "compare", &variants, &[], 3, TWO_PLATFORMS);
+    write_runs(&dir, &variants, 3, plausible_metric);
+    write_summary(&dir, &variants, plausible_metric);
+    write_workers(
+        &dir,
+        &[
+            ("base", history_workers(3, 2)),
+            ("fiverr_fee_up", history_workers(3, 4)),
+        ],
+    );
+    write_platform_tables(&dir, &variants, 3, &["upwork", "fiverr"], books);
+    let files = render_folder(&dir, &dir.join("charts"), &style()).unwrap();
+    check_drawn(&files, &style());
+    let all = stems(&files);
+    for stem in [
+        "compare_cold_start",
+        "compare_earnings_by_experience",
+        "compare_income_by_platforms",
+        "compare_platforms",
+    ] {
+        assert!(all.contains(&stem.to_string()), "{stem} in {all:?}");
+    }
+    let charts = charts_of(&dir);
+    let fee_up = gigsim::output::charts::theme::variant_color(1);
+
+    // The variant's newcomers start on day 4, base's on day 2: half by day 2 and 4.
+    let cold = chart(&charts, "compare_cold_start");
+    let labels: Vec<&str> = cold.figure.legend.iter().map(|e| e.label.as_str()).collect();
+    assert!(
+        labels.contains(&"base: half by day 2, 100% within 7 days"),
+        "{labels:?}"
+    );
+    assert!(
+        labels.contains(&"fiverr_fee_up: half by day 4, 100% within 7 days"),
+        "{labels:?}"
+    );
+    let curve = line_points(&cold.figure.panels[0], fee_up, false);
+    assert!(curve.contains(&(4.0, 1.0)) && curve.contains(&(3.0, 0.0)), "{curve:?}");
+
+    // Per platform: upwork unchanged; fiverr's fees +50%, its workers' net about -10%,
+    // its hours -10%.
+    let pl = chart(&charts, "compare_platforms");
+    assert_eq!(pl.figure.panels.len(), 2);
+    assert_eq!(pl.figure.panels[0].title.as_deref(), Some("upwork"));
+    let points = |panel: &Panel| {
+        panel
+            .layers
+            .iter()
+            .find_map(|l| match l {
+                Layer::Points { points, color, .. } if *color == fee_up => Some(points.clone()),
+                _ => None,
+            })
+            .unwrap()
+    };
+    let upwork = points(&pl.figure.panels[0]);
+    assert_eq!(upwork.len(), 3);
+    assert!(upwork.iter().all(|p| p.1.abs() < 1e-12), "{upwork:?}");
+    let fiverr = points(&pl.figure.panels[1]);
+    assert!((fiverr[0].1 + 0.1).abs() < 0.002, "net {fiverr:?}");
+    assert!((fiverr[1].1 - 0.5).abs() < 1e-12, "fees {fiverr:?}");
+    assert!((fiverr[2].1 + 0.1).abs() < 1e-12, "hours {fiverr:?}");
+    assert_eq!(
+        pl.figure.legend.iter().map(|e| e.label.as_str()).collect::<Vec<_>>(),
+        vec!["fiverr_fee_up"],
+        "base is the reference, not a series"
+    );
+    cleanup(&dir);
+}
+
+#[test]
+fn behaviour_charts_skip_with_a_reason_when_they_do_not_apply() {
+    // Workers with a history, but nobody arrives and everyone is on one platform.
+    let mut w = history_workers(1, 2);
+    for x in &mut w {
+        let h = x.history.as_mut().unwrap();
+        h.entered_day = 0;
+        h.platforms_joined = 1;
+    }
+    let dir = temp_dir("behaviour-none");
+    write_manifest(&dir, "run", &["base"], &[], 1, "days = 40\nwarmup_days = 10\n");
+    write_runs(&dir, &["base"], 1, plausible_metric);
+    write_summary(&dir, &["base"], plausible_metric);
+    write_workers(&dir, &[("base", w)]);
+    let files = render_folder(&dir, &dir.join("charts"), &style()).unwrap();
+    let all = stems(&files);
+    assert!(all.contains(&"earnings_by_experience".to_string()));
+    for absent in ["cold_start", "income_by_platforms", "platforms"] {
+        assert!(!all.contains(&absent.to_string()), "{absent}");
+    }
+    let notes = inapplicable_charts(&dir).unwrap();
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert!(notes[0].contains("no worker arrived after the warm-up"));
+    assert!(notes[1].contains("one platform"));
+    assert!(skipped_charts(&dir).unwrap().iter().all(|n| !n.contains("cold-start")));
+    cleanup(&dir);
+
+    // A folder from before the behaviours: no history columns, so the charts are left
+    // out and the report says the folder is too old for them.
+    let old = run_folder("behaviour-old", 1, workers(0, 50, 2), plausible_metric);
+    let all = stems(&render_folder(&old, &old.join("charts"), &style()).unwrap());
+    assert_eq!(all, RUN_STEMS);
+    let skipped = skipped_charts(&old).unwrap();
+    assert!(
+        skipped
+            .iter()
+            .any(|n| n.contains("cold-start") && n.contains("older gigsim")),
+        "{skipped:?}"
+    );
+    assert!(skipped.iter().any(|n| n.contains("earnings-by-experience")));
+    cleanup(&old);
+}
+
+#[test]
+fn equal_experience_gives_a_no_data_panel() {
+    let mut w = history_workers(1, 2);
+    for x in &mut w {
+        x.history.as_mut().unwrap().experience_tasks = 7;
+    }
+    let dir = temp_dir("behaviour-flat");
+    write_manifest(&dir, "run", &["base"], &[], 1, "days = 40\nwarmup_days = 10\n");
+    write_runs(&dir, &["base"], 1, plausible_metric);
+    write_summary(&dir, &["base"], plausible_metric);
+    write_workers(&dir, &[("base", w)]);
+    let charts = charts_of(&dir);
+    let exp = chart(&charts, "earnings_by_experience");
+    let msg = no_data(&exp.figure.panels[0]).unwrap();
+    assert!(msg.contains("same number of tasks before the run (7)"), "{msg}");
+    check_drawn(&render_folder(&dir, &dir.join("charts"), &style()).unwrap(), &style());
     cleanup(&dir);
 }

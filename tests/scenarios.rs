@@ -14,7 +14,7 @@ fn every_built_in_scenario_checks_and_runs() {
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
         .collect();
     files.sort();
-    assert!(files.len() >= 6, "{files:?}");
+    assert!(files.len() >= 13, "{files:?}");
     let tmp = tempfile::tempdir().unwrap();
     for file in files {
         let name = file.file_stem().unwrap().to_string_lossy().into_owned();
@@ -48,5 +48,19 @@ fn every_built_in_scenario_checks_and_runs() {
             .unwrap();
         assert!(o.status.success(), "{name}: {}", stderr(&o));
         assert_books(&out);
+        // The scenarios written to show a behaviour draw the chart that shows it.
+        let shows: &[&str] = match name.as_str() {
+            "multihoming" => &["compare_platforms", "compare_income_by_platforms"],
+            "ai_labelling" | "delivery" | "clickworker" | "gig_behaviours" => {
+                &["compare_cold_start", "compare_earnings_by_experience"]
+            }
+            _ => &[],
+        };
+        for stem in shows {
+            assert!(
+                out.join("charts").join(format!("{stem}.svg")).is_file(),
+                "{name} draws {stem}"
+            );
+        }
     }
 }

@@ -3,6 +3,7 @@
 //! `runs`, `workers` and `daily` that some chart uses, as plain vectors (null → NaN).
 //! The CSV summaries are read as text, so the report shows exactly what the files say.
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
@@ -11,7 +12,7 @@ use polars::prelude::*;
 use crate::output::OutputError;
 use crate::output::columns::HEADLINE;
 use crate::output::manifest::Manifest;
-use crate::scenario::raw::{RawCharts, RawScenario, RawSimulation};
+use crate::scenario::raw::{RawCharts, RawPlatform, RawScenario, RawSimulation};
 
 /// What kind of study a folder holds, which decides its charts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,6 +40,12 @@ pub struct Folder {
     pub wage_floor_usd: f64,
     /// `simulation.min_hours_for_wage`.
     pub min_hours_for_wage: f64,
+    /// `simulation.days` of the scenario as written (base).
+    pub days: u32,
+    /// `simulation.warmup_days` of the scenario as written (base).
+    pub warmup_days: u32,
+    /// Names of the scenario's platforms (one for `[platform]`).
+    pub platforms: Vec<String>,
     /// `[charts]` of the resolved scenario.
     pub charts: RawCharts,
     /// Variant (or sweep point) names in plan order, base first.
@@ -71,7 +78,11 @@ impl Folder {
     /// Reads the manifest and the scenario facts of `dir`.
     pub fn open(dir: &Path) -> Result<Folder, OutputError> {
         let manifest = read_manifest(dir)?;
-        let (simulation, charts) = scenario_facts(&manifest.resolved_scenario);
+        let ScenarioFacts {
+            simulation,
+            charts,
+            platforms,
+        } = scenario_facts(&manifest.resolved_scenario);
         let kind = match manifest.command.as_str() {
             "run" => FolderKind::Run,
             "compare" => FolderKind::Compare,
@@ -91,6 +102,9 @@ impl Folder {
             description: simulation.description,
             wage_floor_usd: simulation.wage_floor_usd,
             min_hours_for_wage: simulation.min_hours_for_wage,
+            days: u32::try_from(simulation.days).unwrap_or(0),
+            warmup_days: u32::try_from(simulation.warmup_days).unwrap_or(0),
+            platforms,
             charts,
             variants,
             manifest,
@@ -115,20 +129,59 @@ impl Folder {
     }
 }
 
+/// The scenario values charts need.
+struct ScenarioFacts {
+    simulation: RawSimulation,
+    charts: RawCharts,
+    platforms: Vec<String>,
+}
+
 /// The scenario values charts need, from the resolved TOML of the manifest. A folder
 /// written by another gigsim version may carry keys this one does not know; then the
 /// few values are picked out of the TOML one by one, with the scenario defaults for any
 /// that are missing, so old results can still be charted.
-fn scenario_facts(resolved: &str) -> (RawSimulation, RawCharts) {
+fn scenario_facts(resolved: &str) -> ScenarioFacts {
     if let Ok(raw) = toml::from_str::<RawScenario>(resolved) {
-        return (raw.simulation, raw.charts);
+        let raw = raw.resolve();
+        let platforms = raw.platform_list().iter().map(|p| p.name.clone()).collect();
+        return ScenarioFacts {
+            simulation: raw.simulation,
+            charts: raw.charts,
+            platforms,
+        };
     }
-    let mut simulation = RawSimulation::default();
-    let mut charts = RawCharts::default();
-    let Ok(table) = toml::from_str::<toml::Table>(resolved) else {
-        return (simulation, charts);
+    let mut facts = ScenarioFacts {
+        simulation: RawSimulation::default(),
+        charts: RawCharts::default(),
+        platforms: vec![RawPlatform::default().name],
     };
+    let Ok(table) = toml::from_str::<toml::Table>(resolved) else {
+        return facts;
+    };
+    let simulation = &mut facts.simulation;
+    let charts = &mut facts.charts;
     let float = |v: &toml::Value| v.as_float().or_else(|| v.as_integer().map(|i| i as f64));
+    if let Some(list) = table
+        .get("platforms")
+        .and_then(|v| v.as_array())
+        .filter(|l| !l.is_empty())
+    {
+        facts.platforms = list
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                p.get("name")
+                    .and_then(|n| n.as_str())
+                    .map_or_else(|| format!("platform {}", i + 1), String::from)
+            })
+            .collect();
+    } else if let Some(name) = table
+        .get("platform")
+        .and_then(|p| p.get("name"))
+        .and_then(|n| n.as_str())
+    {
+        facts.platforms = vec![name.to_string()];
+    }
     if let Some(sim) = table.get("simulation").and_then(|v| v.as_table()) {
         if let Some(d) = sim.get("description").and_then(|v| v.as_str()) {
             simulation.description = d.to_string();
@@ -138,6 +191,12 @@ fn scenario_facts(resolved: &str) -> (RawSimulation, RawCharts) {
         }
         if let Some(v) = sim.get("min_hours_for_wage").and_then(float) {
             simulation.min_hours_for_wage = v;
+        }
+        if let Some(v) = sim.get("days").and_then(|v| v.as_integer()) {
+            simulation.days = v;
+        }
+        if let Some(v) = sim.get("warmup_days").and_then(|v| v.as_integer()) {
+            simulation.warmup_days = v;
         }
     }
     if let Some(c) = table.get("charts").and_then(|v| v.as_table()) {
@@ -154,7 +213,7 @@ fn scenario_facts(resolved: &str) -> (RawSimulation, RawCharts) {
             charts.formats = list.iter().filter_map(|v| v.as_str().map(String::from)).collect();
         }
     }
-    (simulation, charts)
+    facts
 }
 
 fn read_columns(path: &Path, columns: &[&str]) -> Result<DataFrame, OutputError> {
@@ -261,11 +320,23 @@ impl Runs {
     }
 }
 
+/// Columns of `workers` that some charts use and that folders written before the
+/// behaviours were added do not have; a chart that needs one is skipped without it.
+pub const WORKER_HISTORY_COLUMNS: [&str; 5] = [
+    "entered_day",
+    "exited_day",
+    "first_task_day",
+    "platforms_joined",
+    "experience_tasks",
+];
+
 /// The `workers` table, split by variant.
 #[derive(Clone, Debug, Default)]
 pub struct Workers {
     /// One entry per variant index (empty for variants without rows).
     pub by_variant: Vec<VariantWorkers>,
+    /// Which of [`WORKER_HISTORY_COLUMNS`] the table has.
+    pub history_columns: Vec<&'static str>,
 }
 
 /// The workers of one variant, all replicates.
@@ -287,6 +358,18 @@ pub struct VariantWorkers {
     pub hourly_wage_all_time: Vec<f64>,
     /// Stars (NaN without reviews).
     pub rating: Vec<f64>,
+    /// Day registered (0 = before day 1); empty when the table has no such column.
+    pub entered_day: Vec<f64>,
+    /// Day left (NaN = stayed); empty when the table has no such column.
+    pub exited_day: Vec<f64>,
+    /// First day a task was finished (NaN = never); empty when the table has no such
+    /// column.
+    pub first_task_day: Vec<f64>,
+    /// Platforms joined; empty when the table has no such column.
+    pub platforms_joined: Vec<f64>,
+    /// Tasks done before entering (0 for newcomers); empty when the table has no such
+    /// column.
+    pub experience_tasks: Vec<f64>,
 }
 
 impl VariantWorkers {
@@ -308,45 +391,110 @@ impl VariantWorkers {
     }
 }
 
+/// The columns of a Parquet file.
+fn parquet_columns(path: &Path) -> Result<Vec<String>, OutputError> {
+    let file = File::open(path).map_err(|e| OutputError::Read {
+        path: path.to_path_buf(),
+        source: e,
+    })?;
+    let schema = ParquetReader::new(file)
+        .schema()
+        .map_err(|e| OutputError::table(&path.display().to_string(), e))?;
+    Ok(schema.iter_names().map(|n| n.to_string()).collect())
+}
+
+const WORKER_COLUMNS: [&str; 9] = [
+    "variant",
+    "replicate",
+    "worker_id",
+    "tasks_done",
+    "net_cents",
+    "paid_seconds",
+    "hourly_wage",
+    "hourly_wage_all_time",
+    "rating",
+];
+
 impl Workers {
-    /// Reads `workers.parquet`.
+    /// Reads `workers.parquet`: the columns every run chart uses, and those of
+    /// [`WORKER_HISTORY_COLUMNS`] the table has.
     pub fn read(folder: &mut Folder) -> Result<Workers, OutputError> {
-        let df = read_columns(
-            &folder.path("workers.parquet"),
-            &[
-                "variant",
-                "replicate",
-                "worker_id",
-                "tasks_done",
-                "net_cents",
-                "paid_seconds",
-                "hourly_wage",
-                "hourly_wage_all_time",
-                "rating",
-            ],
-        )?;
+        Workers::read_some(folder, true)
+    }
+
+    /// Reads only the variant and the history columns of `workers.parquet` (the other
+    /// vectors stay empty), for deciding which charts apply.
+    pub fn read_history(folder: &mut Folder) -> Result<Workers, OutputError> {
+        Workers::read_some(folder, false)
+    }
+
+    fn read_some(folder: &mut Folder, all: bool) -> Result<Workers, OutputError> {
+        let path = folder.path("workers.parquet");
+        let present = parquet_columns(&path)?;
+        let history: Vec<&'static str> = WORKER_HISTORY_COLUMNS
+            .iter()
+            .copied()
+            .filter(|c| present.iter().any(|p| p == c))
+            .collect();
+        let mut cols: Vec<&str> = if all { WORKER_COLUMNS.to_vec() } else { vec!["variant"] };
+        cols.extend(history.iter().copied());
+        let df = read_columns(&path, &cols)?;
         let variant = variant_indices(&df, "workers", &mut folder.variants)?;
-        let replicate = ids(&df, "workers", "replicate")?;
-        let worker_id = ids(&df, "workers", "worker_id")?;
-        let tasks_done = floats(&df, "workers", "tasks_done")?;
-        let net = floats(&df, "workers", "net_cents")?;
-        let paid = floats(&df, "workers", "paid_seconds")?;
-        let hourly = floats(&df, "workers", "hourly_wage")?;
-        let hourly_all = floats(&df, "workers", "hourly_wage_all_time")?;
-        let rating = floats(&df, "workers", "rating")?;
+        let column = |name: &str| -> Result<Vec<f64>, OutputError> {
+            if cols.contains(&name) {
+                floats(&df, "workers", name)
+            } else {
+                Ok(Vec::new())
+            }
+        };
+        let (replicate, worker_id) = if all {
+            (ids(&df, "workers", "replicate")?, ids(&df, "workers", "worker_id")?)
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        let tasks_done = column("tasks_done")?;
+        let net = column("net_cents")?;
+        let paid = column("paid_seconds")?;
+        let hourly = column("hourly_wage")?;
+        let hourly_all = column("hourly_wage_all_time")?;
+        let rating = column("rating")?;
+        let extra: Vec<Vec<f64>> = WORKER_HISTORY_COLUMNS
+            .iter()
+            .map(|c| column(c))
+            .collect::<Result<_, _>>()?;
         let mut by_variant = vec![VariantWorkers::default(); folder.variants.len()];
+        let push = |to: &mut Vec<f64>, from: &[f64], i: usize| {
+            if let Some(v) = from.get(i) {
+                to.push(*v);
+            }
+        };
         for i in 0..variant.len() {
             let w = &mut by_variant[variant[i]];
-            w.replicate.push(replicate[i]);
-            w.worker_id.push(worker_id[i]);
-            w.tasks_done.push(tasks_done[i]);
-            w.net_usd.push(net[i] / 100.0);
-            w.paid_seconds.push(paid[i]);
-            w.hourly_wage.push(hourly[i]);
-            w.hourly_wage_all_time.push(hourly_all[i]);
-            w.rating.push(rating[i]);
+            if all {
+                w.replicate.push(replicate[i]);
+                w.worker_id.push(worker_id[i]);
+                w.tasks_done.push(tasks_done[i]);
+                w.net_usd.push(net[i] / 100.0);
+                w.paid_seconds.push(paid[i]);
+                w.hourly_wage.push(hourly[i]);
+                w.hourly_wage_all_time.push(hourly_all[i]);
+                w.rating.push(rating[i]);
+            }
+            push(&mut w.entered_day, &extra[0], i);
+            push(&mut w.exited_day, &extra[1], i);
+            push(&mut w.first_task_day, &extra[2], i);
+            push(&mut w.platforms_joined, &extra[3], i);
+            push(&mut w.experience_tasks, &extra[4], i);
         }
-        Ok(Workers { by_variant })
+        Ok(Workers {
+            by_variant,
+            history_columns: history,
+        })
+    }
+
+    /// Whether the table has a column of [`WORKER_HISTORY_COLUMNS`].
+    pub fn has(&self, column: &str) -> bool {
+        self.history_columns.contains(&column)
     }
 
     /// The workers of a variant (`None` if the table has none).
@@ -381,6 +529,120 @@ impl Daily {
             tasks_posted: floats(&df, "daily", "tasks_posted")?,
             tasks_done: floats(&df, "daily", "tasks_done")?,
         })
+    }
+
+    /// The first and last day recorded for a variant (the metric period), if any.
+    pub fn window(&self, variant: usize) -> Option<(u32, u32)> {
+        let days = self
+            .variant
+            .iter()
+            .zip(&self.day)
+            .filter(|(v, d)| **v == variant && d.is_finite())
+            .map(|(_, d)| *d as u32);
+        days.fold(None, |acc, d| match acc {
+            None => Some((d, d)),
+            Some((lo, hi)) => Some((lo.min(d), hi.max(d))),
+        })
+    }
+}
+
+/// One platform in one run: its books (`platform_runs`) and the paid hours of its
+/// members (summed from `worker_platforms`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlatformRun {
+    /// Variant index.
+    pub variant: usize,
+    /// Replicate.
+    pub replicate: u32,
+    /// Index into [`Platforms::names`].
+    pub platform: usize,
+    /// Workers' net pay there, US$.
+    pub worker_net_usd: f64,
+    /// The platform's fees, US$.
+    pub platform_fee_usd: f64,
+    /// Hours of approved work there (NaN when the folder has no `worker_platforms`).
+    pub paid_hours: f64,
+}
+
+/// The per-platform tables of a scenario with several `[[platforms]]`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Platforms {
+    /// Platform names, in scenario order.
+    pub names: Vec<String>,
+    /// One row per platform per run.
+    pub runs: Vec<PlatformRun>,
+}
+
+impl Platforms {
+    /// Reads `platform_runs.parquet`, and the paid seconds of `worker_platforms.parquet`
+    /// when it is there.
+    pub fn read(folder: &mut Folder) -> Result<Platforms, OutputError> {
+        let df = read_columns(
+            &folder.path("platform_runs.parquet"),
+            &[
+                "variant",
+                "replicate",
+                "platform",
+                "worker_net_cents",
+                "platform_fee_cents",
+            ],
+        )?;
+        let err = |e| OutputError::table("platform_runs", e);
+        let variant = variant_indices(&df, "platform_runs", &mut folder.variants)?;
+        let replicate = ids(&df, "platform_runs", "replicate")?;
+        let net = floats(&df, "platform_runs", "worker_net_cents")?;
+        let fees = floats(&df, "platform_runs", "platform_fee_cents")?;
+        let mut names = folder.platforms.clone();
+        let mut index_of = |name: &str| match names.iter().position(|n| n == name) {
+            Some(i) => i,
+            None => {
+                names.push(name.to_string());
+                names.len() - 1
+            }
+        };
+        let platform: Vec<usize> = df
+            .column("platform")
+            .map_err(err)?
+            .str()
+            .map_err(err)?
+            .iter()
+            .map(|n| index_of(n.unwrap_or("")))
+            .collect();
+        let mut hours: HashMap<(usize, u32, usize), f64> = HashMap::new();
+        let with_hours = folder.has("worker_platforms.parquet");
+        if with_hours {
+            let wp = read_columns(
+                &folder.path("worker_platforms.parquet"),
+                &["variant", "replicate", "platform", "paid_seconds"],
+            )?;
+            let err = |e| OutputError::table("worker_platforms", e);
+            let v = variant_indices(&wp, "worker_platforms", &mut folder.variants)?;
+            let r = ids(&wp, "worker_platforms", "replicate")?;
+            let secs = floats(&wp, "worker_platforms", "paid_seconds")?;
+            let names_col = wp.column("platform").map_err(err)?.str().map_err(err)?.clone();
+            for (i, name) in names_col.iter().enumerate() {
+                let p = index_of(name.unwrap_or(""));
+                *hours.entry((v[i], r[i], p)).or_insert(0.0) += secs[i] / 3600.0;
+            }
+        }
+        let runs = (0..variant.len())
+            .map(|i| PlatformRun {
+                variant: variant[i],
+                replicate: replicate[i],
+                platform: platform[i],
+                worker_net_usd: net[i] / 100.0,
+                platform_fee_usd: fees[i] / 100.0,
+                paid_hours: if with_hours {
+                    hours
+                        .get(&(variant[i], replicate[i], platform[i]))
+                        .copied()
+                        .unwrap_or(0.0)
+                } else {
+                    f64::NAN
+                },
+            })
+            .collect();
+        Ok(Platforms { names, runs })
     }
 }
 
@@ -482,15 +744,31 @@ mod tests {
 
     #[test]
     fn scenario_facts_fall_back_to_single_keys() {
-        let (sim, charts) = scenario_facts(
-            "[simulation]\ndescription = \"d\"\nwage_floor_usd = 12\nfuture_key = 1\n[charts]\nwidth = 800\nformats = [\"svg\"]\n",
+        let ScenarioFacts {
+            simulation: sim,
+            charts,
+            platforms,
+        } = scenario_facts(
+            "[simulation]\ndescription = \"d\"\nwage_floor_usd = 12\ndays = 40\nfuture_key = 1\n[charts]\nwidth = 800\nformats = [\"svg\"]\n[[platforms]]\nname = \"a\"\n[[platforms]]\nname = \"b\"\n",
         );
         assert_eq!(sim.description, "d");
         assert_eq!(sim.wage_floor_usd, 12.0);
         assert_eq!(sim.min_hours_for_wage, 1.0);
+        assert_eq!((sim.days, sim.warmup_days), (40, 0));
         assert_eq!((charts.width, charts.height), (800, 650));
         assert_eq!(charts.formats, vec!["svg"]);
-        let (sim, charts) = scenario_facts("not toml [");
-        assert_eq!((sim.wage_floor_usd, charts.width), (7.25, 1000));
+        assert_eq!(platforms, vec!["a", "b"]);
+        let facts = scenario_facts("not toml [");
+        assert_eq!((facts.simulation.wage_floor_usd, facts.charts.width), (7.25, 1000));
+        assert_eq!(facts.platforms, vec!["platform"]);
+    }
+
+    #[test]
+    fn scenario_facts_name_the_platforms() {
+        let facts = scenario_facts("[simulation]\ndays = 50\nwarmup_days = 5\n");
+        assert_eq!((facts.simulation.days, facts.simulation.warmup_days), (50, 5));
+        assert_eq!(facts.platforms, vec!["platform"]);
+        let two = scenario_facts("[[platforms]]\nname = \"upwork\"\n[[platforms]]\nname = \"fiverr\"\n");
+        assert_eq!(two.platforms, vec!["upwork", "fiverr"]);
     }
 }

@@ -10,12 +10,17 @@
 //! File stems (stable; `charts/<stem>.png` and `.svg`):
 //! - run: `net_income`, `hourly_wage`, `wage_cdf`, `lorenz`, `replicate_spread`,
 //!   `daily_tasks`, `ratings` (those from `workers` or `daily` only when the table is in
-//!   the folder);
+//!   the folder), then the behaviour charts of [`behaviour`] where they apply:
+//!   `cold_start` (newcomers), `earnings_by_experience`, `income_by_platforms` and
+//!   `platforms` (several platforms);
 //! - compare: `compare_wage_cdf`, `compare_lorenz`, `compare_<metric>` per headline
-//!   metric, `compare_replicate_spread`, `compare_winners_losers`;
+//!   metric, `compare_replicate_spread`, `compare_winners_losers`, then
+//!   `compare_cold_start`, `compare_earnings_by_experience`,
+//!   `compare_income_by_platforms` and `compare_platforms` where they apply;
 //! - sweep: `sweep_<metric>` per headline metric (a line chart for one swept key, a heat
 //!   map for two, bars per point otherwise).
 
+pub mod behaviour;
 pub mod compare;
 pub mod data;
 pub mod draw;
@@ -30,7 +35,7 @@ use std::path::{Path, PathBuf};
 use plotters::prelude::*;
 use rayon::prelude::*;
 
-use self::data::{CsvTable, Daily, Folder, FolderKind, Runs, Workers};
+use self::data::{CsvTable, Daily, Folder, FolderKind, Platforms, Runs, Workers};
 use self::figure::Figure;
 use self::theme::{Theme, TickFormat};
 use crate::output::OutputError;
@@ -140,6 +145,8 @@ pub struct Inputs {
     pub daily: Option<Daily>,
     /// `sweep.csv`, for sweeps.
     pub sweep: Option<CsvTable>,
+    /// `platform_runs` (and hours from `worker_platforms`), with several platforms.
+    pub platforms: Option<Platforms>,
 }
 
 impl Inputs {
@@ -162,12 +169,18 @@ impl Inputs {
         } else {
             None
         };
+        let platforms = if folder.kind != FolderKind::Sweep && folder.has("platform_runs.parquet") {
+            Some(Platforms::read(&mut folder)?)
+        } else {
+            None
+        };
         Ok(Inputs {
             folder,
             runs,
             workers,
             daily,
             sweep,
+            platforms,
         })
     }
 }
@@ -175,20 +188,33 @@ impl Inputs {
 /// The charts that apply to a folder's command, computed but not drawn.
 pub fn charts_for(inputs: &Inputs) -> Vec<Chart> {
     match inputs.folder.kind {
-        FolderKind::Run => run::charts(inputs),
-        FolderKind::Compare => compare::charts(inputs),
+        FolderKind::Run => {
+            let mut out = run::charts(inputs);
+            out.extend(behaviour::charts(inputs, false));
+            out
+        }
+        FolderKind::Compare => {
+            let mut out = compare::charts(inputs);
+            out.extend(behaviour::charts(inputs, true));
+            out
+        }
         FolderKind::Sweep => sweep::charts(inputs),
     }
 }
 
-/// Charts that a folder cannot have because a table is missing, with the reason, for
-/// the report (`--tables` can leave out `workers` and `daily`).
+/// Charts that a folder cannot have because a table (or a column an older gigsim did
+/// not write) is missing, with the reason, for the report (`--tables` can leave out
+/// `workers`, `daily` and the platform tables).
 pub fn skipped_charts(results: &Path) -> Result<Vec<String>, OutputError> {
-    let folder = Folder::open(results)?;
+    let mut folder = Folder::open(results)?;
     let mut out = Vec::new();
     let workers_charts = match folder.kind {
-        FolderKind::Run => "net income, hourly wage, wage CDF, Lorenz curve and rating charts",
-        FolderKind::Compare => "wage CDF, Lorenz and winners-and-losers charts",
+        FolderKind::Run => {
+            "net income, hourly wage, wage CDF, Lorenz curve, rating, cold-start, earnings-by-experience and income-by-platforms charts"
+        }
+        FolderKind::Compare => {
+            "wage CDF, Lorenz, winners-and-losers, cold-start, earnings-by-experience and income-by-platforms charts"
+        }
         FolderKind::Sweep => "",
     };
     if !workers_charts.is_empty() && !folder.has("workers.parquet") {
@@ -205,7 +231,42 @@ pub fn skipped_charts(results: &Path) -> Result<Vec<String>, OutputError> {
     if folder.kind == FolderKind::Sweep && !folder.has("sweep.csv") {
         out.push("The sweep charts are not drawn: this folder has no sweep.csv.".into());
     }
+    if let Some(applies) = behaviour_applicability(&mut folder)? {
+        out.extend(applies.missing());
+    }
     Ok(out)
+}
+
+/// Behaviour charts that do not apply to a folder's scenario (no newcomers, one
+/// platform), with the reason, for the report.
+pub fn inapplicable_charts(results: &Path) -> Result<Vec<String>, OutputError> {
+    let mut folder = Folder::open(results)?;
+    Ok(behaviour_applicability(&mut folder)?.map_or_else(Vec::new, |a| a.not_applicable()))
+}
+
+/// Which behaviour charts a run or compare folder gets, read from the few columns that
+/// decide it (`None` for sweeps, which have none).
+fn behaviour_applicability(folder: &mut Folder) -> Result<Option<behaviour::Applicability>, OutputError> {
+    if folder.kind == FolderKind::Sweep {
+        return Ok(None);
+    }
+    let workers = if folder.has("workers.parquet") {
+        Some(Workers::read_history(folder)?)
+    } else {
+        None
+    };
+    let daily = if folder.has("daily.parquet") {
+        Some(Daily::read(folder)?)
+    } else {
+        None
+    };
+    let has_platform_runs = folder.has("platform_runs.parquet");
+    Ok(Some(behaviour::applicability(
+        folder,
+        workers.as_ref(),
+        daily.as_ref(),
+        has_platform_runs,
+    )))
 }
 
 /// Reads `results`, draws every chart that applies to its command into `charts_dir`

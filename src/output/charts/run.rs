@@ -233,7 +233,8 @@ fn eligible_wages(w: &VariantWorkers, min_hours: f64) -> (Vec<f64>, Vec<f64>) {
     )
 }
 
-fn hours_text(h: f64) -> String {
+/// "1 paid hour", "2.5 paid hours".
+pub fn hours_text(h: f64) -> String {
     if (h - 1.0).abs() < 1e-9 {
         "1 paid hour".into()
     } else {

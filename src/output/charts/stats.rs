@@ -268,6 +268,190 @@ pub fn decile_changes(deciles: &HashMap<(u32, u32), (usize, f64)>, variant: &[Wo
     DecileComparison { deciles, unmatched }
 }
 
+/// A newcomer's history, in days of the simulation.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Newcomer {
+    /// Day they arrived.
+    pub entered: u32,
+    /// Day they finished their first task, if they did.
+    pub first_task: Option<u32>,
+    /// Day they left, if they did.
+    pub exited: Option<u32>,
+    /// Last day they could have been observed (the end of the run).
+    pub end: u32,
+}
+
+/// The cold-start curves at one duration since arrival.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ColdStartPoint {
+    /// Days since arrival.
+    pub days: u32,
+    /// Newcomers still observed and still waiting at the start of that day.
+    pub at_risk: usize,
+    /// Cumulative share who had finished a first task by then.
+    pub first_task: f64,
+    /// Cumulative share who had left without one by then.
+    pub left: f64,
+    /// Share still waiting after that day (1 − first_task − left).
+    pub waiting: f64,
+}
+
+/// How long newcomers wait for a first task, honest about censoring: the cumulative
+/// incidence of a first task, with leaving without one as a competing outcome and the
+/// end of the run as censoring (the Aalen–Johansen estimator on whole days). A newcomer
+/// who arrived `k` days before the end counts only for the first `k` days after
+/// arrival, so late arrivals do not look like people who never got work. The curve
+/// stops at the last day on which at least `min_at_risk` newcomers were still waiting
+/// and observed.
+pub fn cold_start(newcomers: &[Newcomer], min_at_risk: usize) -> Vec<ColdStartPoint> {
+    // (duration, outcome): 0 = first task, 1 = left without one, 2 = censored.
+    let mut times: Vec<(u32, u8)> = newcomers
+        .iter()
+        .filter(|n| n.end >= n.entered)
+        .map(|n| {
+            let task = n.first_task.filter(|&t| t >= n.entered && t <= n.end);
+            let exit = n.exited.filter(|&e| e >= n.entered && e <= n.end);
+            match (task, exit) {
+                (Some(t), Some(e)) if e < t => (e - n.entered, 1),
+                (Some(t), _) => (t - n.entered, 0),
+                (None, Some(e)) => (e - n.entered, 1),
+                (None, None) => (n.end - n.entered, 2),
+            }
+        })
+        .collect();
+    times.sort_unstable();
+    let mut out = Vec::new();
+    let (mut survival, mut task_share, mut left_share) = (1.0f64, 0.0f64, 0.0f64);
+    let mut at_risk = times.len();
+    let mut k = 0;
+    let last = times.last().map_or(0, |t| t.0);
+    for day in 0..=last {
+        if at_risk < min_at_risk.max(1) {
+            break;
+        }
+        let (mut tasks, mut left, mut censored) = (0usize, 0usize, 0usize);
+        while k < times.len() && times[k].0 == day {
+            match times[k].1 {
+                0 => tasks += 1,
+                1 => left += 1,
+                _ => censored += 1,
+            }
+            k += 1;
+        }
+        let n = at_risk as f64;
+        task_share += survival * tasks as f64 / n;
+        left_share += survival * left as f64 / n;
+        survival *= 1.0 - (tasks + left) as f64 / n;
+        out.push(ColdStartPoint {
+            days: day,
+            at_risk,
+            first_task: task_share,
+            left: left_share,
+            waiting: survival,
+        });
+        at_risk -= tasks + left + censored;
+    }
+    out
+}
+
+/// The first duration at which a cumulative share reaches `share` (linear between
+/// days is not assumed: shares move in whole days).
+pub fn days_to_share(points: &[ColdStartPoint], share: f64) -> Option<u32> {
+    points.iter().find(|p| p.first_task >= share).map(|p| p.days)
+}
+
+/// The share who had a first task `days` after arrival: known where the curve gets
+/// that far, or beyond its end when nobody was left waiting (the curve is final).
+pub fn share_by(points: &[ColdStartPoint], days: u32) -> Option<f64> {
+    // The points run day by day from 0.
+    match points.get(days as usize) {
+        Some(p) => Some(p.first_task),
+        None => points.last().filter(|p| p.waiting == 0.0).map(|p| p.first_task),
+    }
+}
+
+/// Bins of a variable by quantile: up to `max_bins` groups of about equal size, with
+/// equal values always in the same bin (so a mass at zero is one bin, however large).
+/// Returns each bin's lowest and highest value; values are binned with [`bin_of`].
+pub fn quantile_bins(values: &[f64], max_bins: usize) -> Vec<(f64, f64)> {
+    let sorted = sorted_finite(values.iter().copied());
+    let n = sorted.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    let bins = max_bins.max(1);
+    let mut out: Vec<(f64, f64)> = Vec::new();
+    let mut start = 0;
+    while start < n {
+        // What is left is shared equally by the bins left, then the bin is stretched
+        // past every value equal to its last one.
+        let bins_left = bins.saturating_sub(out.len()).max(1);
+        let mut end = (start + (n - start).div_ceil(bins_left)).min(n);
+        while end < n && sorted[end] == sorted[end - 1] {
+            end += 1;
+        }
+        out.push((sorted[start], sorted[end - 1]));
+        start = end;
+    }
+    out
+}
+
+/// The bin of `v` among bins from [`quantile_bins`] (`None` outside them or for NaN).
+pub fn bin_of(bins: &[(f64, f64)], v: f64) -> Option<usize> {
+    if !v.is_finite() {
+        return None;
+    }
+    let i = bins.partition_point(|b| b.1 < v);
+    (i < bins.len() && v >= bins[i].0).then_some(i)
+}
+
+/// A distribution in five percentiles: 10th, 25th, 50th, 75th and 90th.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Spread {
+    /// Values.
+    pub n: usize,
+    /// 10th percentile.
+    pub p10: f64,
+    /// First quartile.
+    pub q1: f64,
+    /// Median.
+    pub median: f64,
+    /// Third quartile.
+    pub q3: f64,
+    /// 90th percentile.
+    pub p90: f64,
+}
+
+impl Spread {
+    /// The percentiles of the finite values (type 7), or `None` when there are none.
+    pub fn of(values: &[f64]) -> Option<Spread> {
+        let s = sorted_finite(values.iter().copied());
+        let q = |p| quantile_sorted(&s, p);
+        Some(Spread {
+            n: s.len(),
+            p10: q(0.1)?,
+            q1: q(0.25)?,
+            median: q(0.5)?,
+            q3: q(0.75)?,
+            p90: q(0.9)?,
+        })
+    }
+}
+
+/// The paired relative change of a per-run value against base: for each replicate in
+/// both, variant / base − 1; the mean over replicates with its 95% CI (Student's t).
+/// Replicates where base is 0 (no relative change) or missing are left out.
+pub fn paired_change(base: &[(u32, f64)], variant: &[(u32, f64)]) -> Estimate {
+    let changes: Vec<f64> = variant
+        .iter()
+        .filter_map(|(r, x)| {
+            let (_, b) = base.iter().find(|(rb, _)| rb == r)?;
+            (*b != 0.0 && b.is_finite() && x.is_finite()).then(|| x / b - 1.0)
+        })
+        .collect();
+    Estimate::of(&changes, 0.95)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -353,6 +537,113 @@ mod tests {
         assert_eq!(b[0].median, 20.0);
         assert!((b[0].p10 - 12.0).abs() < 1e-9 && (b[0].p90 - 28.0).abs() < 1e-9);
         assert_eq!((b[1].p10, b[1].median, b[1].p90), (5.0, 5.0, 5.0));
+    }
+
+    fn newcomer(entered: u32, first_task: Option<u32>, exited: Option<u32>, end: u32) -> Newcomer {
+        Newcomer {
+            entered,
+            first_task,
+            exited,
+            end,
+        }
+    }
+
+    #[test]
+    fn cold_start_counts_leaving_as_a_competing_outcome() {
+        let n = [
+            newcomer(10, Some(11), None, 20),
+            newcomer(10, Some(12), Some(15), 20),
+            newcomer(10, None, Some(13), 20),
+            newcomer(10, None, None, 20),
+        ];
+        let c = cold_start(&n, 1);
+        assert_eq!(c.len(), 11, "days 0 to 10 since arrival");
+        assert_eq!((c[0].at_risk, c[0].first_task, c[0].left), (4, 0.0, 0.0));
+        assert_eq!((c[1].at_risk, c[1].first_task), (4, 0.25));
+        assert!((c[2].first_task - 0.5).abs() < 1e-12);
+        assert_eq!(c[3].at_risk, 2);
+        assert!((c[3].left - 0.25).abs() < 1e-12 && (c[3].first_task - 0.5).abs() < 1e-12);
+        assert_eq!((c[10].at_risk, c[10].first_task), (1, 0.5));
+        assert_eq!(days_to_share(&c, 0.5), Some(2));
+        assert_eq!(days_to_share(&c, 0.6), None);
+        assert_eq!(share_by(&c, 1), Some(0.25));
+        assert_eq!(share_by(&c, 11), None, "beyond the curve, one still waiting");
+        assert!((c[3].waiting - 0.25).abs() < 1e-12);
+        // The curve stops where fewer than 2 newcomers are still waiting.
+        assert_eq!(cold_start(&n, 2).len(), 4);
+        assert!(cold_start(&[], 1).is_empty());
+    }
+
+    #[test]
+    fn late_arrivals_count_only_for_the_days_they_were_seen() {
+        // Two arrive on day 1 and start on day 3; two arrive on day 9, a day before the
+        // end, and have not started yet. Counting everyone as a denominator would say
+        // half had a first task within two days; they all did, of those seen that long.
+        let n = [
+            newcomer(1, Some(3), None, 10),
+            newcomer(1, Some(3), None, 10),
+            newcomer(9, None, None, 10),
+            newcomer(9, None, None, 10),
+        ];
+        let c = cold_start(&n, 1);
+        assert_eq!(c[1].at_risk, 4);
+        assert_eq!(c[2].at_risk, 2);
+        assert_eq!(share_by(&c, 2), Some(1.0));
+        assert_eq!(c.last().unwrap().left, 0.0);
+        assert_eq!(c.len(), 3, "nobody is left waiting after day 2");
+        assert_eq!(share_by(&c, 7), Some(1.0), "the curve is final");
+    }
+
+    #[test]
+    fn quantile_bins_keep_ties_together() {
+        let mut v = vec![0.0; 5];
+        v.extend([1.0, 2.0, 3.0, 4.0, 5.0]);
+        let b = quantile_bins(&v, 5);
+        assert_eq!(b, vec![(0.0, 0.0), (1.0, 2.0), (3.0, 3.0), (4.0, 4.0), (5.0, 5.0)]);
+        assert_eq!(bin_of(&b, 0.0), Some(0));
+        assert_eq!(bin_of(&b, 2.0), Some(1));
+        assert_eq!(bin_of(&b, 1.5), Some(1));
+        assert_eq!(bin_of(&b, 5.0), Some(4));
+        assert_eq!(bin_of(&b, 6.0), None);
+        assert_eq!(bin_of(&b, f64::NAN), None);
+        // Half zeros and ten bins: one bin of zeros, nine sharing the rest.
+        let mut big = vec![0.0; 1000];
+        big.extend((1..=1000).map(f64::from));
+        let b = quantile_bins(&big, 10);
+        assert_eq!(b.len(), 10);
+        assert_eq!(b[0], (0.0, 0.0));
+        assert_eq!(b[1].0, 1.0);
+        assert_eq!(b[9].1, 1000.0);
+        let sizes: Vec<usize> = b
+            .iter()
+            .skip(1)
+            .map(|(lo, hi)| big.iter().filter(|x| *x >= lo && *x <= hi).count())
+            .collect();
+        assert!(sizes.iter().all(|&s| s == 111 || s == 112), "{sizes:?}");
+        assert_eq!(quantile_bins(&[3.0; 7], 10), vec![(3.0, 3.0)]);
+        assert!(quantile_bins(&[], 10).is_empty());
+    }
+
+    #[test]
+    fn paired_change_matches_replicates() {
+        let base = [(0, 100.0), (1, 200.0), (2, 0.0)];
+        let variant = [(0, 110.0), (1, 230.0), (2, 5.0), (3, 50.0)];
+        let e = paired_change(&base, &variant);
+        assert_eq!(e.n, 2, "replicate 2 has base 0, replicate 3 no base");
+        assert!((e.mean - 0.125).abs() < 1e-12);
+        assert!(e.ci_low.unwrap() < 0.10 && e.ci_high.unwrap() > 0.15);
+        assert_eq!(paired_change(&base, &[]).n, 0);
+    }
+
+    #[test]
+    fn spread_gives_the_five_percentiles() {
+        let v: Vec<f64> = (0..=100).map(f64::from).collect();
+        let s = Spread::of(&v).unwrap();
+        assert_eq!(
+            (s.n, s.p10, s.q1, s.median, s.q3, s.p90),
+            (101, 10.0, 25.0, 50.0, 75.0, 90.0)
+        );
+        assert!(Spread::of(&[f64::NAN]).is_none());
     }
 
     fn w(replicate: u32, worker_id: u32, net: f64) -> WorkerValue {
