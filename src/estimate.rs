@@ -58,7 +58,11 @@ impl WorkEstimate {
             worker_days += run_worker_days * f64::from(replicates);
             tasks += run_tasks * f64::from(replicates);
             let offered = sc.platforms.iter().any(|p| p.matching != crate::model::Matching::Board);
-            let per_task = if offered { NS_PER_OFFERED_TASK } else { NS_PER_BOARD_TASK };
+            let per_task = if offered {
+                NS_PER_OFFERED_TASK
+            } else {
+                NS_PER_BOARD_TASK
+            };
             cpu_seconds += f64::from(replicates)
                 * (run_tasks * per_task + run_worker_days * NS_PER_WORKER_DAY + workers as f64 * NS_PER_WORKER_ROW)
                 / 1e9;
@@ -137,7 +141,11 @@ impl fmt::Display for WorkEstimate {
         writeln!(f, "runs:         {}", self.runs)?;
         writeln!(f, "worker-days:  {}", human_count(self.worker_days))?;
         writeln!(f, "tasks posted: {} (expected)", human_count(self.tasks))?;
-        writeln!(f, "time:         about {} on this machine type", human_seconds(self.seconds))?;
+        writeln!(
+            f,
+            "time:         about {} on this machine type",
+            human_seconds(self.seconds)
+        )?;
         write!(
             f,
             "memory:       {} per run, {} peak with {} run(s) at once",

@@ -434,3 +434,21 @@ fn dispatch_acceptance_gate_shuts_out_workers_who_decline() {
     );
     assert!(active(&strict) <= active(&lenient));
 }
+
+#[test]
+fn dispatch_acceptance_gate_is_a_time_out_that_ends_as_refusals_fade() {
+    let gate = "decline_probability = 0.4\nmin_acceptance = 0.7\n";
+    let lasting = run(&dispatch_market(&format!("{gate}acceptance_window_days = 3650.0\n")));
+    let short = run(&dispatch_market(&format!("{gate}acceptance_window_days = 1.0\n")));
+    let offers = |r: &RunRecord| r.workers.iter().map(|w| u64::from(w.offers_received)).sum::<u64>();
+    assert!(
+        short.run.tasks_done > lasting.run.tasks_done && offers(&short) > offers(&lasting),
+        "a one-day window lets timed-out workers back: {} vs {} tasks",
+        short.run.tasks_done,
+        lasting.run.tasks_done
+    );
+    for w in &short.workers {
+        assert!(w.offers_accepted <= w.offers_received, "{w:?}");
+        assert!(w.tasks_done <= w.offers_accepted + w.tasks_returned, "{w:?}");
+    }
+}

@@ -370,7 +370,14 @@ impl<'s> Market<'s> {
             .iter()
             .map(|b| f64::from(b.size) * f64::from(b.expected_seconds))
             .sum();
-        let supply: f64 = v.working.iter().map(|&i| f64::from(v.hot[i as usize].time_left)).sum();
+        // Only the time of workers the platform would offer jobs to is supply.
+        let d = &v.params.dispatch;
+        let supply: f64 = v
+            .working
+            .iter()
+            .filter(|&&i| d.admits(&v.members[i as usize]))
+            .map(|&i| f64::from(v.hot[i as usize].time_left))
+            .sum();
         let surge = v.params.dispatch.surge(demand, supply);
         if surge > 1.0 {
             let fees = &v.params.fee;
@@ -408,6 +415,10 @@ impl<'s> Market<'s> {
                 m.totals.idle_seconds += idle;
                 let net = m.today_net_cents;
                 v.ledger.credit(&mut v.members, i, net, day);
+            }
+            if v.params.matching == super::Matching::Dispatch {
+                let decay = v.params.dispatch.acceptance_decay as f32;
+                v.members.iter_mut().for_each(|m| m.fade_offers(decay));
             }
         }
         self.wages.clear();
@@ -714,6 +725,8 @@ impl<'s> Market<'s> {
                         paid_seconds: u64::from(mt.paid_seconds),
                         unpaid_seconds: u64::from(mt.unpaid_seconds),
                         idle_seconds: u64::from(mt.idle_seconds),
+                        offers_received: mt.offers_received,
+                        offers_accepted: mt.offers_accepted,
                         hourly_wage: hourly_usd(mt.net_cents, u64::from(mt.paid_seconds)),
                         rating: (member.reviews > 0).then_some(member.rating),
                         reviews: member.reviews,
@@ -745,6 +758,8 @@ impl<'s> Market<'s> {
                 paid_seconds: u64::from(t.paid_seconds),
                 unpaid_seconds: u64::from(t.unpaid_seconds),
                 idle_seconds: u64::from(t.idle_seconds),
+                offers_received: t.offers_received,
+                offers_accepted: t.offers_accepted,
                 hourly_wage: hourly_usd(t.net_cents, u64::from(t.paid_seconds)),
                 hourly_wage_all_time: hourly_usd(t.net_cents, u64::from(t.paid_seconds) + u64::from(t.unpaid_seconds)),
                 // One platform: its rating as it is; several: the mean over all reviews.
@@ -833,6 +848,8 @@ fn add_totals(t: &mut Totals, o: &Totals) {
     t.paid_seconds += o.paid_seconds;
     t.unpaid_seconds += o.unpaid_seconds;
     t.idle_seconds += o.idle_seconds;
+    t.offers_received += o.offers_received;
+    t.offers_accepted += o.offers_accepted;
 }
 
 #[cfg(test)]

@@ -91,9 +91,7 @@ impl Market<'_> {
         s.tables.resize_with(groups * 2, LiveTable::default);
         let rules = self.venues[p].params;
         let d = rules.dispatch;
-        let eligible = |m: &super::worker::Member| {
-            !dispatch || (m.acceptance_rate() >= d.min_acceptance && (m.reviews == 0 || m.rating >= d.min_rating))
-        };
+        let eligible = |m: &super::worker::Member| !dispatch || d.admits(m);
         for g in 0..groups as u16 {
             let v = &self.venues[p];
             let members = &v.members;
@@ -135,9 +133,7 @@ impl Market<'_> {
                         if takes && d.decline_probability > 0.0 {
                             takes = self.member_rng(p, i).unit() >= d.decline_probability;
                         }
-                        let m = &mut self.venues[p].members[i as usize];
-                        m.offers_received += 1;
-                        m.offers_accepted += u32::from(takes);
+                        self.venues[p].members[i as usize].offered(takes);
                     }
                     let mut filled = false;
                     if takes {

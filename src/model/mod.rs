@@ -38,8 +38,13 @@ pub enum Matching {
 pub struct Dispatch {
     /// Least acceptance rate for offers.
     pub min_acceptance: f64,
-    /// Least rating for offers (workers without reviews pass).
+    /// Least rating for offers, once a worker has `rating_gate_reviews` reviews.
     pub min_rating: f64,
+    /// Reviews before the rating gate applies.
+    pub rating_gate_reviews: u32,
+    /// Factor by which the weight of past offers falls each evening (the acceptance
+    /// rate's window).
+    pub acceptance_decay: f64,
     /// Chance a worker turns down an offer they would otherwise take.
     pub decline_probability: f64,
     /// Demand/supply ratio above which pay surges.
@@ -51,6 +56,17 @@ pub struct Dispatch {
 }
 
 impl Dispatch {
+    /// Whether the platform offers jobs to member `m`: the gates of acceptance and rating.
+    /// Recent refusals fade (see [`Member::acceptance_rate`]), so the acceptance gate is a
+    /// time-out; the rating gate, once a worker has enough reviews, is final, as a
+    /// deactivation is.
+    ///
+    /// [`Member::acceptance_rate`]: worker::Member::acceptance_rate
+    pub fn admits(&self, m: &worker::Member) -> bool {
+        m.acceptance_rate() >= self.min_acceptance
+            && (m.reviews < self.rating_gate_reviews || m.rating >= self.min_rating)
+    }
+
     /// The day's pay multiplier for `demand` and `supply` seconds of work.
     pub fn surge(&self, demand: f64, supply: f64) -> f64 {
         if self.surge_slope <= 0.0 || demand <= 0.0 {

@@ -100,6 +100,10 @@ pub struct WorkerRow {
     pub unpaid_seconds: u64,
     /// Seconds available with no work.
     pub idle_seconds: u64,
+    /// `dispatch`: offers received.
+    pub offers_received: u32,
+    /// `dispatch`: offers accepted.
+    pub offers_accepted: u32,
     /// Net per paid hour, US$.
     pub hourly_wage: Option<f64>,
     /// Net per worked hour, US$.
@@ -185,6 +189,10 @@ pub struct WorkerPlatformRow {
     pub unpaid_seconds: u64,
     /// Seconds available with no work.
     pub idle_seconds: u64,
+    /// `dispatch`: offers received.
+    pub offers_received: u32,
+    /// `dispatch`: offers accepted.
+    pub offers_accepted: u32,
     /// Net per paid hour, US$.
     pub hourly_wage: Option<f64>,
     /// Mean stars on this platform.

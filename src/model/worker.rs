@@ -299,6 +299,10 @@ pub struct Totals {
     pub unpaid_seconds: u32,
     /// Seconds available with no work found.
     pub idle_seconds: u32,
+    /// `dispatch`: offers received.
+    pub offers_received: u32,
+    /// `dispatch`: offers accepted.
+    pub offers_accepted: u32,
 }
 
 impl Totals {
@@ -435,10 +439,11 @@ pub struct Member {
     pub earnings_ewma: f64,
     /// Matching group (copied from the worker).
     pub group: u16,
-    /// `dispatch`: offers received.
-    pub offers_received: u32,
-    /// `dispatch`: offers accepted.
-    pub offers_accepted: u32,
+    /// `dispatch`: recent offers received, each weighted by how long ago it came (the
+    /// weight falls every evening by the platform's `acceptance_decay`).
+    pub recent_offers: f32,
+    /// `dispatch`: recent offers accepted, weighted in the same way.
+    pub recent_accepted: f32,
     /// Totals over the metric period.
     pub totals: Totals,
 }
@@ -471,8 +476,8 @@ impl Member {
             day_capacity: 0,
             earnings_ewma: -1.0,
             group,
-            offers_received: 0,
-            offers_accepted: 0,
+            recent_offers: 0.0,
+            recent_accepted: 0.0,
             totals: Totals::default(),
         }
     }
@@ -487,10 +492,25 @@ impl Member {
         }
     }
 
-    /// Share of dispatch offers accepted, shrunk toward 1 by five offers so one early
-    /// refusal does not shut a newcomer out.
+    /// Share of recent dispatch offers accepted, shrunk toward 1 by five offers so one
+    /// early refusal does not shut a newcomer out. As old offers fade, the rate of a
+    /// worker who gets no offers drifts back to 1, so a low rate is not final.
     pub fn acceptance_rate(&self) -> f64 {
-        (f64::from(self.offers_accepted) + 5.0) / (f64::from(self.offers_received) + 5.0)
+        (f64::from(self.recent_accepted) + 5.0) / (f64::from(self.recent_offers) + 5.0)
+    }
+
+    /// Counts a dispatch offer and whether it was taken.
+    pub fn offered(&mut self, taken: bool) {
+        self.recent_offers += 1.0;
+        self.recent_accepted += f32::from(u8::from(taken));
+        self.totals.offers_received += 1;
+        self.totals.offers_accepted += u32::from(taken);
+    }
+
+    /// The evening on a dispatch platform: past offers weigh `decay` times less.
+    pub fn fade_offers(&mut self, decay: f32) {
+        self.recent_offers *= decay;
+        self.recent_accepted *= decay;
     }
 
     /// Moves the hot tallies of the day into the member's totals and today's sums, and
@@ -555,5 +575,43 @@ mod tests {
         m.add_review(5.0);
         assert_eq!((m.rating, m.reviews), (4.5, 2));
         assert_eq!(m.approval_rate(), 1.0);
+    }
+
+    #[test]
+    fn dispatch_gates_wait_for_reviews_and_forget_old_refusals() {
+        let d = crate::model::Dispatch {
+            min_acceptance: 0.5,
+            min_rating: 4.6,
+            rating_gate_reviews: 3,
+            acceptance_decay: 0.5,
+            decline_probability: 0.0,
+            surge_threshold: 1.0,
+            surge_slope: 0.0,
+            surge_cap: 1.0,
+        };
+        let h = History {
+            rating: 0.0,
+            reviews: 0,
+            approved: 0,
+            rejected: 0,
+        };
+        let mut m = Member::new(0, &h, 0);
+        m.add_review(4.0);
+        m.add_review(4.0);
+        assert!(d.admits(&m), "two reviews are too few to judge");
+        m.add_review(4.0);
+        assert!(!d.admits(&m), "a 4.0 mean over three reviews is below 4.6");
+
+        let mut m = Member::new(0, &h, 0);
+        for _ in 0..20 {
+            m.offered(false);
+        }
+        assert!(!d.admits(&m));
+        assert_eq!((m.totals.offers_received, m.totals.offers_accepted), (20, 0));
+        for _ in 0..3 {
+            m.fade_offers(d.acceptance_decay as f32);
+        }
+        assert!(d.admits(&m), "after three half-lives the refusals weigh 2.5 offers");
+        assert_eq!(m.totals.offers_received, 20, "the totals do not fade");
     }
 }

@@ -177,6 +177,12 @@ pub const WORKERS: &[Column] = &[
         "seconds",
         "Time available with no work found (neither paid nor unpaid).",
     ),
+    col(
+        "offers_received",
+        "offers",
+        "dispatch: jobs the platform offered the worker (0 on other platforms).",
+    ),
+    col("offers_accepted", "offers", "dispatch: offers the worker took."),
     col("hourly_wage", "US$/h", "net / paid hours (empty without paid time)."),
     col("hourly_wage_all_time", "US$/h", "net / (paid + unpaid) hours."),
     col(
@@ -283,6 +289,12 @@ pub const WORKER_PLATFORMS: &[Column] = &[
         "seconds",
         "Time given to this platform with no work found.",
     ),
+    col(
+        "offers_received",
+        "offers",
+        "dispatch: jobs the platform offered the worker (0 on other platforms).",
+    ),
+    col("offers_accepted", "offers", "dispatch: offers the worker took."),
     col("hourly_wage", "US$/h", "net / paid hours on this platform."),
     col("rating", "stars", "Mean star rating on this platform."),
     col("reviews", "reviews", "Reviews on this platform."),

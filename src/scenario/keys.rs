@@ -812,13 +812,25 @@ pub const KEYS: &[Key] = &[
         "platform.dispatch.min_acceptance",
         "share",
         PROBABILITY,
-        "Offers go only to workers whose acceptance rate (accepted / offered, shrunk toward 1 by five offers) is at least this.",
+        "Offers go only to workers whose recent acceptance rate (accepted / offered over about acceptance_window_days, shrunk toward 1 by five offers) is at least this. A worker below it gets no offers until old refusals fade.",
+    ),
+    key(
+        "platform.dispatch.acceptance_window_days",
+        "days",
+        Allowed::Float { min: 1.0, max: 3650.0 },
+        "Offers count toward the acceptance rate with a weight that falls by a factor e every this many days, so the rate is about the recent window (DoorDash counts the last 100 offers, a few days of work; the default is an assumption).",
     ),
     key(
         "platform.dispatch.min_rating",
         "stars",
         Allowed::Float { min: 0.0, max: 5.0 },
-        "Offers go only to workers rated at least this; workers without reviews pass. Uber drivers risk deactivation below about 4.6 stars.",
+        "Offers go only to workers whose mean rating is at least this, once they have rating_gate_reviews reviews; a worker below it after that gets no more offers. Uber drivers risk deactivation below about 4.6 stars.",
+    ),
+    key(
+        "platform.dispatch.rating_gate_reviews",
+        "reviews",
+        Allowed::Int { min: 0, max: 1_000_000 },
+        "Reviews a worker has before min_rating applies, so a newcomer is not shut out by one early 4-star review (an assumption: Uber averages the last 500 rated trips).",
     ),
     key(
         "platform.dispatch.decline_probability",

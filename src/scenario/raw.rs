@@ -419,8 +419,12 @@ pub struct RawPlatform {
 pub struct RawDispatch {
     /// Offers go only to workers whose acceptance rate is at least this.
     pub min_acceptance: f64,
-    /// Offers go only to workers rated at least this (workers without reviews pass).
+    /// Offers go only to workers rated at least this, once they have `rating_gate_reviews`.
     pub min_rating: f64,
+    /// Reviews a worker has before the rating gate applies.
+    pub rating_gate_reviews: i64,
+    /// Days over which the acceptance rate is counted.
+    pub acceptance_window_days: f64,
     /// Probability that a worker turns down an offer they would otherwise take.
     pub decline_probability: f64,
     /// Demand over supply (in hours) above which pay surges.
@@ -436,6 +440,8 @@ impl Default for RawDispatch {
         RawDispatch {
             min_acceptance: 0.0,
             min_rating: 0.0,
+            rating_gate_reviews: 20,
+            acceptance_window_days: 7.0,
             decline_probability: 0.0,
             surge_threshold: 1.0,
             surge_slope: 0.0,

@@ -528,6 +528,8 @@ fn platform(p: &RawPlatform, prefix: &str, at: &Where<'_>) -> Result<PlatformPar
         dispatch: Dispatch {
             min_acceptance: p.dispatch.min_acceptance,
             min_rating: p.dispatch.min_rating,
+            rating_gate_reviews: u32_of(p.dispatch.rating_gate_reviews),
+            acceptance_decay: (-1.0 / p.dispatch.acceptance_window_days).exp(),
             decline_probability: p.dispatch.decline_probability,
             surge_threshold: p.dispatch.surge_threshold,
             surge_slope: p.dispatch.surge_slope,
