@@ -494,41 +494,6 @@ fn real_run_folder_draws_all_run_charts() {
     cleanup(&dir);
 }
 
-/// Speed on a large folder: 200,000 workers × 2 replicates. Ignored by default (it
-/// writes ~20 MB of Parquet); run with
-/// `cargo test --release --test charts -- --ignored --nocapture large`.
-#[test]
-#[ignore]
-fn large_run_folder_charts_in_about_a_second() {
-    let dir = temp_dir("large");
-    write_manifest(&dir, "run", &["base"], &[], 2, "");
-    write_runs(&dir, &["base"], 2, plausible_metric);
-    write_summary(&dir, &["base"], plausible_metric);
-    write_daily(&dir, &["base"], 2, 365);
-    let all: Vec<Worker> = (0..2).flat_map(|r| workers(r, 200_000, 11)).collect();
-    write_workers(&dir, &[("base", all)]);
-    let started = std::time::Instant::now();
-    let files = render_folder(&dir, &dir.join("charts"), &style()).unwrap();
-    let elapsed = started.elapsed();
-    eprintln!(
-        "render_folder on 400,000 worker rows: {elapsed:?} for {} charts",
-        files.len()
-    );
-    assert_eq!(files.len(), RUN_STEMS.len());
-    assert!(elapsed.as_secs_f64() < 5.0, "charting took {elapsed:?}");
-    cleanup(&dir);
-    // A comparison of three variants of the same size joins 400,000 workers per variant.
-    let dir = compare_folder("large-compare", 2, 200_000);
-    let started = std::time::Instant::now();
-    let files = render_folder(&dir, &dir.join("charts"), &style()).unwrap();
-    eprintln!(
-        "render_folder on 3 variants x 400,000 worker rows: {:?} for {} charts",
-        started.elapsed(),
-        files.len()
-    );
-    cleanup(&dir);
-}
-
 /// Workers with a history: in each replicate, 300 incumbents and 100 who arrive from
 /// day 10 to 29 of a 40-day run with 10 days of warm-up and start 2 days after
 /// arrival (those arriving on day 10 arrived in the warm-up). Pay per paid hour is
