@@ -6,7 +6,6 @@
 //! (reading the Parquet tables, computing and drawing every chart as PNG and SVG).
 
 #[path = "../tests/fixtures/mod.rs"]
-#[allow(dead_code)]
 mod fixtures;
 
 use std::time::Duration;
