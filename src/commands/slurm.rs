@@ -149,7 +149,7 @@ pub fn slurm(args: &SlurmArgs) -> Result<(), Error> {
     check_sbatch_path(&dir)?;
     check_existing_shards(&dir, &record, args.shards, args.gigsim.is_none())?;
 
-    folder::create(&dir)?;
+    folder::open(&dir)?;
     let dir = dir.canonicalize().unwrap_or(dir);
     folder::create(&dir.join("logs"))?;
     folder::create(&dir.join("shards"))?;

@@ -106,8 +106,9 @@ pub struct WorkerRow {
     pub hourly_wage_all_time: Option<f64>,
     /// Mean stars (none without reviews).
     pub rating: Option<f64>,
-    /// Reviews.
-    pub reviews: u32,
+    /// Reviews, all platforms together (64 bits: every platform a worker joins starts
+    /// them with the reviews they arrive with).
+    pub reviews: u64,
     /// Share of work approved.
     pub approval_rate: f64,
     /// Tasks done before entering (day-1 experience; 0 for newcomers).

@@ -105,6 +105,12 @@ pub struct Venue<'s> {
     pub(crate) totals: Flows,
     /// Today's dispatch surge multiplier (1 without surge).
     pub(crate) surge_today: f64,
+    /// Everything requesters have paid on this platform since day 1, warm-up included.
+    /// Every other sum of cents of the platform (pay, fees, balances, billings) is a
+    /// part of it, so while it fits in an `i64` none of them can overflow.
+    pub(crate) spend_ever_cents: i64,
+    /// Whether `spend_ever_cents` would have outgrown an `i64`: the run is void.
+    pub(crate) overflowed: bool,
 }
 
 impl<'s> Venue<'s> {
@@ -122,11 +128,24 @@ impl<'s> Venue<'s> {
             today: Flows::default(),
             totals: Flows::default(),
             surge_today: 1.0,
+            spend_ever_cents: 0,
+            overflowed: false,
         }
     }
 
     /// The members, by member index.
     pub fn members(&self) -> &[Member] {
         &self.members
+    }
+
+    /// Seconds member `member` has spent in the metric period on tasks started and not
+    /// finished yet (carried over to their next working day), which their totals do not
+    /// hold until the task ends. Tests account for every second of a schedule with it.
+    pub fn seconds_in_progress(&self, member: u32) -> u64 {
+        self.jobs
+            .iter()
+            .filter(|j| j.member == member)
+            .map(|j| u64::from(j.spent))
+            .sum()
     }
 }

@@ -158,11 +158,21 @@ impl Market<'_> {
             let charge = if fees.is_tiered() {
                 let billed = venue.billing.entry(pair_key(m.worker, task.requester)).or_insert(0);
                 let c = fees.charge(task.pay_cents, task.size, *billed);
-                *billed += task.pay_cents;
+                *billed = billed.saturating_add(task.pay_cents);
                 c
             } else {
                 fees.charge(task.pay_cents, task.size, 0)
             };
+            // Every sum of cents below is part of what requesters have paid here since
+            // day 1: while that fits in 64 bits none of them overflows; when it would
+            // not, the run is void (`Market::run` reports it) and nothing more is added.
+            match venue.spend_ever_cents.checked_add(charge.requester_spend_cents) {
+                Some(total) => venue.spend_ever_cents = total,
+                None => {
+                    venue.overflowed = true;
+                    return;
+                }
+            }
             m.totals.gross_cents += charge.pay_cents;
             m.totals.fee_cents += charge.worker_deductions_cents();
             m.totals.net_cents += charge.worker_net_cents;

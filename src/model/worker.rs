@@ -392,11 +392,11 @@ impl Member {
 
     /// Share of work approved (1 with no history).
     pub fn approval_rate(&self) -> f64 {
-        let n = self.approved + self.rejected;
+        let n = u64::from(self.approved) + u64::from(self.rejected);
         if n == 0 {
             1.0
         } else {
-            f64::from(self.approved) / f64::from(n)
+            f64::from(self.approved) / n as f64
         }
     }
 
