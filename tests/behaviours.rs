@@ -111,8 +111,8 @@ fn switching_costs_slow_workers_down_and_staying_with_a_batch_helps() {
 fn returned_tasks_are_unpaid_time() {
     let base = run(&market(""));
     let returns = run(&market("[unpaid]\nreturn_probability = 0.2\n"));
-    assert_eq!(base.workers.iter().map(|w| w.tasks_returned).sum::<u32>(), 0);
-    assert!(returns.workers.iter().map(|w| w.tasks_returned).sum::<u32>() > 1000);
+    assert_eq!(base.workers.iter().map(|w| w.tasks_returned).sum::<u64>(), 0);
+    assert!(returns.workers.iter().map(|w| w.tasks_returned).sum::<u64>() > 1000);
     assert!(returns.run.hours_unpaid > 1.5 * base.run.hours_unpaid);
     assert!(returns.run.median_hourly_wage_all_time.unwrap() < base.run.median_hourly_wage_all_time.unwrap());
     // Paid time alone is not what moves: the wage per paid hour stays close.

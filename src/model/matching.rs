@@ -135,7 +135,7 @@ impl Market<'_> {
                         }
                         let m = &mut self.venues[p].members[i as usize];
                         m.offers_received += 1;
-                        m.offers_accepted += u32::from(takes);
+                        m.offers_accepted += u64::from(takes);
                     }
                     let mut filled = false;
                     if takes {

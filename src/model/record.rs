@@ -81,7 +81,7 @@ pub struct WorkerRow {
     /// Tasks rejected.
     pub tasks_rejected: u32,
     /// Tasks returned unfinished.
-    pub tasks_returned: u32,
+    pub tasks_returned: u64,
     /// Pay of approved tasks.
     pub gross_cents: i64,
     /// Fees and levy deducted.
@@ -167,7 +167,7 @@ pub struct WorkerPlatformRow {
     /// Tasks rejected there.
     pub tasks_rejected: u32,
     /// Tasks returned there.
-    pub tasks_returned: u32,
+    pub tasks_returned: u64,
     /// Pay of approved tasks.
     pub gross_cents: i64,
     /// Worker-side fees and levy.

@@ -272,8 +272,9 @@ pub struct Totals {
     pub tasks_done: u32,
     /// Tasks rejected.
     pub tasks_rejected: u32,
-    /// Tasks started and returned unfinished.
-    pub tasks_returned: u32,
+    /// Tasks started and returned unfinished (64-bit: a return can take no time, so
+    /// time does not bound their number).
+    pub tasks_returned: u64,
     /// Pay of approved tasks.
     pub gross_cents: i64,
     /// Fees and levy deducted from that pay.
@@ -342,10 +343,11 @@ pub struct Member {
     pub earnings_ewma: f64,
     /// Matching group (copied from the worker).
     pub group: u16,
-    /// `dispatch`: offers received.
-    pub offers_received: u32,
+    /// `dispatch`: offers received (64-bit: a declined offer takes no time, so a day
+    /// can bring a worker more than four billion of them).
+    pub offers_received: u64,
     /// `dispatch`: offers accepted.
-    pub offers_accepted: u32,
+    pub offers_accepted: u64,
     /// Totals over the metric period.
     pub totals: Totals,
 }
@@ -403,7 +405,7 @@ impl Member {
     /// Share of dispatch offers accepted, shrunk toward 1 by five offers so one early
     /// refusal does not shut a newcomer out.
     pub fn acceptance_rate(&self) -> f64 {
-        (f64::from(self.offers_accepted) + 5.0) / (f64::from(self.offers_received) + 5.0)
+        (self.offers_accepted as f64 + 5.0) / (self.offers_received as f64 + 5.0)
     }
 
     /// Whether the worker avoids this requester.

@@ -104,6 +104,8 @@ fn table(pairs: Vec<(&str, Value)>) -> Value {
 /// A distribution of any family for a key whose values may range over `[lo, hi]`, with
 /// parameters in the typical range `[tlo, thi]` and sometimes explicit bounds.
 pub fn dist(t: &mut Tape, lo: f64, hi: f64, tlo: f64, thi: f64) -> Value {
+    // Now and then, the whole range the key allows: the extremes must work too.
+    let (tlo, thi) = if t.one_in(10) { (lo, hi) } else { (tlo, thi) };
     let positive_lo = tlo.max(0.001);
     let mut d: Vec<(&str, Value)> = match t.below(6) {
         0 => vec![("dist", s("fixed")), ("value", f(t.range(tlo, thi)))],
