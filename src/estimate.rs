@@ -29,6 +29,9 @@ pub struct WorkEstimate {
 const BASE_BYTES: u64 = 96 << 20;
 /// polars' in-memory cost of one worker row while a run's tables are built, bytes.
 const FRAME_BYTES_PER_WORKER: u64 = 200;
+/// What the whole study holds per run until it ends: its plan entry, where its parts
+/// are, and its row of the runs table (read back for the summary), bytes.
+const STUDY_BYTES_PER_RUN: u64 = 1024;
 
 impl WorkEstimate {
     /// Estimates `variants` (indices into the study) × `replicates` on `threads` threads.
@@ -80,7 +83,9 @@ impl WorkEstimate {
             tasks,
             bytes_per_run,
             concurrent_runs,
-            peak_bytes: BASE_BYTES.saturating_add(concurrent_runs.saturating_mul(bytes_per_run)),
+            peak_bytes: BASE_BYTES
+                .saturating_add(concurrent_runs.saturating_mul(bytes_per_run))
+                .saturating_add(runs.saturating_mul(STUDY_BYTES_PER_RUN)),
         }
     }
 }

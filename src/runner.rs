@@ -127,8 +127,9 @@ pub enum Outcome {
     Completed,
     /// The stop flag was raised; finished chunks are kept, unfinished ones are not.
     Interrupted,
-    /// A run failed (its money outgrew 64-bit cents): the first failure in plan order.
-    /// Chunks finished before it are kept; no chunk holding the failed run is.
+    /// A run failed (its money outgrew 64-bit cents; the first failure in plan order),
+    /// or the threads could not be started. Chunks finished before it are kept; no
+    /// chunk holding the failed run is.
     Failed(String),
 }
 
@@ -188,7 +189,8 @@ pub fn demand_elasticity(sc: &Scenario) -> f64 {
         / total
 }
 
-/// Runs chunks in parallel on `threads` threads and hands each finished run to `sink`.
+/// Runs chunks in parallel on `threads` threads (at most one per chunk) and hands each
+/// finished run to `sink`.
 /// `progress` advances by one per simulated day; `stop` ends the work early.
 pub fn execute<S: ChunkSink>(
     study: &Study,
@@ -201,10 +203,17 @@ pub fn execute<S: ChunkSink>(
     let factors = cost_factors(study);
     let total_runs: usize = chunks.iter().map(Vec::len).sum();
     let runs_done = std::sync::atomic::AtomicUsize::new(0);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.max(1))
-        .build()
-        .expect("a thread pool");
+    // Work is shared out by chunk, so threads beyond the chunks would idle: never start
+    // them (a --threads of a billion once hung starting threads, or aborted).
+    let threads = threads.clamp(1, chunks.len().max(1));
+    let pool = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+        Ok(pool) => pool,
+        Err(e) => {
+            return Ok(Outcome::Failed(format!(
+                "cannot start {threads} threads: {e}; use fewer --threads"
+            )));
+        }
+    };
     // A failed run stops the other chunks too: the command fails anyway.
     let failed = AtomicBool::new(false);
     let halted = || stop.load(Ordering::Relaxed) || failed.load(Ordering::Relaxed);

@@ -174,7 +174,24 @@ pub fn apply_flags(study: &mut Study, flags: &RunFlags) {
     }
 }
 
+/// Refuses a study with more runs than its 32-bit plan indices can number (a bigger
+/// one would number runs twice).
+pub fn check_plan_size(study: &Study) -> Result<(), Error> {
+    let replicates = study.base().scenario.replicates;
+    let runs = study.variants.len() as u64 * u64::from(replicates);
+    if runs > u64::from(u32::MAX) {
+        return Err(Error::TooBig(format!(
+            "this study has {runs} runs ({} variants × {replicates} replicates); at most {} runs fit one \
+             study: split it into several",
+            study.variants.len(),
+            u32::MAX
+        )));
+    }
+    Ok(())
+}
+
 /// What the folders of this study record about it (parts, shard marker, manifest).
+/// The study's size is checked first ([`check_plan_size`]).
 pub fn study_record(study: &Study, extra: &Extra<'_>, tables: &[&str], tables_listed: bool) -> StudyRecord {
     let base = &study.base().scenario;
     let (sweep_params, sweep_values) = match extra {
@@ -219,6 +236,7 @@ pub fn execute(study: &Study, flags: &RunFlags, extra: Extra<'_>) -> Result<Done
     }
     let threads = flags.threads.map_or_else(super::check::default_threads, |t| t as usize);
     let variants: Vec<usize> = (0..study.variants.len()).collect();
+    check_plan_size(study)?;
     let estimate = WorkEstimate::of(study, &variants, base.replicates, threads);
     check_memory(&estimate, available_memory(), flags.ignore_memory_estimate).map_err(Error::TooBig)?;
     let record = study_record(study, &extra, &tables, flags.tables.is_some());
