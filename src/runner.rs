@@ -127,9 +127,9 @@ pub enum Outcome {
     Completed,
     /// The stop flag was raised; finished chunks are kept, unfinished ones are not.
     Interrupted,
-    /// A run failed (its money outgrew 64-bit cents; the first failure in plan order),
-    /// or the threads could not be started. Chunks finished before it are kept; no
-    /// chunk holding the failed run is.
+    /// A run failed (its money outgrew 64-bit cents), or the threads could not be
+    /// started. A failure stops the other chunks; of the runs that failed, the earliest
+    /// in plan order is reported. Finished chunks are kept; the failed run's is not.
     Failed(String),
 }
 
