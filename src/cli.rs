@@ -137,11 +137,12 @@ pub struct SlurmArgs {
     /// For --command sweep: the values of the preceding --param (0,5,10 or start:stop:step).
     #[arg(long = "values", value_name = "LIST", allow_hyphen_values = true)]
     pub values: Vec<String>,
-    /// Replicates per variant (overrides simulation.replicates).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    /// Replicates per variant (overrides simulation.replicates), 1 to 1000000 like the key.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub replicates: Option<u32>,
-    /// Master seed (overrides simulation.seed).
-    #[arg(long, value_name = "S")]
+    /// Master seed (overrides simulation.seed), 0 to 9223372036854775807 like the key,
+    /// so the resolved scenario a results folder keeps can be run again.
+    #[arg(long, value_name = "S", value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
     pub seed: Option<u64>,
     /// Tables to write, comma-separated, from runs, workers, daily (default: all).
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
@@ -198,8 +199,8 @@ pub struct SweepArgs {
 pub struct CheckArgs {
     /// The scenario file (TOML).
     pub scenario: PathBuf,
-    /// Estimate for this many replicates instead of the scenario's.
-    #[arg(long, value_name = "N")]
+    /// Estimate for this many replicates instead of the scenario's (1 to 1000000).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub replicates: Option<u32>,
     /// Estimate for this many threads (default: all cores).
     #[arg(long, value_name = "N")]
@@ -226,11 +227,12 @@ pub struct RunFlags {
     /// An existing folder with files in it is refused unless --force is given.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Replicates per variant (overrides simulation.replicates).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    /// Replicates per variant (overrides simulation.replicates), 1 to 1000000 like the key.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub replicates: Option<u32>,
-    /// Master seed (overrides simulation.seed).
-    #[arg(long, value_name = "S")]
+    /// Master seed (overrides simulation.seed), 0 to 9223372036854775807 like the key,
+    /// so the resolved scenario a results folder keeps can be run again.
+    #[arg(long, value_name = "S", value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
     pub seed: Option<u64>,
     /// Worker threads (default: all cores). Results are identical for any number.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]

@@ -1,5 +1,8 @@
 //! The library's top-level error, and the exit code each kind maps to (the contract:
-//! 0 ok, 1 failure while running, 2 bad input, 130 interrupted).
+//! 0 ok, 1 failure while running, 2 bad input, 130 interrupted). An output folder that
+//! cannot be created or written is bad input (2): it is found before any work starts,
+//! and choosing another `--out` fixes it. Failing to write once runs are under way is a
+//! failure while running (1).
 
 use crate::output::OutputError;
 use crate::scenario::ScenarioError;
@@ -19,6 +22,9 @@ pub enum Error {
     /// The run was refused before it started because it would not fit in memory.
     #[error("{0}")]
     TooBig(String),
+    /// A run failed while running (its sums outgrew what gigsim can hold).
+    #[error("{0}")]
+    Run(String),
     /// Ctrl-C or SIGTERM stopped the work.
     #[error("{0}")]
     Interrupted(String),
@@ -29,8 +35,8 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Scenario(_) | Error::Usage(_) | Error::TooBig(_) => 2,
-            Error::Output(OutputError::NotEmpty { .. }) => 2,
-            Error::Output(_) => 1,
+            Error::Output(OutputError::NotEmpty { .. } | OutputError::Unusable { .. }) => 2,
+            Error::Output(_) | Error::Run(_) => 1,
             Error::Interrupted(_) => 130,
         }
     }

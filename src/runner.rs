@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use indicatif::ProgressBar;
 use rayon::prelude::*;
 
+use crate::model::MoneyOverflow;
 use crate::model::alias::AliasTable;
 use crate::model::market::Market;
 use crate::model::posting::{Poster, platform_weights};
@@ -126,6 +127,17 @@ pub enum Outcome {
     Completed,
     /// The stop flag was raised; finished chunks are kept, unfinished ones are not.
     Interrupted,
+    /// A run failed (its money outgrew 64-bit cents), or the threads could not be
+    /// started. A failure stops the other chunks; of the runs that failed, the earliest
+    /// in plan order is reported. Finished chunks are kept; the failed run's is not.
+    Failed(String),
+}
+
+/// How one chunk ended.
+enum ChunkEnd {
+    Finished,
+    Stopped,
+    Failed(u32, String),
 }
 
 /// Demand response of each variant to its all-in cost per task, relative to the base
@@ -177,7 +189,8 @@ pub fn demand_elasticity(sc: &Scenario) -> f64 {
         / total
 }
 
-/// Runs chunks in parallel on `threads` threads and hands each finished run to `sink`.
+/// Runs chunks in parallel on `threads` threads (at most one per chunk) and hands each
+/// finished run to `sink`.
 /// `progress` advances by one per simulated day; `stop` ends the work early.
 pub fn execute<S: ChunkSink>(
     study: &Study,
@@ -190,16 +203,26 @@ pub fn execute<S: ChunkSink>(
     let factors = cost_factors(study);
     let total_runs: usize = chunks.iter().map(Vec::len).sum();
     let runs_done = std::sync::atomic::AtomicUsize::new(0);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.max(1))
-        .build()
-        .expect("a thread pool");
-    let results: Vec<Result<bool, S::Error>> = pool.install(|| {
+    // Work is shared out by chunk, so threads beyond the chunks would idle: never start
+    // them (a --threads of a billion once hung starting threads, or aborted).
+    let threads = threads.clamp(1, chunks.len().max(1));
+    let pool = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+        Ok(pool) => pool,
+        Err(e) => {
+            return Ok(Outcome::Failed(format!(
+                "cannot start {threads} threads: {e}; use fewer --threads"
+            )));
+        }
+    };
+    // A failed run stops the other chunks too: the command fails anyway.
+    let failed = AtomicBool::new(false);
+    let halted = || stop.load(Ordering::Relaxed) || failed.load(Ordering::Relaxed);
+    let results: Vec<Result<ChunkEnd, S::Error>> = pool.install(|| {
         chunks
             .par_iter()
             .map(|chunk| {
-                if stop.load(Ordering::Relaxed) {
-                    return Ok(false);
+                if halted() {
+                    return Ok(ChunkEnd::Stopped);
                 }
                 let mut part = sink.begin(chunk)?;
                 for entry in chunk {
@@ -207,38 +230,61 @@ pub fn execute<S: ChunkSink>(
                     let market = Market::new(&variant.scenario, entry.replicate, factors[entry.variant as usize]);
                     let record = market.run(entry.variant, || {
                         progress.inc(1);
-                        !stop.load(Ordering::Relaxed)
+                        !halted()
                     });
                     match record {
-                        Some(r) => sink.add(&mut part, entry, r)?,
-                        None => return Ok(false),
+                        Ok(Some(r)) => sink.add(&mut part, entry, r)?,
+                        Ok(None) => return Ok(ChunkEnd::Stopped),
+                        Err(e) => {
+                            failed.store(true, Ordering::Relaxed);
+                            return Ok(ChunkEnd::Failed(
+                                entry.index,
+                                format!("variant \"{}\", {e}", variant.name),
+                            ));
+                        }
                     }
                     let done = runs_done.fetch_add(1, Ordering::Relaxed) + 1;
                     progress.set_message(format!("{done}/{total_runs} runs"));
                 }
                 sink.finish(part)?;
-                Ok(true)
+                Ok(ChunkEnd::Finished)
             })
             .collect()
     });
     let mut all_done = true;
+    let mut first_failure: Option<(u32, String)> = None;
     for r in results {
-        all_done &= r?;
+        match r? {
+            ChunkEnd::Finished => {}
+            ChunkEnd::Stopped => all_done = false,
+            ChunkEnd::Failed(index, message) => {
+                if first_failure.as_ref().is_none_or(|(i, _)| index < *i) {
+                    first_failure = Some((index, message));
+                }
+            }
+        }
     }
-    Ok(if all_done {
-        Outcome::Completed
-    } else {
-        Outcome::Interrupted
+    Ok(match first_failure {
+        Some((_, message)) => Outcome::Failed(message),
+        None if all_done => Outcome::Completed,
+        None => Outcome::Interrupted,
     })
 }
 
 /// Runs one entry directly (tests, benches): the record of (variant, replicate).
+/// Panics when the run's money outgrows 64-bit cents; [`try_run_one`] returns that.
 pub fn run_one(study: &Study, variant: u32, replicate: u32) -> RunRecord {
+    try_run_one(study, variant, replicate).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Runs one entry directly: the record of (variant, replicate), or the overflow that
+/// voided it.
+pub fn try_run_one(study: &Study, variant: u32, replicate: u32) -> Result<RunRecord, MoneyOverflow> {
     let factors = cost_factors(study);
     let sc = &study.variants[variant as usize].scenario;
     Market::new(sc, replicate, factors[variant as usize])
         .run(variant, || true)
-        .expect("not interrupted")
+        .map(|r| r.expect("never interrupted"))
 }
 
 #[cfg(test)]

@@ -111,8 +111,8 @@ fn switching_costs_slow_workers_down_and_staying_with_a_batch_helps() {
 fn returned_tasks_are_unpaid_time() {
     let base = run(&market(""));
     let returns = run(&market("[unpaid]\nreturn_probability = 0.2\n"));
-    assert_eq!(base.workers.iter().map(|w| w.tasks_returned).sum::<u32>(), 0);
-    assert!(returns.workers.iter().map(|w| w.tasks_returned).sum::<u32>() > 1000);
+    assert_eq!(base.workers.iter().map(|w| w.tasks_returned).sum::<u64>(), 0);
+    assert!(returns.workers.iter().map(|w| w.tasks_returned).sum::<u64>() > 1000);
     assert!(returns.run.hours_unpaid > 1.5 * base.run.hours_unpaid);
     assert!(returns.run.median_hourly_wage_all_time.unwrap() < base.run.median_hourly_wage_all_time.unwrap());
     // Paid time alone is not what moves: the wage per paid hour stays close.
@@ -440,7 +440,7 @@ fn dispatch_acceptance_gate_is_a_time_out_that_ends_as_refusals_fade() {
     let gate = "decline_probability = 0.4\nmin_acceptance = 0.7\n";
     let lasting = run(&dispatch_market(&format!("{gate}acceptance_window_days = 3650.0\n")));
     let short = run(&dispatch_market(&format!("{gate}acceptance_window_days = 1.0\n")));
-    let offers = |r: &RunRecord| r.workers.iter().map(|w| u64::from(w.offers_received)).sum::<u64>();
+    let offers = |r: &RunRecord| r.workers.iter().map(|w| w.offers_received).sum::<u64>();
     assert!(
         short.run.tasks_done > lasting.run.tasks_done && offers(&short) > offers(&lasting),
         "a one-day window lets timed-out workers back: {} vs {} tasks",
@@ -449,6 +449,6 @@ fn dispatch_acceptance_gate_is_a_time_out_that_ends_as_refusals_fade() {
     );
     for w in &short.workers {
         assert!(w.offers_accepted <= w.offers_received, "{w:?}");
-        assert!(w.tasks_done <= w.offers_accepted + w.tasks_returned, "{w:?}");
+        assert!(u64::from(w.tasks_done) <= w.offers_accepted + w.tasks_returned, "{w:?}");
     }
 }

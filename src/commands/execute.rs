@@ -16,7 +16,7 @@ use super::compare::contrast_text;
 use super::resume::{self, Start};
 use crate::cli::RunFlags;
 use crate::error::Error;
-use crate::estimate::{WorkEstimate, available_memory, human_bytes};
+use crate::estimate::{WorkEstimate, available_memory, check_memory};
 use crate::output::atomic::{remove_temporaries, write_file};
 use crate::output::charts::{ChartStyle, render_folder};
 use crate::output::columns;
@@ -174,7 +174,24 @@ pub fn apply_flags(study: &mut Study, flags: &RunFlags) {
     }
 }
 
+/// Refuses a study with more runs than its 32-bit plan indices can number (a bigger
+/// one would number runs twice).
+pub fn check_plan_size(study: &Study) -> Result<(), Error> {
+    let replicates = study.base().scenario.replicates;
+    let runs = study.variants.len() as u64 * u64::from(replicates);
+    if runs > u64::from(u32::MAX) {
+        return Err(Error::TooBig(format!(
+            "this study has {runs} runs ({} variants × {replicates} replicates); at most {} runs fit one \
+             study: split it into several",
+            study.variants.len(),
+            u32::MAX
+        )));
+    }
+    Ok(())
+}
+
 /// What the folders of this study record about it (parts, shard marker, manifest).
+/// The study's size is checked first ([`check_plan_size`]).
 pub fn study_record(study: &Study, extra: &Extra<'_>, tables: &[&str], tables_listed: bool) -> StudyRecord {
     let base = &study.base().scenario;
     let (sweep_params, sweep_values) = match extra {
@@ -219,17 +236,9 @@ pub fn execute(study: &Study, flags: &RunFlags, extra: Extra<'_>) -> Result<Done
     }
     let threads = flags.threads.map_or_else(super::check::default_threads, |t| t as usize);
     let variants: Vec<usize> = (0..study.variants.len()).collect();
+    check_plan_size(study)?;
     let estimate = WorkEstimate::of(study, &variants, base.replicates, threads);
-    if let Some(available) = available_memory() {
-        if estimate.peak_bytes > available && !flags.ignore_memory_estimate {
-            return Err(Error::TooBig(format!(
-                "this run needs about {} of memory but the machine has {} available:\n{estimate}\n\
-                 Use fewer --threads or workers, or pass --ignore-memory-estimate to run anyway.",
-                human_bytes(estimate.peak_bytes),
-                human_bytes(available)
-            )));
-        }
-    }
+    check_memory(&estimate, available_memory(), flags.ignore_memory_estimate).map_err(Error::TooBig)?;
     let record = study_record(study, &extra, &tables, flags.tables.is_some());
     let plan = runner::plan(study.variants.len(), base.replicates);
     let shard = flags.shard.unwrap_or(Shard::WHOLE);
@@ -243,6 +252,7 @@ pub fn execute(study: &Study, flags: &RunFlags, extra: Extra<'_>) -> Result<Done
             folder::choose(flags.out.as_deref(), flags.force, &base.name, &cwd)?
         }
     };
+    folder::open(&out)?;
     let identity = PartsIdentity {
         format: FORMAT,
         shard: flags.shard,
@@ -277,6 +287,13 @@ pub fn execute(study: &Study, flags: &RunFlags, extra: Extra<'_>) -> Result<Done
     let outcome = runner::execute(study, &todo, threads, &bar, crate::interrupt::flag(), &store);
     bar.finish_and_clear();
     let outcome = outcome.inspect_err(|_| remove_temporaries(&out))?;
+    if let Outcome::Failed(message) = outcome {
+        remove_temporaries(&out);
+        return Err(Error::Run(format!(
+            "{message}\nNo tables were written; the runs finished before it are kept in {}.",
+            parts.display()
+        )));
+    }
     if outcome == Outcome::Interrupted {
         remove_temporaries(&out);
         let done: usize = complete_chunks(&parts)?

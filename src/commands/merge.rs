@@ -46,7 +46,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), Error> {
             )));
         }
     }
-    folder::create(&out)?;
+    folder::open(&out)?;
     let merged_from = shards
         .iter()
         .map(|s| MergedShard {

@@ -22,7 +22,7 @@ pub fn plot(args: &PlotArgs) -> Result<(), Error> {
         None => ChartStyle::of_folder(results)?,
     };
     let dest = args.out.clone().unwrap_or_else(|| results.clone());
-    crate::output::folder::create(&dest)?;
+    crate::output::folder::open(&dest)?;
     let charts = render_folder(results, &dest.join("charts"), &style)?;
     let report = write_report_in(results, &charts, &dest)?;
     println!(

@@ -14,7 +14,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use super::execute::{Extra, apply_flags, chosen_tables, study_record};
+use super::execute::{Extra, apply_flags, check_plan_size, chosen_tables, study_record};
 use super::sweep::sweep_study;
 use crate::cli::{RunFlags, SlurmArgs, StudyCommand};
 use crate::error::Error;
@@ -100,6 +100,7 @@ pub fn slurm(args: &SlurmArgs) -> Result<(), Error> {
     let record = match command {
         StudyCommand::Run => {
             study.variants.truncate(1);
+            check_plan_size(&study)?;
             study_record(&study, &Extra::Run, &tables, flags.tables.is_some())
         }
         StudyCommand::Compare => {
@@ -109,6 +110,7 @@ pub fn slurm(args: &SlurmArgs) -> Result<(), Error> {
                     study.file
                 )));
             }
+            check_plan_size(&study)?;
             study_record(&study, &Extra::Compare, &tables, flags.tables.is_some())
         }
         StudyCommand::Sweep => {
@@ -117,6 +119,7 @@ pub fn slurm(args: &SlurmArgs) -> Result<(), Error> {
                 params: &grid.params,
                 values: &grid.values,
             };
+            check_plan_size(&grid.study)?;
             study_record(&grid.study, &extra, &tables, flags.tables.is_some())
         }
     };
@@ -149,7 +152,7 @@ pub fn slurm(args: &SlurmArgs) -> Result<(), Error> {
     check_sbatch_path(&dir)?;
     check_existing_shards(&dir, &record, args.shards, args.gigsim.is_none())?;
 
-    folder::create(&dir)?;
+    folder::open(&dir)?;
     let dir = dir.canonicalize().unwrap_or(dir);
     folder::create(&dir.join("logs"))?;
     folder::create(&dir.join("shards"))?;

@@ -29,7 +29,6 @@ pub fn parse_values(text: &str) -> Result<Vec<f64>, String> {
         let [start, stop, step] = parts[..] else {
             return Err(format!("`{text}`: a range is start:stop:step"));
         };
-        let decimals = step.trim().split_once('.').map_or(0, |(_, d)| d.len()) as i32;
         let (start, stop, step) = (number(start)?, number(stop)?, number(step)?);
         if step <= 0.0 {
             return Err(format!("`{text}`: the step must be above 0"));
@@ -37,21 +36,39 @@ pub fn parse_values(text: &str) -> Result<Vec<f64>, String> {
         if start > stop {
             return Err(format!("`{text}`: start must not exceed stop"));
         }
-        let n = ((stop - start) / step + 1e-9).floor() as usize + 1;
-        if n > 10_000 {
-            return Err(format!("`{text}` gives {n} values; at most 10,000"));
+        // Counted in floating point before any cast (never NaN: the ends are finite and
+        // the step above 0): a range like 0:1e300:1e-300 has more values than a usize
+        // holds, and a cast would saturate and wrap around to none.
+        let steps = ((stop - start) / step + 1e-9).floor();
+        if steps >= MAX_POINTS as f64 {
+            return Err(format!(
+                "`{text}` gives {} values; at most {MAX_POINTS}",
+                fmt_num(steps + 1.0)
+            ));
         }
-        let scale = 10f64.powi(decimals);
+        let n = steps as usize + 1;
+        // Values are rounded to the decimals of start and step (0.1 × 3 is 0.3, not
+        // 0.30000000000000004), read from the numbers themselves: `1e-5` has five and
+        // `0.05` two, so neither is rounded away.
+        let places = |v: f64| format!("{v}").split_once('.').map_or(0, |(_, d)| d.len());
+        let decimals = places(start).max(places(step));
         return Ok((0..n)
-            .map(|i| ((start + i as f64 * step) * scale).round() / scale)
+            .map(|i| {
+                format!("{:.decimals$}", start + i as f64 * step)
+                    .parse()
+                    .expect("a formatted number parses")
+            })
             .collect());
     }
     let values: Vec<f64> = text.split(',').map(number).collect::<Result<_, _>>()?;
-    if values.len() > 10_000 {
-        return Err(format!("{} values; at most 10,000", values.len()));
+    if values.len() > MAX_POINTS {
+        return Err(format!("{} values; at most {MAX_POINTS}", values.len()));
     }
     Ok(values)
 }
+
+/// Most points a sweep may have, on one axis or over the grid of two.
+pub const MAX_POINTS: usize = 10_000;
 
 /// A sweep ready to run.
 pub struct Grid {
@@ -96,6 +113,16 @@ pub fn sweep_study(study: &Study, params: &[String], values: &[String]) -> Resul
         }
         let values = parse_values(list).map_err(|e| Error::Usage(format!("--values for {key}: {e}")))?;
         axes.push((key.clone(), values));
+    }
+    let points: usize = axes.iter().map(|(_, v)| v.len()).product();
+    if points > MAX_POINTS {
+        return Err(Error::Usage(format!(
+            "the sweep has {points} points ({}); at most {MAX_POINTS}",
+            axes.iter()
+                .map(|(_, v)| v.len().to_string())
+                .collect::<Vec<_>>()
+                .join(" × ")
+        )));
     }
     let mut grid: Vec<Vec<f64>> = vec![Vec::new()];
     for (_, values) in &axes {
@@ -167,11 +194,21 @@ mod tests {
         assert_eq!(parse_values("0:1:0.1").unwrap()[3], 0.3);
         assert_eq!(parse_values("0.5:1:0.25"), Ok(vec![0.5, 0.75, 1.0]));
         assert_eq!(parse_values("1:2:5"), Ok(vec![1.0]));
+        // The decimals of start count, and a step in exponent notation keeps its own.
+        assert_eq!(parse_values("0.05:3:1"), Ok(vec![0.05, 1.05, 2.05]));
+        assert_eq!(parse_values("0:0.00003:1e-5"), Ok(vec![0.0, 0.00001, 0.00002, 0.00003]));
+        assert_eq!(parse_values("1e2:3e2:1e2"), Ok(vec![100.0, 200.0, 300.0]));
         assert!(parse_values("").is_err());
         assert!(parse_values("1,x").is_err());
         assert!(parse_values("5:1:1").is_err());
         assert!(parse_values("0:1:0").is_err());
         assert!(parse_values("0:1").is_err());
         assert!(parse_values("0:1e9:1").is_err());
+        // More values than a usize holds: refused, not wrapped around to an empty sweep.
+        let e = parse_values("0:1e300:1e-300").unwrap_err();
+        assert!(e.contains("at most 10000"), "{e}");
+        assert!(parse_values("0:1e300:1e-320").is_err());
+        assert_eq!(parse_values("0:9999:1").unwrap().len(), MAX_POINTS);
+        assert!(parse_values("0:10000:1").is_err());
     }
 }

@@ -230,7 +230,7 @@ impl FeePolicy {
         if self.tiers.is_empty() {
             return percent_of(pay, self.worker_ppm);
         }
-        let (start, end) = (billed_before, billed_before + pay);
+        let (start, end) = (billed_before, billed_before.saturating_add(pay));
         let mut lower = 0i64;
         let mut exact: i128 = 0;
         for tier in &self.tiers {

@@ -5,6 +5,7 @@
 //! members, batches, ledger and flows. With several platforms a worker splits the day's
 //! time between the platforms they joined, by what each has paid them lately.
 
+use super::MoneyOverflow;
 use super::alias::AliasTable;
 use super::demand::DemandProcess;
 use super::posting::{Poster, platform_weights};
@@ -77,6 +78,8 @@ pub struct Market<'s> {
     /// Arrivals and exits today.
     entries_today: u64,
     exits_today: u64,
+    /// The day the run's money outgrew 64-bit cents, if it did (the run is void).
+    overflow_day: Option<u32>,
 }
 
 impl<'s> Market<'s> {
@@ -134,6 +137,7 @@ impl<'s> Market<'s> {
             join_probabilities,
             entries_today: 0,
             exits_today: 0,
+            overflow_day: None,
         };
         for (w, history) in drawn {
             market.register(w, history);
@@ -168,15 +172,28 @@ impl<'s> Market<'s> {
     }
 
     /// Runs every day. `on_day` is called after each day; when it returns `false` the
-    /// run stops and `None` is returned (an interrupted run has no record).
-    pub fn run(mut self, variant: u32, mut on_day: impl FnMut() -> bool) -> Option<RunRecord> {
+    /// run stops and `None` is returned (an interrupted run has no record). A run whose
+    /// money outgrows 64-bit cents stops with an error instead of wrapping around.
+    pub fn run(mut self, variant: u32, mut on_day: impl FnMut() -> bool) -> Result<Option<RunRecord>, MoneyOverflow> {
         for day in 1..=self.sc.days {
             self.step(day);
+            if let Some(day) = self.overflow_day {
+                return Err(MoneyOverflow {
+                    replicate: self.replicate,
+                    day,
+                });
+            }
             if !on_day() {
-                return None;
+                return Ok(None);
             }
         }
-        Some(self.finish(variant))
+        Ok(Some(self.finish(variant)))
+    }
+
+    /// The day the run's money outgrew 64-bit cents, if it did: the run is void and
+    /// must not be stepped further.
+    pub fn overflow_day(&self) -> Option<u32> {
+        self.overflow_day
     }
 
     /// The workers (people), by id.
@@ -405,6 +422,20 @@ impl<'s> Market<'s> {
     /// day's record.
     pub fn close_day(&mut self, day: u32, multiplier: f64) {
         let sc = self.sc;
+        // Every sum of cents of the run is part of what requesters paid on all
+        // platforms since day 1; once that outgrows 64 bits the run is void, and nothing
+        // more is summed.
+        let spend = self.venues.iter().try_fold(0i64, |total, v| {
+            if v.overflowed {
+                None
+            } else {
+                total.checked_add(v.spend_ever_cents)
+            }
+        });
+        if spend.is_none() {
+            self.overflow_day.get_or_insert(day);
+            return;
+        }
         for v in &mut self.venues {
             v.today.tasks_unfilled = v.batches.iter().map(|b| u64::from(b.remaining)).sum();
             for &i in &v.working {
@@ -683,7 +714,7 @@ impl<'s> Market<'s> {
             }
             let mut t = Totals::default();
             let (mut b_paid, mut b_pending, mut b_forfeited) = (0i64, 0i64, 0i64);
-            let (mut reviews, mut stars, mut approved, mut judged) = (0u32, 0.0f64, 0u64, 0u64);
+            let (mut reviews, mut stars, mut approved, mut judged) = (0u64, 0.0f64, 0u64, 0u64);
             let mut joined = 0u32;
             let mut only_rating = 0.0;
             for (p, m) in self.memberships(id as u32) {
@@ -695,11 +726,11 @@ impl<'s> Market<'s> {
                 b_paid += b.paid_out;
                 b_pending += b.pending();
                 b_forfeited += b.forfeited;
-                reviews += member.reviews;
+                reviews += u64::from(member.reviews);
                 stars += member.rating * f64::from(member.reviews);
                 only_rating = member.rating;
                 approved += u64::from(member.approved);
-                judged += u64::from(member.approved + member.rejected);
+                judged += u64::from(member.approved) + u64::from(member.rejected);
                 let row = &mut platform_rows[p];
                 row.workers_joined += 1;
                 row.workers_active += u64::from(mt.tasks_done > 0);
@@ -767,7 +798,7 @@ impl<'s> Market<'s> {
                     if joined == 1 {
                         only_rating
                     } else {
-                        stars / f64::from(reviews)
+                        stars / reviews as f64
                     }
                 }),
                 reviews,

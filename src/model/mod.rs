@@ -21,6 +21,22 @@ use fees::FeePolicy;
 use payouts::PayoutRule;
 use visibility::Visibility;
 
+/// A run whose money outgrew 64-bit cents: requesters paid more than
+/// 9,223,372,036,854,775,807 cents (about $92 quadrillion) in one run. The run stops
+/// and has no record, rather than reporting sums that wrapped around.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "replicate {replicate}: on day {day} the money of the run outgrew 64-bit cents (requesters paid more than \
+     $92 quadrillion); gigsim stops rather than report sums that wrapped around. Lower pay, fees, surge, \
+     workers or days"
+)]
+pub struct MoneyOverflow {
+    /// The replicate.
+    pub replicate: u32,
+    /// The day the sums outgrew 64 bits.
+    pub day: u32,
+}
+
 /// How a platform brings tasks and workers together.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Matching {

@@ -81,7 +81,7 @@ pub struct WorkerRow {
     /// Tasks rejected.
     pub tasks_rejected: u32,
     /// Tasks returned unfinished.
-    pub tasks_returned: u32,
+    pub tasks_returned: u64,
     /// Pay of approved tasks.
     pub gross_cents: i64,
     /// Fees and levy deducted.
@@ -101,17 +101,18 @@ pub struct WorkerRow {
     /// Seconds available with no work.
     pub idle_seconds: u64,
     /// `dispatch`: offers received.
-    pub offers_received: u32,
+    pub offers_received: u64,
     /// `dispatch`: offers accepted.
-    pub offers_accepted: u32,
+    pub offers_accepted: u64,
     /// Net per paid hour, US$.
     pub hourly_wage: Option<f64>,
     /// Net per worked hour, US$.
     pub hourly_wage_all_time: Option<f64>,
     /// Mean stars (none without reviews).
     pub rating: Option<f64>,
-    /// Reviews.
-    pub reviews: u32,
+    /// Reviews, all platforms together (64 bits: every platform a worker joins starts
+    /// them with the reviews they arrive with).
+    pub reviews: u64,
     /// Share of work approved.
     pub approval_rate: f64,
     /// Tasks done before entering (day-1 experience; 0 for newcomers).
@@ -170,7 +171,7 @@ pub struct WorkerPlatformRow {
     /// Tasks rejected there.
     pub tasks_rejected: u32,
     /// Tasks returned there.
-    pub tasks_returned: u32,
+    pub tasks_returned: u64,
     /// Pay of approved tasks.
     pub gross_cents: i64,
     /// Worker-side fees and levy.
@@ -190,9 +191,9 @@ pub struct WorkerPlatformRow {
     /// Seconds available with no work.
     pub idle_seconds: u64,
     /// `dispatch`: offers received.
-    pub offers_received: u32,
+    pub offers_received: u64,
     /// `dispatch`: offers accepted.
-    pub offers_accepted: u32,
+    pub offers_accepted: u64,
     /// Net per paid hour, US$.
     pub hourly_wage: Option<f64>,
     /// Mean stars on this platform.

@@ -109,6 +109,12 @@ pub struct Venue<'s> {
     pub(crate) surge_today: f64,
     /// Lists of requesters avoided, for the members who have one (`Member::blocklist`).
     pub(crate) blocklists: Vec<Blocklist>,
+    /// Everything requesters have paid on this platform since day 1, warm-up included.
+    /// Every other sum of cents of the platform (pay, fees, balances, billings) is a
+    /// part of it, so while it fits in an `i64` none of them can overflow.
+    pub(crate) spend_ever_cents: i64,
+    /// Whether `spend_ever_cents` would have outgrown an `i64`: the run is void.
+    pub(crate) overflowed: bool,
 }
 
 /// The requesters a worker avoids after being cheated: the last eight.
@@ -135,6 +141,8 @@ impl<'s> Venue<'s> {
             totals: Flows::default(),
             surge_today: 1.0,
             blocklists: Vec::new(),
+            spend_ever_cents: 0,
+            overflowed: false,
         }
     }
 
@@ -174,5 +182,16 @@ impl<'s> Venue<'s> {
     /// Seconds member `i` has left today.
     pub fn time_left(&self, i: u32) -> u32 {
         self.hot[i as usize].time_left
+    }
+
+    /// Seconds member `member` has spent in the metric period on tasks started and not
+    /// finished yet (carried over to their next working day), which their totals do not
+    /// hold until the task ends. Tests account for every second of a schedule with it.
+    pub fn seconds_in_progress(&self, member: u32) -> u64 {
+        self.jobs
+            .iter()
+            .filter(|j| j.member == member)
+            .map(|j| u64::from(j.spent))
+            .sum()
     }
 }

@@ -146,12 +146,24 @@ impl Market<'_> {
         } else if v.params.fee.is_tiered() {
             let billed = v.billing.entry(pair_key(h.worker, task.requester)).or_insert(0);
             let c = v.params.fee.charge(task.pay_cents, task.size, *billed);
-            *billed += task.pay_cents;
+            *billed = billed.saturating_add(task.pay_cents);
             Some(c)
         } else {
             // A flat policy splits every task of a batch alike: computed at posting.
             Some(task.charge)
         };
+        // Every sum of cents of the platform is part of what requesters have paid here
+        // since day 1: while that fits in 64 bits none of them overflows; when it would
+        // not, the run is void (`Market::run` reports it) and nothing more is added.
+        if let Some(c) = charge {
+            match v.spend_ever_cents.checked_add(c.requester_spend_cents) {
+                Some(total) => v.spend_ever_cents = total,
+                None => {
+                    v.overflowed = true;
+                    return;
+                }
+            }
+        }
         let (gross, net) = charge.map_or((0, 0), |c| (c.pay_cents, c.worker_net_cents));
         // Narrow tallies that would overflow are folded into the totals first.
         let fits = h.today_tasks < u16::MAX
@@ -177,10 +189,22 @@ impl Market<'_> {
             }
             Some(c) => {
                 h.today_paid += spent;
-                // A task pays at most $1,000,000 (1e8 cents), so one fits an empty tally;
-                // a tally that would overflow was folded above.
-                h.today_gross += i32::try_from(c.pay_cents).unwrap_or(i32::MAX);
-                h.today_net += i32::try_from(c.worker_net_cents).unwrap_or(i32::MAX);
+                // A tally that would overflow was folded above, so a task that fits an
+                // i32 fits the empty tally. One that does not (over $21 million: an
+                // hourly job of $1,000,000 an hour for a month) goes straight to the
+                // totals.
+                match (i32::try_from(c.pay_cents), i32::try_from(c.worker_net_cents)) {
+                    (Ok(g), Ok(n)) => {
+                        h.today_gross += g;
+                        h.today_net += n;
+                    }
+                    _ => {
+                        let m = &mut v.members[member as usize];
+                        m.totals.gross_cents += c.pay_cents;
+                        m.totals.net_cents += c.worker_net_cents;
+                        m.today_net_cents += c.worker_net_cents;
+                    }
+                }
                 let t = &mut v.today;
                 t.requester_spend_cents += c.requester_spend_cents;
                 t.worker_net_cents += c.worker_net_cents;

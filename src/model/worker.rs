@@ -286,8 +286,9 @@ pub struct Totals {
     pub tasks_done: u32,
     /// Tasks rejected.
     pub tasks_rejected: u32,
-    /// Tasks started and returned unfinished.
-    pub tasks_returned: u32,
+    /// Tasks started and returned unfinished (64-bit: a return can take no time, so
+    /// time does not bound their number).
+    pub tasks_returned: u64,
     /// Pay of approved tasks.
     pub gross_cents: i64,
     /// What the worker kept (gross less worker-side fees and levy, which are therefore
@@ -299,10 +300,11 @@ pub struct Totals {
     pub unpaid_seconds: u32,
     /// Seconds available with no work found.
     pub idle_seconds: u32,
-    /// `dispatch`: offers received.
-    pub offers_received: u32,
+    /// `dispatch`: offers received (64-bit: a declined offer takes no time, so a day
+    /// can bring a worker more than four billion of them).
+    pub offers_received: u64,
     /// `dispatch`: offers accepted.
-    pub offers_accepted: u32,
+    pub offers_accepted: u64,
 }
 
 impl Totals {
@@ -484,11 +486,11 @@ impl Member {
 
     /// Share of work approved (1 with no history).
     pub fn approval_rate(&self) -> f64 {
-        let n = self.approved + self.rejected;
+        let n = u64::from(self.approved) + u64::from(self.rejected);
         if n == 0 {
             1.0
         } else {
-            f64::from(self.approved) / f64::from(n)
+            f64::from(self.approved) / n as f64
         }
     }
 
@@ -504,7 +506,7 @@ impl Member {
         self.recent_offers += 1.0;
         self.recent_accepted += f32::from(u8::from(taken));
         self.totals.offers_received += 1;
-        self.totals.offers_accepted += u32::from(taken);
+        self.totals.offers_accepted += u64::from(taken);
     }
 
     /// The evening on a dispatch platform: past offers weigh `decay` times less.
@@ -521,7 +523,7 @@ impl Member {
         self.rejected += u32::from(h.today_rejected);
         self.totals.tasks_done += u32::from(h.today_tasks);
         self.totals.tasks_rejected += u32::from(h.today_rejected);
-        self.totals.tasks_returned += u32::from(h.today_returned);
+        self.totals.tasks_returned += u64::from(h.today_returned);
         self.totals.gross_cents += i64::from(h.today_gross);
         self.totals.net_cents += i64::from(h.today_net);
         self.totals.paid_seconds += h.today_paid;

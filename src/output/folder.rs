@@ -77,9 +77,10 @@ pub fn is_non_empty(dir: &Path) -> bool {
 pub fn choose(out: Option<&Path>, force: bool, scenario_name: &str, base: &Path) -> Result<PathBuf, OutputError> {
     if let Some(dir) = out {
         if dir.exists() && !dir.is_dir() {
-            return Err(OutputError::Parts {
+            return Err(OutputError::Unusable {
                 path: dir.into(),
-                message: "exists and is not a folder".into(),
+                reason: "it exists and is not a folder".into(),
+                hint: " (choose another --out)".into(),
             });
         }
         if is_non_empty(dir) && !force {
@@ -101,6 +102,25 @@ pub fn choose(out: Option<&Path>, force: bool, scenario_name: &str, base: &Path)
 /// Creates a folder and its parents, with a clear message when that fails.
 pub fn create(dir: &Path) -> Result<(), OutputError> {
     std::fs::create_dir_all(dir).map_err(|e| OutputError::create_dir(dir, e))
+}
+
+/// Makes sure results can be written to `dir` before any work starts: creates it (and
+/// its parents) and writes and removes a small file in it. A folder that cannot be
+/// created or written (permission denied, a file in the path, a read-only or full
+/// disk) is [`OutputError::Unusable`], bad input with exit code 2, with what the
+/// system said and how to fix it.
+pub fn open(dir: &Path) -> Result<(), OutputError> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(OutputError::Unusable {
+            path: dir.into(),
+            reason: "it exists and is not a folder".into(),
+            hint: " (choose another --out)".into(),
+        });
+    }
+    std::fs::create_dir_all(dir).map_err(|e| OutputError::unusable(dir, &e))?;
+    let probe = dir.join(format!(".probe{}{}", super::atomic::TEMP_MARKER, std::process::id()));
+    std::fs::write(&probe, b"gigsim checks that it can write here\n").map_err(|e| OutputError::unusable(dir, &e))?;
+    std::fs::remove_file(&probe).map_err(|e| OutputError::unusable(dir, &e))
 }
 
 #[cfg(test)]

@@ -29,6 +29,17 @@ pub enum OutputError {
         /// The folder.
         path: PathBuf,
     },
+    /// The output folder cannot be created or written: a bad `--out` (or working
+    /// folder), found before any work starts. Exit code 2, like other bad input.
+    #[error("cannot write results to {path}: {reason}{hint}")]
+    Unusable {
+        /// The folder.
+        path: PathBuf,
+        /// What the system said, or what is wrong.
+        reason: String,
+        /// How to fix it, where we can tell.
+        hint: String,
+    },
     /// A folder could not be created.
     #[error("cannot create folder {path}: {source}{hint}")]
     CreateDir {
@@ -96,6 +107,9 @@ pub(crate) fn io_hint(e: &std::io::Error) -> String {
         }
         std::io::ErrorKind::StorageFull => " (the disk is full: free space or choose another --out)".into(),
         std::io::ErrorKind::ReadOnlyFilesystem => " (read-only file system: choose another --out)".into(),
+        std::io::ErrorKind::NotADirectory => {
+            " (a part of the path is a file, not a folder: choose another --out)".into()
+        }
         _ => String::new(),
     }
 }
@@ -116,6 +130,14 @@ impl OutputError {
             path: path.into(),
             source,
             hint,
+        }
+    }
+
+    pub(crate) fn unusable(path: impl Into<PathBuf>, source: &std::io::Error) -> Self {
+        OutputError::Unusable {
+            path: path.into(),
+            reason: source.to_string(),
+            hint: io_hint(source),
         }
     }
 

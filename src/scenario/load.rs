@@ -16,13 +16,19 @@ pub fn load(path: &Path) -> Result<Study, ScenarioError> {
         path: file.clone(),
         source,
     })?;
-    let text = match String::from_utf8(bytes) {
+    parse_bytes(&bytes, &file)
+}
+
+/// Checks the bytes of a scenario file as [`load`] does once it has read them: they
+/// must be UTF-8 text, then a valid scenario. `file` names it in messages.
+pub fn parse_bytes(bytes: &[u8], file: &str) -> Result<Study, ScenarioError> {
+    let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
-            let valid = e.utf8_error().valid_up_to();
-            let line = e.as_bytes()[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
+            let valid = e.valid_up_to();
+            let line = bytes[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
             return Err(Problem {
-                file,
+                file: file.to_string(),
                 line: Some(line),
                 context: None,
                 key: String::new(),
@@ -32,7 +38,7 @@ pub fn load(path: &Path) -> Result<Study, ScenarioError> {
             .into());
         }
     };
-    parse(&text, &file)
+    parse(text, file)
 }
 
 /// Checks scenario text; `file` names it in messages.
@@ -116,6 +122,8 @@ fn check_variant_name(
 ) -> Result<(), Box<Problem>> {
     let message = if v.name.trim().is_empty() {
         "a variant needs a name"
+    } else if v.name.chars().any(char::is_control) {
+        "a name is one line of text without control characters (newlines, tabs, …)"
     } else if v.name == "base" {
         "\"base\" is the scenario as written; give the variant another name"
     } else if study.variants.iter().any(|o| o.name == v.name) {

@@ -17,7 +17,7 @@ pub mod render;
 mod validate;
 
 pub use error::{Problem, ScenarioError};
-pub use load::{load, parse};
+pub use load::{load, parse, parse_bytes};
 
 use crate::model::PlatformParams;
 use crate::model::behaviour::{Churn, Learning, Switching, Taxes, Tools, Unpaid};

@@ -176,6 +176,54 @@ fn u32_of(x: i64) -> u32 {
     u32::try_from(x).unwrap_or(u32::MAX)
 }
 
+/// Most platforms a market may have (a worker's memberships are a 32-bit set).
+pub use crate::model::market::MAX_PLATFORMS;
+
+/// Most workers a run may register, day-1 workers and newcomers together (ids are
+/// 32-bit, and `u32::MAX` marks "no membership").
+pub const MAX_WORKERS: u64 = u32::MAX as u64 - 1;
+
+/// A name is one line of text: no control characters (a newline in a name would break
+/// the lines of CSV readers, charts and job scripts it is written into).
+fn check_name(at: &Where<'_>, key: &str, name: &str) -> Result<(), Box<Problem>> {
+    if name.chars().any(char::is_control) {
+        return Err(at.problem(
+            key,
+            Some(format!("{name:?}")),
+            "a name is one line of text without control characters (newlines, tabs, …)",
+        ));
+    }
+    Ok(())
+}
+
+/// Refuses a scenario whose newcomers could outnumber the worker ids a run has: at
+/// most `entry_per_day` arrivals a day on average (100 times that when arrivals respond
+/// to earnings, the cap of that response), with a margin of ten standard deviations.
+fn check_sizes(raw: &RawScenario, at: &Where<'_>) -> Result<(), Box<Problem>> {
+    let c = &raw.churn;
+    let mean = c.entry_per_day * if c.entry_elasticity > 0.0 { 100.0 } else { 1.0 };
+    let per_day = mean + 10.0 * mean.sqrt() + 10.0;
+    let most = raw.workers.count as f64
+        + if c.entry_per_day > 0.0 {
+            per_day * raw.simulation.days as f64
+        } else {
+            0.0
+        };
+    if most > MAX_WORKERS as f64 {
+        return Err(at.problem(
+            "churn.entry_per_day",
+            Some(fmt_num(c.entry_per_day)),
+            format!(
+                "workers.count and the newcomers of {} days could exceed {} workers, the most a run can hold; \
+                 lower entry_per_day, days or workers.count",
+                raw.simulation.days,
+                keys::group(MAX_WORKERS as i64)
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Builds the model's scenario from a range-checked raw scenario.
 pub fn build(raw: &RawScenario, at: &Where<'_>) -> Result<Scenario, Box<Problem>> {
     let s = &raw.simulation;
@@ -186,6 +234,7 @@ pub fn build(raw: &RawScenario, at: &Where<'_>) -> Result<Scenario, Box<Problem>
             format!("must be below simulation.days ({})", s.days),
         ));
     }
+    check_name(at, "simulation.name", &s.name)?;
     let w = &raw.workers;
     let workers = WorkerParams {
         count: u32_of(w.count),
@@ -235,6 +284,19 @@ pub fn build(raw: &RawScenario, at: &Where<'_>) -> Result<Scenario, Box<Problem>
     }
     let demand = demand(raw, at)?;
     let platforms = platforms(raw, at)?;
+    check_sizes(raw, at)?;
+    let t = &raw.taxes;
+    if t.self_employment_percent + t.income_tax_percent > 100.0 {
+        return Err(at.problem(
+            "taxes.income_tax_percent",
+            Some(fmt_num(t.income_tax_percent)),
+            format!(
+                "self_employment_percent + income_tax_percent must be at most 100 (self_employment_percent is {}), \
+                 or the estimated tax would exceed what workers earned",
+                fmt_num(t.self_employment_percent)
+            ),
+        ));
+    }
     Ok(Scenario {
         name: s.name.clone(),
         description: s.description.clone(),
@@ -296,6 +358,7 @@ fn categories(raw: &RawScenario, at: &Where<'_>) -> Result<Vec<Category>, Box<Pr
         if c.name.trim().is_empty() {
             return Err(at.problem(&format!("{p}.name"), Some("\"\"".into()), "a category needs a name"));
         }
+        check_name(at, &format!("{p}.name"), &c.name)?;
         if list[..i].iter().any(|o| o.name == c.name) {
             return Err(at.problem(
                 &format!("{p}.name"),
@@ -384,11 +447,11 @@ fn platforms(raw: &RawScenario, at: &Where<'_>) -> Result<Vec<PlatformParams>, B
         ));
     }
     let list = raw.platform_list();
-    if list.len() > crate::model::market::MAX_PLATFORMS {
+    if list.len() > MAX_PLATFORMS {
         return Err(at.problem(
             "platforms",
-            Some(list.len().to_string()),
-            format!("at most {} platforms", crate::model::market::MAX_PLATFORMS),
+            None,
+            format!("a market has at most {MAX_PLATFORMS} platforms, not {}", list.len()),
         ));
     }
     let mut out = Vec::with_capacity(list.len());
@@ -398,6 +461,7 @@ fn platforms(raw: &RawScenario, at: &Where<'_>) -> Result<Vec<PlatformParams>, B
         } else {
             format!("platforms[{i}]")
         };
+        check_name(at, &format!("{prefix}.name"), &p.name)?;
         if list[..i].iter().any(|o| o.name == p.name) {
             return Err(at.problem(
                 &format!("{prefix}.name"),
