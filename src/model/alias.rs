@@ -93,6 +93,18 @@ impl AliasTable {
         &self.items
     }
 
+    /// Fetches the lines a later `draw(bits)` will read (a hint; see `prefetch`).
+    #[inline]
+    pub(crate) fn prefetch(&self, bits: u64) {
+        if self.items.is_empty() {
+            return;
+        }
+        let column = crate::rng::index(bits, self.items.len());
+        super::prefetch::prefetch(&self.keep[column]);
+        super::prefetch::prefetch(&self.alias[column]);
+        super::prefetch::prefetch(&self.items[column]);
+    }
+
     /// Draws an item with probability proportional to its weight. The table must not be
     /// empty.
     #[inline]

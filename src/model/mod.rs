@@ -10,6 +10,7 @@ pub mod market;
 mod matching;
 pub mod payouts;
 pub mod posting;
+mod prefetch;
 pub mod record;
 pub mod requester;
 pub mod venue;
