@@ -527,9 +527,11 @@ fn progress_bar(total_days: u64, quiet: bool, runs: usize) -> ProgressBar {
         bar.set_draw_target(ProgressDrawTarget::hidden());
     } else {
         bar.set_style(
-            ProgressStyle::with_template("{spinner} {elapsed_precise} [{bar:32}] {percent:>3}%  {msg}  ~{eta} left")
-                .expect("a valid template")
-                .progress_chars("=> "),
+            ProgressStyle::with_template(
+                "{spinner} {elapsed_precise} [{bar:32}] {percent:>3}%  {msg}, simulated days at {per_sec}  ~{eta} left",
+            )
+            .expect("a valid template")
+            .progress_chars("=> "),
         );
         bar.set_message(format!("0/{runs} runs"));
         bar.enable_steady_tick(std::time::Duration::from_millis(200));

@@ -453,3 +453,25 @@ pub fn markdown(tables: &[(&str, &[Column])]) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod docs {
+    use super::*;
+
+    /// `docs/columns.md` (linked from the README) is what every results folder gets, so
+    /// the two never drift; `GIGSIM_BLESS=1` rewrites it after a deliberate change.
+    #[test]
+    fn the_committed_column_reference_is_current() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/columns.md");
+        let now = markdown(TABLES);
+        if std::env::var("GIGSIM_BLESS").is_ok_and(|v| v == "1") {
+            std::fs::write(path, &now).unwrap();
+        }
+        let kept = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            kept == now,
+            "docs/columns.md differs from the columns gigsim writes: run \
+             `GIGSIM_BLESS=1 cargo test --release --lib columns` and commit it"
+        );
+    }
+}

@@ -193,7 +193,10 @@ fn header(h: &mut String, folder: &Folder) {
         FolderKind::Compare => "comparison of variants against base",
         FolderKind::Sweep => "parameter sweep",
     };
-    let commit: String = m.git_commit.chars().take(12).collect();
+    let mut commit: String = m.git_commit.chars().take(12).collect();
+    if m.git_commit.ends_with("-dirty") {
+        commit.push_str("-dirty");
+    }
     let mut rows: Vec<(&str, String)> = vec![
         (
             "Command",

@@ -247,7 +247,7 @@ impl RawDist {
             if v < lo || v > hi {
                 Err(DistProblem {
                     param: name.into(),
-                    allowed: format!("a value from {range}"),
+                    allowed: format!("expected a value from {range}"),
                 })
             } else {
                 Ok(v)
@@ -274,7 +274,7 @@ impl RawDist {
         if min > max {
             return Err(DistProblem {
                 param: "min".into(),
-                allowed: format!("min ({}) at most max ({})", fmt_num(min), fmt_num(max)),
+                allowed: format!("expected at most max ({})", fmt_num(max)),
             });
         }
         let shape = match self.dist {
@@ -284,7 +284,7 @@ impl RawDist {
                 if l > h {
                     return Err(DistProblem {
                         param: "low".into(),
-                        allowed: format!("low ({}) at most high ({})", fmt_num(l), fmt_num(h)),
+                        allowed: format!("expected at most high ({})", fmt_num(h)),
                     });
                 }
                 Shape::Uniform(l, h)
