@@ -221,3 +221,76 @@ fn two_ctrl_c_in_a_row_exit_with_130_and_no_tables() {
     assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
     assert!(final_files(&d.join("res")).is_empty());
 }
+
+/// A market whose runs are quick but whose tables are large: most of the command's time
+/// goes to writing the workers table, so a signal can arrive while the folder is
+/// written.
+fn wide_scenario() -> String {
+    r#"
+[simulation]
+name = "wide"
+days = 2
+warmup_days = 0
+replicates = 2
+seed = 5
+
+[workers]
+count = 300000
+
+[demand]
+tasks_per_day = 30000.0
+"#
+    .to_string()
+}
+
+/// Whether the folder itself (not its parts) has begun to receive the final tables.
+fn writing_tables(res: &Path) -> bool {
+    std::fs::read_dir(res).is_ok_and(|d| {
+        d.flatten().any(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            e.path().is_file() && (name.contains(".gigsim-tmp-") || name.ends_with(".parquet"))
+        })
+    })
+}
+
+#[test]
+fn ctrl_c_while_the_tables_are_written_leaves_no_finished_looking_folder_and_resume_writes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let wide = write_scenario(d, "wide.toml", &wide_scenario());
+    let wide = wide.to_str().unwrap();
+    let o = run_in(d, &["run", wide, "--out", "reference", "--quiet"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    let res = d.join("res");
+    let mut child = spawn(d, &["run", wide, "--out", "res", "--quiet", "--threads", "2"]);
+    signal_when(&mut child, || writing_tables(&res), libc::SIGINT);
+    let o = child.wait_with_output().unwrap();
+    let message = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(130), "{message}");
+    if res.join("manifest.json").exists() {
+        // The signal came after the tables: they are complete, the charts are not.
+        assert!(
+            message.contains("drawing the charts") && message.contains("gigsim plot"),
+            "{message}"
+        );
+    } else {
+        assert!(
+            message.contains("interrupted while writing") && message.contains("--resume"),
+            "{message}"
+        );
+    }
+    assert!(
+        temp_files(&res).is_empty(),
+        "temporary files left: {:?}",
+        temp_files(&res)
+    );
+
+    let o = run_in(d, &["run", wide, "--out", "res", "--resume", "--quiet"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        table_bytes(&res) == table_bytes(&d.join("reference")),
+        "the resumed folder's tables equal an uninterrupted run's"
+    );
+    assert!(res.join("manifest.json").exists());
+}

@@ -409,6 +409,7 @@ pub fn finalize(job: Finalize<'_>) -> Result<Finished, Error> {
     let csv = |table: &str, rows: usize| wants_csv(table, rows, listed_workers);
     let assembled =
         assemble(chunks, study.plan_runs as usize, out, &tables, &csv).inspect_err(|_| remove_temporaries(out))?;
+    stop_if_interrupted(out, "the tables")?;
     let runs = assembled.runs;
     let mut written = assembled.files;
     let summary = summarize(&runs)?;
@@ -432,6 +433,7 @@ pub fn finalize(job: Finalize<'_>) -> Result<Finished, Error> {
     write_file(&out.join("columns.md"), columns::markdown(columns::TABLES).as_bytes())?;
     write_file(&out.join("scenario.toml"), study.resolved_scenario.as_bytes())?;
     remove_stale(out, &written);
+    stop_if_interrupted(out, "the summary")?;
     let manifest = Manifest {
         gigsim_version: VERSION.into(),
         git_commit: GIT_COMMIT.into(),
@@ -455,12 +457,39 @@ pub fn finalize(job: Finalize<'_>) -> Result<Finished, Error> {
     // Charts and the report are drawn from the finished folder (its tables and manifest),
     // as `gigsim plot` would; run and merge both get them.
     draw_charts(out, &ChartStyle::of_folder(out)?)?;
+    if crate::interrupt::requested() {
+        remove_temporaries(out);
+        return Err(Error::Interrupted(format!(
+            "interrupted while drawing the charts: the tables in {} are complete; \
+             `gigsim plot {}` draws the charts and the report",
+            out.display(),
+            out.display()
+        )));
+    }
     Ok(Finished {
         study: study.clone(),
         out: out.to_path_buf(),
         summary,
         contrasts,
     })
+}
+
+/// Stops writing a results folder when Ctrl-C (or SIGTERM) came while `stage` was
+/// written: temporary files go, no manifest is written (so the folder is not taken for
+/// finished results) and the runs stay in their parts, so the same command with
+/// `--resume` (or `merge` again) writes the folder without running anything.
+fn stop_if_interrupted(out: &Path, stage: &str) -> Result<(), Error> {
+    if !crate::interrupt::requested() {
+        return Ok(());
+    }
+    remove_temporaries(out);
+    Err(Error::Interrupted(format!(
+        "interrupted while writing {stage}: {} has no manifest and is not a finished result. \
+         The runs are kept: the same command with --out {} --resume (or merge again) writes \
+         the tables without running anything.",
+        out.display(),
+        out.display()
+    )))
 }
 
 /// Prints a finished study's headline results and folder, as run, compare, sweep and
