@@ -2,7 +2,8 @@
 //! sweeps. They are applied to the resolved scenario (every default filled in), so any
 //! key that exists can be set, and an unknown one is caught here with the keys that do
 //! exist at that level. Arrays of named tables are addressed by name
-//! (`tasks.categories.survey.share`).
+//! (`tasks.categories.survey.share`), arrays of unnamed ones by position from 0
+//! (`platform.fee.tiers.0.percent`).
 
 use super::dist::DistKind;
 use super::keys::{self, Allowed};
@@ -20,80 +21,78 @@ pub fn apply(tree: &mut toml::Table, dotted: &str, value: toml::Value) -> Result
             parts[0]
         ));
     }
-    let mut table = tree;
-    let mut schema_path = String::new();
-    for (depth, part) in parts.iter().enumerate() {
-        let last = depth + 1 == parts.len();
-        let child_schema = join(&schema_path, part);
-        if last {
-            return set(table, part, &child_schema, &schema_path, value);
-        }
-        if !table.contains_key(*part) {
-            return Err(unknown(part, &schema_path, table));
-        }
-        let next = table.get_mut(*part).expect("checked above");
-        match next {
-            toml::Value::Table(t) => {
-                table = t;
-                schema_path = child_schema;
-            }
-            toml::Value::Array(items) => {
-                let name = parts[depth + 1];
-                let names: Vec<String> = items
-                    .iter()
-                    .filter_map(|i| i.get("name")?.as_str().map(String::from))
-                    .collect();
-                let Some(item) = items
-                    .iter_mut()
-                    .find(|i| i.get("name").and_then(|n| n.as_str()) == Some(name))
-                else {
-                    return Err(format!(
-                        "`{child_schema}` has no element named `{name}`; names: {}",
-                        if names.is_empty() {
-                            "(none)".into()
-                        } else {
-                            names.join(", ")
-                        }
-                    ));
-                };
-                // Skip the name segment: continue inside the element.
-                let rest = &parts[depth + 2..];
-                let toml::Value::Table(t) = item else {
-                    unreachable!("arrays of tables hold tables")
-                };
-                if rest.is_empty() {
-                    return Err(format!("`{dotted}` names a whole element; set one of its keys"));
-                }
-                return apply_rest(t, rest, &format!("{child_schema}[]"), value);
-            }
-            _ => {
-                return Err(format!("`{}` is a value, not a table", parts[..=depth].join(".")));
-            }
-        }
-    }
-    unreachable!("the loop returns at the last part")
+    descend(tree, &parts, "", dotted, value)
 }
 
-fn apply_rest(table: &mut toml::Table, parts: &[&str], schema: &str, value: toml::Value) -> Result<(), String> {
-    let mut table = table;
-    let mut schema_path = schema.to_string();
-    for (depth, part) in parts.iter().enumerate() {
-        let child_schema = join(&schema_path, part);
-        if depth + 1 == parts.len() {
-            return set(table, part, &child_schema, &schema_path, value);
-        }
-        if !table.contains_key(*part) {
-            return Err(unknown(part, &schema_path, table));
-        }
-        match table.get_mut(*part) {
-            Some(toml::Value::Table(t)) => {
-                table = t;
-                schema_path = child_schema;
-            }
-            _ => return Err(format!("`{child_schema}` is a value, not a table")),
-        }
+/// Walks `parts` down from `table` (whose place in the schema is `schema_path`) and sets
+/// the last one.
+fn descend(
+    table: &mut toml::Table,
+    parts: &[&str],
+    schema_path: &str,
+    dotted: &str,
+    value: toml::Value,
+) -> Result<(), String> {
+    let part = parts[0];
+    let child_schema = join(schema_path, part);
+    if parts.len() == 1 {
+        return set(table, part, &child_schema, schema_path, value);
     }
-    unreachable!("parts is not empty")
+    if !table.contains_key(part) {
+        return Err(unknown(part, schema_path, table));
+    }
+    match table.get_mut(part).expect("checked above") {
+        toml::Value::Table(t) => descend(t, &parts[1..], &child_schema, dotted, value),
+        toml::Value::Array(items) => {
+            let item = element(items, parts[1], &child_schema)?;
+            // Skip the element's segment: continue inside the element.
+            let rest = &parts[2..];
+            if rest.is_empty() {
+                return Err(format!("`{dotted}` names a whole element; set one of its keys"));
+            }
+            let toml::Value::Table(t) = item else {
+                unreachable!("arrays of tables hold tables")
+            };
+            descend(t, rest, &format!("{child_schema}[]"), dotted, value)
+        }
+        _ => Err(format!("`{child_schema}` is a value, not a table")),
+    }
+}
+
+/// The position of the element `which` names (see `element`).
+fn position(items: &[toml::Value], which: &str) -> Option<usize> {
+    let named = items.iter().any(|i| i.get("name").is_some());
+    if named {
+        items
+            .iter()
+            .position(|i| i.get("name").and_then(|n| n.as_str()) == Some(which))
+    } else {
+        which.parse::<usize>().ok().filter(|&k| k < items.len())
+    }
+}
+
+/// The element of an array of tables that `which` names: by its `name` where the
+/// elements have names (categories, platforms, variants), else by its position from 0
+/// (fee tiers, demand shocks: `platform.fee.tiers.0.percent`).
+fn element<'a>(items: &'a mut [toml::Value], which: &str, schema: &str) -> Result<&'a mut toml::Value, String> {
+    let names: Vec<String> = items
+        .iter()
+        .filter_map(|i| i.get("name")?.as_str().map(String::from))
+        .collect();
+    let found = position(items, which);
+    match found {
+        Some(k) => Ok(&mut items[k]),
+        None if items.is_empty() => Err(format!("`{schema}` is empty: there is no element `{which}`")),
+        None if names.is_empty() => Err(format!(
+            "`{schema}` has no element `{which}`: its {} elements are addressed by position, 0 to {}",
+            items.len(),
+            items.len() - 1
+        )),
+        None => Err(format!(
+            "`{schema}` has no element named `{which}`; names: {}",
+            names.join(", ")
+        )),
+    }
 }
 
 fn join(prefix: &str, part: &str) -> String {
@@ -190,7 +189,8 @@ pub fn is_numeric(tree: &toml::Table, dotted: &str) -> bool {
         && lookup(tree, dotted).is_none_or(number)
 }
 
-/// The value at a dotted key of a resolved tree (arrays of tables addressed by name).
+/// The value at a dotted key of a resolved tree (arrays of tables addressed by name or
+/// position, as in `apply`).
 pub fn lookup<'t>(tree: &'t toml::Table, dotted: &str) -> Option<&'t toml::Value> {
     let parts: Vec<&str> = dotted.split('.').collect();
     let mut current: Option<&toml::Value> = None;
@@ -202,10 +202,7 @@ pub fn lookup<'t>(tree: &'t toml::Table, dotted: &str) -> Option<&'t toml::Value
         match v {
             toml::Value::Table(t) => table = t,
             toml::Value::Array(items) => {
-                let name = parts.get(i + 1)?;
-                let item = items
-                    .iter()
-                    .find(|x| x.get("name").and_then(|n| n.as_str()) == Some(name))?;
+                let item = &items[position(items, parts.get(i + 1)?)?];
                 current = Some(item);
                 table = item.as_table()?;
                 i += 1;
@@ -269,6 +266,30 @@ mod tests {
         assert!(apply(&mut t, "simulation.days", toml::Value::Integer(3)).is_err());
         assert!(apply(&mut t, "nope.x", toml::Value::Integer(3)).is_err());
         assert!(apply(&mut t, "workers.skill", toml::Value::Float(3.0)).is_err());
+    }
+
+    #[test]
+    fn unnamed_elements_by_position() {
+        let text = "[[platform.fee.tiers]]\nup_to_usd = 500.0\npercent = 20.0\n\
+                    [[platform.fee.tiers]]\npercent = 10.0\n\
+                    [[demand.shocks]]\nstart_day = 5\ndays = 2\nmultiplier = 2.0\n";
+        let raw: RawScenario = toml::from_str(text).unwrap();
+        let mut t = toml::Table::try_from(raw).unwrap();
+        apply(&mut t, "platform.fee.tiers.1.percent", toml::Value::Integer(5)).unwrap();
+        assert_eq!(
+            lookup(&t, "platform.fee.tiers.1.percent"),
+            Some(&toml::Value::Float(5.0))
+        );
+        assert_eq!(
+            lookup(&t, "platform.fee.tiers.0.percent"),
+            Some(&toml::Value::Float(20.0))
+        );
+        assert!(is_numeric(&t, "demand.shocks.0.multiplier"));
+        let e = apply(&mut t, "platform.fee.tiers.2.percent", toml::Value::Float(1.0)).unwrap_err();
+        assert!(e.contains("by position, 0 to 1"), "{e}");
+        // Named elements are addressed by name only, so a position cannot pick the wrong one.
+        let e = apply(&mut t, "tasks.categories.0.share", toml::Value::Float(0.5)).unwrap_err();
+        assert!(e.contains("no element named `0`"), "{e}");
     }
 
     #[test]
