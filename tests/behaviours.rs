@@ -1,5 +1,6 @@
 //! Each behaviour of `[learning]`, `[switching]`, `[unpaid]`, `[churn]`, `[tools]`,
-//! `[taxes]`, scams, schedules and payouts moves outcomes in the expected direction.
+//! `[taxes]`, scams, schedules, payouts, niches, dispatch and multi-homing moves outcomes
+//! in the expected direction.
 
 use gigsim::model::market::Market;
 use gigsim::model::record::RunRecord;
@@ -451,4 +452,62 @@ fn dispatch_acceptance_gate_is_a_time_out_that_ends_as_refusals_fade() {
         assert!(w.offers_accepted <= w.offers_received, "{w:?}");
         assert!(u64::from(w.tasks_done) <= w.offers_accepted + w.tasks_returned, "{w:?}");
     }
+}
+
+/// Two board platforms every worker joins, sharing demand equally; `b_fee` is platform
+/// b's worker fee in percent.
+fn two_platforms(b_fee: f64) -> String {
+    market(&format!(
+        r#"
+[[platforms]]
+name = "a"
+join_probability = 1.0
+demand_share = 0.5
+[[platforms]]
+name = "b"
+join_probability = 1.0
+demand_share = 0.5
+[platforms.fee]
+worker_percent = {b_fee}
+"#
+    ))
+}
+
+/// Share of the time workers gave platform `name` (paid, unpaid and idle).
+fn time_share(r: &RunRecord, name: &str) -> f64 {
+    let given = |row: &gigsim::model::record::WorkerPlatformRow| {
+        (row.paid_seconds + row.unpaid_seconds + row.idle_seconds) as f64
+    };
+    let on: f64 = r
+        .worker_platforms
+        .iter()
+        .filter(|x| x.platform == name)
+        .map(given)
+        .sum();
+    let all: f64 = r.worker_platforms.iter().map(given).sum();
+    on / all
+}
+
+#[test]
+fn multi_homers_move_their_time_to_the_platform_that_pays_them_more() {
+    let even = run(&two_platforms(0.0));
+    let taxed = run(&two_platforms(40.0));
+    // Everyone is on both platforms, and each platform has its own row per worker.
+    assert_eq!(even.worker_platforms.len(), 2 * even.workers.len());
+    let (even_b, taxed_b) = (time_share(&even, "b"), time_share(&taxed, "b"));
+    assert!(
+        (even_b - 0.5).abs() < 0.05,
+        "alike platforms get about half the time: {even_b}"
+    );
+    assert!(
+        taxed_b < even_b - 0.05,
+        "a 40% fee on b moves time to a: b's share {even_b:.3} -> {taxed_b:.3}"
+    );
+    // What b's workers keep per paid hour falls by the fee; a's does not.
+    let net_per_hour = |r: &RunRecord, name: &str| {
+        let rows = r.worker_platforms.iter().filter(|x| x.platform == name);
+        let (net, secs) = rows.fold((0i64, 0u64), |(n, s), x| (n + x.net_cents, s + x.paid_seconds));
+        net as f64 / secs as f64
+    };
+    assert!(net_per_hour(&taxed, "b") < 0.7 * net_per_hour(&taxed, "a"));
 }
