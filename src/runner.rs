@@ -157,6 +157,8 @@ pub fn cost_factors(study: &Study) -> Vec<f64> {
             list: &sc.categories,
             platforms: &sc.platforms,
             platform_pick: &platform_pick,
+            // The cost sample splits work by demand share alone.
+            requester_list: &[],
         };
         poster.mean_cost_per_task(&mut rng, 4096)
     };

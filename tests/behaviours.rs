@@ -511,3 +511,26 @@ fn multi_homers_move_their_time_to_the_platform_that_pays_them_more() {
     };
     assert!(net_per_hour(&taxed, "b") < 0.7 * net_per_hour(&taxed, "a"));
 }
+
+#[test]
+fn requesters_post_only_on_the_platforms_they_joined() {
+    let with = |b_join: &str| {
+        let text = two_platforms(0.0).replace(
+            "name = \"b\"\njoin_probability = 1.0",
+            &format!("name = \"b\"\njoin_probability = 1.0\nrequester_join_probability = {b_join}"),
+        );
+        let r = run(&text);
+        let posted = |name: &str| r.platforms.iter().find(|p| p.platform == name).unwrap().tasks_posted as f64;
+        posted("b") / (posted("a") + posted("b"))
+    };
+    let everywhere = with("1.0");
+    let half = with("0.5");
+    let nobody = with("0.0");
+    assert!(
+        (everywhere - 0.5).abs() < 0.05,
+        "every requester everywhere: b gets its demand share, {everywhere}"
+    );
+    // Half the requesters post on b (half of their batches), the rest only on a.
+    assert!(half > 0.15 && half < 0.4, "half the requesters on b: {half}");
+    assert_eq!(nobody, 0.0, "no requester on b: b gets no work");
+}

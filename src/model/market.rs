@@ -100,7 +100,7 @@ impl<'s> Market<'s> {
             .collect();
         let workers: Vec<&Worker> = drawn.iter().map(|(w, _)| w).collect();
         let requesters = (0..sc.requesters.count)
-            .map(|id| Requester::draw(&sc.requesters, seed, replicate, id))
+            .map(|id| Requester::draw(&sc.requesters, &sc.platforms, seed, replicate, id))
             .collect();
         let practice = initial_practice(&workers, &sc.categories);
         let mut reservations: Vec<f64> = workers
@@ -246,6 +246,7 @@ impl<'s> Market<'s> {
             list: &sc.categories,
             platforms: &sc.platforms,
             platform_pick: &self.platform_pick,
+            requester_list: &self.requesters,
         };
         let mut lists: Vec<_> = self.venues.iter_mut().map(|v| std::mem::take(&mut v.batches)).collect();
         let counts = poster.post_day(&mut post_rng, target, &mut lists);

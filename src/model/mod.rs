@@ -122,4 +122,6 @@ pub struct PlatformParams {
     pub join_probability: f64,
     /// With several platforms: relative share of posted work.
     pub demand_share: f64,
+    /// With several platforms: the chance that a requester posts on this one.
+    pub requester_join_probability: f64,
 }

@@ -12,6 +12,7 @@ use rand::rngs::Xoshiro256PlusPlus;
 use super::PlatformParams;
 use super::alias::AliasTable;
 use super::fees::{Charge, FeePolicy, FloorAction, round};
+use super::requester::{Requester, posted_platforms};
 use crate::rng::unit_f64;
 use crate::scenario::dist::Dist;
 
@@ -161,17 +162,46 @@ pub struct Poster<'a> {
     pub platforms: &'a [PlatformParams],
     /// Weights of platforms by demand share (used with more than one platform).
     pub platform_pick: &'a AliasTable,
+    /// The requesters, for the platforms each posts on (empty: every requester posts
+    /// everywhere).
+    pub requester_list: &'a [Requester],
 }
 
 impl Poster<'_> {
-    /// The platform a draft goes to: the only one, or one drawn by demand share (a draw
-    /// made only when there are several, so single-platform streams are unchanged).
-    fn platform(&self, rng: &mut Xoshiro256PlusPlus) -> usize {
+    /// The platform a draft of `requester` goes to: the only one, or one of the
+    /// requester's platforms drawn by demand share (one draw, made only when there are
+    /// several, so single-platform streams are unchanged; a requester on every platform
+    /// draws from the shared table, exactly as before requesters could be on fewer).
+    fn platform(&self, rng: &mut Xoshiro256PlusPlus, requester: u32) -> usize {
         if self.platforms.len() == 1 {
-            0
-        } else {
-            self.platform_pick.draw(rng.next_u64()) as usize
+            return 0;
         }
+        let bits = rng.next_u64();
+        let everywhere = posted_platforms(self.platforms);
+        let mine = self
+            .requester_list
+            .get(requester as usize)
+            .map_or(everywhere, |r| r.platforms);
+        if mine == everywhere {
+            return self.platform_pick.draw(bits) as usize;
+        }
+        let share = |p: usize| {
+            if mine & (1 << p) != 0 {
+                self.platforms[p].demand_share
+            } else {
+                0.0
+            }
+        };
+        let total: f64 = (0..self.platforms.len()).map(share).sum();
+        let mut left = unit_f64(bits) * total;
+        let last = (0..self.platforms.len()).rev().find(|&p| share(p) > 0.0).unwrap_or(0);
+        for p in 0..last {
+            left -= share(p);
+            if left < 0.0 && share(p) > 0.0 {
+                return p;
+            }
+        }
+        last
     }
 
     /// Posts the day's batches into `out` (one list per platform, cleared first) until
@@ -190,7 +220,7 @@ impl Poster<'_> {
             let d = draft(rng, self.requesters, self.categories, self.list);
             let size = u64::from(d.size).min(target - drawn) as u32;
             drawn += u64::from(size);
-            let p = self.platform(rng);
+            let p = self.platform(rng, d.requester);
             let rules = &self.platforms[p];
             if let Some(b) = finish(d, size, rules.visibility.open_share, &rules.fee, &mut counts[p]) {
                 counts[p].posted += u64::from(size);
@@ -211,7 +241,7 @@ impl Poster<'_> {
         let (mut cost, mut tasks) = (0.0f64, 0.0f64);
         for _ in 0..samples {
             let d = draft(rng, self.requesters, self.categories, self.list);
-            let fees = &self.platforms[self.platform(rng)].fee;
+            let fees = &self.platforms[self.platform(rng, d.requester)].fee;
             if let Some(b) = finish(d, d.size, 1.0, fees, &mut counts) {
                 let c = fees.charge(b.pay_cents, b.size, 0);
                 cost += c.requester_spend_cents as f64 * f64::from(b.size);

@@ -1,5 +1,6 @@
 //! Requesters: who posts how much, how strictly they judge work, how they rate.
 
+use super::PlatformParams;
 use super::alias::AliasTable;
 use crate::rng::{Stream, stream};
 use crate::scenario::dist::Dist;
@@ -47,11 +48,19 @@ pub struct Requester {
     pub rejection_rate: f32,
     /// How they treat work.
     pub conduct: Conduct,
+    /// The platforms they post on (bit p for platform p; every platform's bit with one).
+    pub platforms: u32,
 }
 
 impl Requester {
     /// Draws requester `id` from their own stream.
-    pub fn draw(params: &RequesterParams, seed: u64, replicate: u32, id: u32) -> Requester {
+    pub fn draw(
+        params: &RequesterParams,
+        platforms: &[PlatformParams],
+        seed: u64,
+        replicate: u32,
+        id: u32,
+    ) -> Requester {
         let mut rng = stream(seed, replicate, Stream::RequesterTraits, 0, u64::from(id));
         let rejection_rate = params.rejection_rate.sample(&mut rng) as f32;
         let u = crate::rng::unit_f64(rand::Rng::next_u64(&mut rng));
@@ -62,11 +71,55 @@ impl Requester {
         } else {
             Conduct::Fair
         };
+        // Drawn after the traits above, so they are the same with one platform or many.
+        let platforms = join_platforms(&mut rng, platforms);
         Requester {
             rejection_rate,
             conduct,
+            platforms,
         }
     }
+}
+
+/// The platforms a requester posts on: each with its `requester_join_probability`, among
+/// those that get posted work at all (`demand_share` above 0); one who joins none posts
+/// on the most likely (the first of equals). One draw per platform whatever the
+/// outcome, and none with a single platform.
+fn join_platforms(rng: &mut impl rand::Rng, platforms: &[PlatformParams]) -> u32 {
+    let posted = posted_platforms(platforms);
+    if platforms.len() <= 1 {
+        return posted;
+    }
+    let mut mask = 0u32;
+    for (p, rules) in platforms.iter().enumerate() {
+        let u = crate::rng::unit_f64(rng.next_u64());
+        if u < rules.requester_join_probability {
+            mask |= 1 << p;
+        }
+    }
+    mask &= posted;
+    if mask == 0 {
+        let likeliest = (0..platforms.len())
+            .filter(|&p| posted & (1 << p) != 0)
+            .rev()
+            .max_by(|&a, &b| {
+                platforms[a]
+                    .requester_join_probability
+                    .total_cmp(&platforms[b].requester_join_probability)
+            })
+            .unwrap_or(0);
+        mask = 1 << likeliest;
+    }
+    mask
+}
+
+/// The platforms that get posted work (`demand_share` above 0), as a bit set.
+pub fn posted_platforms(platforms: &[PlatformParams]) -> u32 {
+    platforms
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.demand_share > 0.0)
+        .fold(0, |mask, (p, _)| mask | 1 << p)
 }
 
 /// The posting-volume table: requester k (from 0) posts in proportion to 1/(k+1)^s.

@@ -578,6 +578,12 @@ pub const KEYS: &[Key] = &[
         "With several [[platforms]]: the chance that a worker joins this platform (every worker joins at least one: the most likely).",
     ),
     key(
+        "platform.requester_join_probability",
+        "probability",
+        PROBABILITY,
+        "With several [[platforms]]: the chance that a requester posts here. A requester posts each batch on one of their platforms, by demand_share; one who joins none posts on the most likely (1 everywhere: every requester posts everywhere).",
+    ),
+    key(
         "platform.demand_share",
         "weight",
         Allowed::Float { min: 0.0, max: 1e9 },

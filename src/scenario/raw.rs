@@ -411,6 +411,8 @@ pub struct RawPlatform {
     pub join_probability: f64,
     /// With several platforms: this platform's relative share of posted work.
     pub demand_share: f64,
+    /// With several platforms: the chance that a requester posts on this one.
+    pub requester_join_probability: f64,
 }
 
 /// `[platform.dispatch]`: how a dispatch platform offers jobs.
@@ -464,6 +466,7 @@ impl Default for RawPlatform {
             dispatch: RawDispatch::default(),
             join_probability: 1.0,
             demand_share: 1.0,
+            requester_join_probability: 1.0,
         }
     }
 }

@@ -563,6 +563,7 @@ fn platform(p: &RawPlatform, prefix: &str, at: &Where<'_>) -> Result<PlatformPar
         name: p.name.clone(),
         join_probability: p.join_probability,
         demand_share: p.demand_share,
+        requester_join_probability: p.requester_join_probability,
         matching: match p.matching.as_str() {
             "search" => Matching::Search,
             "dispatch" => Matching::Dispatch,
