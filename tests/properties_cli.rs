@@ -7,7 +7,9 @@
 //!   and the design's contract columns in the contract's order;
 //! - `runs` has one row per (variant, replicate), `workers` one row per registered
 //!   worker per run (ids unique), `daily` one row per measured day per run;
-//! - both book identities hold in every run and per worker, and workers add up to runs.
+//! - both book identities hold in every run and per worker, and workers add up to runs;
+//! - the study cut into two shards and merged writes the same tables, and a sweep of
+//!   the scenario balances its books.
 //!
 //! A case spawns gigsim twice (each writes tables, charts and a report), so there are
 //! fewer cases than in the in-process `properties.rs`, which checks the model itself.
@@ -171,6 +173,53 @@ fn check(text: &str) -> Result<(), TestCaseError> {
     let a = table_bytes(&one);
     if a != table_bytes(&dir.path().join("two")) {
         return Err(fail(text, "one and two threads wrote different tables".into()));
+    }
+    // The same study in two shards, merged, writes the same tables.
+    let scenario_arg = path.to_str().unwrap();
+    for shard in ["0/2", "1/2"] {
+        let out = format!("shard{}", &shard[..1]);
+        let o = run_in(
+            dir.path(),
+            &[command, scenario_arg, "--shard", shard, "--out", &out, "--quiet"],
+        );
+        if !o.status.success() {
+            return Err(fail(
+                text,
+                format!("gigsim {command} --shard {shard} failed: {}", stderr(&o)),
+            ));
+        }
+    }
+    let o = run_in(dir.path(), &["merge", "shard0", "shard1", "--out", "merged", "--quiet"]);
+    if !o.status.success() {
+        return Err(fail(text, format!("gigsim merge failed: {}", stderr(&o))));
+    }
+    if a != table_bytes(&dir.path().join("merged")) {
+        return Err(fail(text, "two shards merged wrote other tables than one run".into()));
+    }
+    // A sweep of the scenario (one without variants) balances its books in every run.
+    if command == "run" {
+        let o = run_in(
+            dir.path(),
+            &[
+                "sweep",
+                scenario_arg,
+                "--param",
+                "requesters.rating_probability",
+                "--values",
+                "0.2,0.6",
+                "--out",
+                "swept",
+                "--quiet",
+            ],
+        );
+        if !o.status.success() {
+            return Err(fail(text, format!("gigsim sweep failed: {}", stderr(&o))));
+        }
+        let swept = dir.path().join("swept");
+        if !swept.join("sweep.csv").exists() {
+            return Err(fail(text, "the sweep wrote no sweep.csv".into()));
+        }
+        std::panic::catch_unwind(|| assert_books(&swept)).map_err(|_| fail(text, "sweep: books".into()))?;
     }
     check_columns(text, &one, "runs", columns::RUNS, CONTRACT_RUNS)?;
     check_columns(text, &one, "workers", columns::WORKERS, CONTRACT_WORKERS)?;
