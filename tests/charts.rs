@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 use fixtures::*;
 use gigsim::output::charts::figure::{Layer, Panel, Scale};
 use gigsim::output::charts::{
-    Chart, ChartFile, ChartFormat, ChartStyle, Inputs, charts_for, inapplicable_charts, render_folder, skipped_charts,
+    Chart, ChartFile, ChartFormat, ChartStyle, Inputs, charts_for, inapplicable_charts, known_stems, render_folder,
+    skipped_charts,
 };
 use gigsim::output::columns::HEADLINE;
 
@@ -47,6 +48,8 @@ fn no_data(panel: &Panel) -> Option<&str> {
 /// Every drawn chart has its files, an SVG with text, and no NaN anywhere.
 fn check_drawn(files: &[ChartFile], style: &ChartStyle) {
     for f in files {
+        // Only known stems are cleaned up when a redraw stops drawing them.
+        assert!(known_stems().contains(&f.stem), "{} is not in known_stems", f.stem);
         assert!(f.svg.starts_with("<svg") && f.svg.contains("<text"), "{}", f.stem);
         assert!(
             !f.svg.contains("NaN") && !f.svg.contains("\"inf") && !f.svg.contains("\"-inf"),
