@@ -7,9 +7,10 @@ mod fixtures;
 use std::path::{Path, PathBuf};
 
 use fixtures::*;
-use gigsim::output::charts::figure::{Layer, Panel};
+use gigsim::output::charts::figure::{Layer, Panel, Scale};
 use gigsim::output::charts::{
-    Chart, ChartFile, ChartFormat, ChartStyle, Inputs, charts_for, inapplicable_charts, render_folder, skipped_charts,
+    Chart, ChartFile, ChartFormat, ChartStyle, Inputs, charts_for, inapplicable_charts, known_stems, render_folder,
+    skipped_charts,
 };
 use gigsim::output::columns::HEADLINE;
 
@@ -47,6 +48,8 @@ fn no_data(panel: &Panel) -> Option<&str> {
 /// Every drawn chart has its files, an SVG with text, and no NaN anywhere.
 fn check_drawn(files: &[ChartFile], style: &ChartStyle) {
     for f in files {
+        // Only known stems are cleaned up when a redraw stops drawing them.
+        assert!(known_stems().contains(&f.stem), "{} is not in known_stems", f.stem);
         assert!(f.svg.starts_with("<svg") && f.svg.contains("<text"), "{}", f.stem);
         assert!(
             !f.svg.contains("NaN") && !f.svg.contains("\"inf") && !f.svg.contains("\"-inf"),
@@ -186,6 +189,12 @@ fn sweep_of_one_key_draws_metric_lines_with_ci_bands() {
         );
         assert!(c.figure.panels[0].x.label.contains("platform.fee.worker_percent"));
     }
+    // A `_percent` key is written as 20 for 20%, and its ticks say so.
+    let net = files.iter().find(|f| f.stem == "sweep_worker_net_cents").unwrap();
+    assert!(
+        net.svg.contains("\n20%\n") && !net.svg.contains("\n20\n"),
+        "percent ticks"
+    );
     cleanup(&dir);
 }
 
@@ -219,6 +228,14 @@ fn sweep_of_two_keys_draws_heat_maps_with_values_in_small_grids() {
     assert!(cells(&small).iter().all(|&n| n == 6 * 1000 + 6), "{:?}", cells(&small));
     let net = files.iter().find(|f| f.stem == "sweep_worker_net_cents").unwrap();
     assert!(net.svg.contains("$401k"), "cell values printed");
+    let small_charts = charts_of(&small);
+    let heat = chart(&small_charts, "sweep_worker_net_cents");
+    let names = |a: &Scale| match a {
+        Scale::Categories(names) => names.clone(),
+        _ => Vec::new(),
+    };
+    assert_eq!(names(&heat.figure.panels[0].x.scale), ["0%", "10%", "20%"]);
+    assert_eq!(names(&heat.figure.panels[0].y.scale), ["0.2", "0.1"]);
     let values: Vec<f64> = (0..9).map(f64::from).collect();
     let big = sweep_folder("sweep2big", &["a.x", "b.y"], &[&values, &values], 2);
     assert!(cells(&big).iter().all(|&n| n == 81), "no text in a 9 x 9 grid");

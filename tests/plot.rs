@@ -85,6 +85,33 @@ fn plot_with_another_charts_section_changes_formats_and_size() {
 }
 
 #[test]
+fn plot_removes_the_chart_files_it_no_longer_draws_and_nothing_else() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = results(tmp.path());
+    let charts = out.join("charts");
+    let svgs = names(&charts);
+    // A chart a compare would draw, left by an earlier command into the same folder, and
+    // files gigsim never writes: a note, a chart in another format, a copy by hand.
+    let theirs = ["notes.txt", "net_income.pdf", "net_income_copy.svg", "mine.png"];
+    for name in theirs.iter().chain(&["compare_lorenz.svg"]) {
+        std::fs::write(charts.join(name), "kept?").unwrap();
+    }
+    let style = write_scenario(
+        tmp.path(),
+        "style.toml",
+        "[charts]\nformats = [\"png\"]\nwidth = 400\nheight = 300\n",
+    );
+    let o = run_in(tmp.path(), &["plot", "out", "--charts", style.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let pngs: BTreeSet<String> = svgs.iter().map(|n| n.replace(".svg", ".png")).collect();
+    let expected: BTreeSet<String> = pngs.iter().cloned().chain(theirs.map(String::from)).collect();
+    assert_eq!(names(&charts), expected, "the SVGs of the first drawing are stale");
+    for name in theirs {
+        assert_eq!(std::fs::read_to_string(charts.join(name)).unwrap(), "kept?", "{name}");
+    }
+}
+
+#[test]
 fn plot_refuses_a_folder_that_is_not_results_and_a_file_without_charts() {
     let tmp = tempfile::tempdir().unwrap();
     std::fs::create_dir(tmp.path().join("empty")).unwrap();

@@ -138,8 +138,9 @@ fn thin_to_fit(
 }
 
 /// Chooses the ticks of an axis `length` pixels long: as many as fit without their
-/// labels touching.
-fn resolve_axis(axis: &Axis, length: i32, horizontal: bool, theme: &Theme) -> AxisCoord {
+/// labels touching. `label_room` is the widest a category label beside a vertical axis
+/// may be before it is cut.
+fn resolve_axis(axis: &Axis, length: i32, horizontal: bool, label_room: i32, theme: &Theme) -> AxisCoord {
     let length = f64::from(length.max(10));
     let measure = |label: &str| {
         let (w, h) = theme.measure(TextRole::Tick, label);
@@ -156,7 +157,7 @@ fn resolve_axis(axis: &Axis, length: i32, horizontal: bool, theme: &Theme) -> Ax
                     if horizontal {
                         theme.fit(TextRole::Tick, name, (spacing - gap).max(theme.len(20.0)) as i32)
                     } else {
-                        theme.fit(TextRole::Tick, name, theme.len(260.0) as i32)
+                        theme.fit(TextRole::Tick, name, label_room)
                     }
                 })
                 .collect();
@@ -223,6 +224,14 @@ fn resolve_axis(axis: &Axis, length: i32, horizontal: bool, theme: &Theme) -> Ax
     }
 }
 
+/// How wide a category label beside a vertical axis may be in a panel `panel_width`
+/// pixels wide. Variant names label the rows of bar and spread charts and are the point
+/// of them, so they may take 40% of the panel before one is cut; the plot keeps the
+/// rest. Narrow panels keep the old 260-pixel allowance, as a cut name beats no plot.
+fn category_label_room(theme: &Theme, panel_width: i32) -> i32 {
+    theme.len(260.0).max(f64::from(panel_width) * 0.4) as i32
+}
+
 /// Draws a whole figure on `root`.
 pub fn draw_figure<DB: DrawingBackend>(root: &Area<DB>, fig: &Figure, theme: &Theme) -> Result<(), String> {
     root.fill(&PAPER).map_err(de)?;
@@ -238,7 +247,9 @@ pub fn draw_figure<DB: DrawingBackend>(root: &Area<DB>, fig: &Figure, theme: &Th
     }
     y += theme.px(4.0);
     if let Some(sub) = &fig.subtitle {
-        for line in wrap_lines(theme, TextRole::Subtitle, sub, w - 2 * m, 2) {
+        // Subtitles carry the caveats (what was pooled, what was left out), which a
+        // reader needs whole; three lines still leave the plot most of the canvas.
+        for line in wrap_lines(theme, TextRole::Subtitle, sub, w - 2 * m, 3) {
             root.draw_text(&line, &theme.text(TextRole::Subtitle), (m, y))
                 .map_err(de)?;
             y += theme.measure(TextRole::Subtitle, &line).1 + theme.px(6.0);
@@ -479,7 +490,8 @@ fn draw_panel<DB: DrawingBackend>(
     let x_area = theme.px(22.0) + tick_h + theme.px(8.0) + desc(&panel.x.label);
     let top = theme.px(16.0);
     let plot_h = (ph - x_area - top).max(theme.px(30.0));
-    let ycoord = resolve_axis(&panel.y, plot_h, false, theme);
+    let label_room = category_label_room(theme, pw);
+    let ycoord = resolve_axis(&panel.y, plot_h, false, label_room, theme);
     let ylab_w = ycoord
         .labels
         .iter()
@@ -489,7 +501,7 @@ fn draw_panel<DB: DrawingBackend>(
     let y_area = theme.px(22.0) + ylab_w + theme.px(6.0) + desc(&panel.y.label);
     let bar_w = if panel.color_bar.is_some() { theme.px(150.0) } else { 0 };
     let mut right = theme.px(24.0) + bar_w;
-    let mut xcoord = resolve_axis(&panel.x, pw - y_area - right, true, theme);
+    let mut xcoord = resolve_axis(&panel.x, pw - y_area - right, true, label_room, theme);
     // The last tick label is centred on its tick; leave room for its right half.
     if let (Some(last), Some(label)) = (xcoord.ticks.last(), xcoord.labels.last()) {
         let plot_w = f64::from(pw - y_area - right);
@@ -497,7 +509,7 @@ fn draw_panel<DB: DrawingBackend>(
             f64::from(theme.measure(TextRole::Tick, label).0) / 2.0 - (1.0 - xcoord.fraction(*last)) * plot_w;
         if overhang > f64::from(right - bar_w) - f64::from(theme.px(6.0)) {
             right = overhang as i32 + theme.px(8.0) + bar_w;
-            xcoord = resolve_axis(&panel.x, pw - y_area - right, true, theme);
+            xcoord = resolve_axis(&panel.x, pw - y_area - right, true, label_room, theme);
         }
     }
     let x_is_cat = matches!(panel.x.scale, Scale::Categories(_));
@@ -876,7 +888,7 @@ mod tests {
         let theme = Theme::new(1000, 650, 1.0);
         for length in [120, 300, 800] {
             let axis = Axis::linear("", 0.0, 1_234_567.0, super::super::theme::TickFormat::Money);
-            let c = resolve_axis(&axis, length, true, &theme);
+            let c = resolve_axis(&axis, length, true, 0, &theme);
             let positions: Vec<f64> = c.ticks.iter().map(|t| c.fraction(*t) * f64::from(length)).collect();
             let sizes: Vec<f64> = c
                 .labels
@@ -904,6 +916,25 @@ mod tests {
     }
 
     #[test]
+    fn built_in_variant_names_are_not_cut() {
+        super::super::theme::register_fonts();
+        for (w, h, scale) in [(1000, 650, 1.0), (1000, 650, 2.0), (1600, 900, 1.0)] {
+            let theme = Theme::new(w, h, scale);
+            // A one-column panel on the default canvas: the canvas less its side margins.
+            let panel_width = (f64::from(w) * scale) as i32 - theme.px(22.0) - theme.px(10.0);
+            let name = "levy_on_requesters_passed_on";
+            let c = resolve_axis(
+                &Axis::categories("", vec!["base".into(), name.into()]),
+                400,
+                false,
+                category_label_room(&theme, panel_width),
+                &theme,
+            );
+            assert_eq!(c.labels[1], name, "{w}x{h} at {scale}");
+        }
+    }
+
+    #[test]
     fn category_axis_on_y_reads_top_down() {
         super::super::theme::register_fonts();
         let theme = Theme::new(1000, 650, 1.0);
@@ -911,6 +942,7 @@ mod tests {
             &Axis::categories("", vec!["base".into(), "b".into()]),
             400,
             false,
+            260,
             &theme,
         );
         assert!(c.map(&0.0, (400, 0)) < c.map(&1.0, (400, 0)));

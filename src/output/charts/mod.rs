@@ -40,6 +40,7 @@ use self::figure::Figure;
 use self::theme::{Theme, TickFormat};
 use crate::output::OutputError;
 use crate::output::atomic::{TEMP_MARKER, write_file};
+use crate::output::columns::HEADLINE;
 use crate::scenario::raw::RawCharts;
 
 /// A chart file format.
@@ -269,9 +270,46 @@ fn behaviour_applicability(folder: &mut Folder) -> Result<Option<behaviour::Appl
     )))
 }
 
+/// Every file stem gigsim draws a chart under, for any folder: with `.png` and `.svg`,
+/// the only files in `charts/` that [`render_folder`] treats as its own.
+pub fn known_stems() -> Vec<String> {
+    const RUN: [&str; 7] = [
+        "net_income",
+        "hourly_wage",
+        "wage_cdf",
+        "lorenz",
+        "replicate_spread",
+        "daily_tasks",
+        "ratings",
+    ];
+    const BEHAVIOUR: [&str; 4] = [
+        "cold_start",
+        "earnings_by_experience",
+        "income_by_platforms",
+        "platforms",
+    ];
+    const COMPARE: [&str; 4] = [
+        "compare_wage_cdf",
+        "compare_lorenz",
+        "compare_replicate_spread",
+        "compare_winners_losers",
+    ];
+    let mut out: Vec<String> = RUN
+        .iter()
+        .chain(&BEHAVIOUR)
+        .chain(&COMPARE)
+        .map(|s| s.to_string())
+        .collect();
+    out.extend(BEHAVIOUR.iter().map(|s| format!("compare_{s}")));
+    out.extend(HEADLINE.iter().map(|m| format!("compare_{m}")));
+    out.extend(HEADLINE.iter().map(|m| format!("sweep_{m}")));
+    out
+}
+
 /// Reads `results`, draws every chart that applies to its command into `charts_dir`
 /// (created if needed; files written under a temporary name and renamed into place),
-/// and returns what was drawn, in report order.
+/// removes chart files of an earlier drawing that this one did not write, and returns
+/// what was drawn, in report order.
 pub fn render_folder(results: &Path, charts_dir: &Path, style: &ChartStyle) -> Result<Vec<ChartFile>, OutputError> {
     if !theme::register_fonts() {
         return Err(OutputError::Chart {
@@ -284,10 +322,41 @@ pub fn render_folder(results: &Path, charts_dir: &Path, style: &ChartStyle) -> R
     if !style.formats.is_empty() {
         std::fs::create_dir_all(charts_dir).map_err(|e| OutputError::create_dir(charts_dir, e))?;
     }
-    charts
+    let drawn = charts
         .par_iter()
         .map(|chart| render_chart(chart, charts_dir, style))
-        .collect()
+        .collect::<Result<Vec<ChartFile>, OutputError>>()?;
+    remove_stale(charts_dir, &drawn)?;
+    Ok(drawn)
+}
+
+/// Removes the chart files in `charts_dir` that gigsim could have written (a known stem
+/// with `.png` or `.svg`) but `drawn` did not: after `gigsim plot` with fewer formats,
+/// or on tables that no longer give a chart, an old file would pass for a current one.
+/// Anything else in the folder is the user's and stays, as do symlinks, which gigsim
+/// never makes. Runs only after every chart was drawn, so a failed redraw keeps the old
+/// set whole.
+fn remove_stale(charts_dir: &Path, drawn: &[ChartFile]) -> Result<(), OutputError> {
+    let written: std::collections::HashSet<&Path> = drawn.iter().flat_map(|c| &c.files).map(PathBuf::as_path).collect();
+    for stem in known_stems() {
+        for ext in ["png", "svg"] {
+            let path = charts_dir.join(format!("{stem}.{ext}"));
+            let ours = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file());
+            if !ours || written.contains(path.as_path()) {
+                continue;
+            }
+            match std::fs::remove_file(&path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(OutputError::Chart {
+                        message: format!("cannot remove the stale chart {}: {e}", path.display()),
+                        path,
+                    });
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Draws one chart: the SVG string always, and the files `style` asks for.

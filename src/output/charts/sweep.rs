@@ -73,6 +73,39 @@ pub fn key_label(key: &str) -> String {
     }
 }
 
+/// How a swept key's values read on an axis, and the factor from the value as written
+/// to axis units: `_usd` keys in dollars, `_percent` keys (written as 3 for 3%) as a
+/// share, because `TickFormat::Percent` shows shares.
+pub fn key_format(key: &str) -> (TickFormat, f64) {
+    if key.ends_with("_usd") || key.ends_with("_usd_per_hour") {
+        (TickFormat::Money, 1.0)
+    } else if key.ends_with("_percent") {
+        (TickFormat::Percent, 0.01)
+    } else {
+        (TickFormat::Number, 1.0)
+    }
+}
+
+/// The levels of a swept key as category labels in its format, all with the same
+/// decimals (`$4.00`, `$4.50`, never `$4`, `$4.50`; whole dollars as `$4`, `$8`); levels
+/// that are not numbers stay as
+/// written.
+pub fn level_labels(key: &str, levels: &[String]) -> Vec<String> {
+    let (format, factor) = key_format(key);
+    let Some(values) = levels
+        .iter()
+        .map(|v| v.trim().parse::<f64>().ok().filter(|x| x.is_finite()))
+        .collect::<Option<Vec<f64>>>()
+    else {
+        return levels.to_vec();
+    };
+    // The step that shows every level exactly, in the units the value was written in
+    // (so 2.5% asks for one decimal, not the three its share 0.025 would).
+    let decimals = values.iter().map(|v| theme::decimals_for(v.abs())).max().unwrap_or(0);
+    let step = 10f64.powi(-(decimals as i32)) * factor;
+    values.iter().map(|v| format.format(v * factor, step)).collect()
+}
+
 /// The distinct values of parameter `k`, sorted as numbers when they all are.
 pub fn levels(points: &[SweepPoint], k: usize) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
@@ -150,9 +183,10 @@ pub fn line_chart(inputs: &Inputs, key: &str, metric: &str, points: &[SweepPoint
         "{} at each value of {key}: the line joins the means across replicates, the band is their 95% confidence interval.",
         info.name
     );
+    let (format, factor) = key_format(key);
     let mut pts: Vec<(f64, &SweepPoint)> = finite_points(points)
         .into_iter()
-        .filter_map(|p| Some((p.params[0].trim().parse::<f64>().ok()?, p)))
+        .filter_map(|p| Some((p.params[0].trim().parse::<f64>().ok()? * factor, p)))
         .collect();
     pts.sort_by(|a, b| a.0.total_cmp(&b.0));
     if pts.is_empty() {
@@ -162,7 +196,7 @@ pub fn line_chart(inputs: &Inputs, key: &str, metric: &str, points: &[SweepPoint
     let xpad = if x1 > x0 { (x1 - x0) * 0.04 } else { 0.0 };
     let (y0, y1) = value_range(&pts.iter().map(|p| p.1).collect::<Vec<_>>());
     let mut panel = Panel::new(
-        Axis::linear(key_label(key), x0 - xpad, x1 + xpad, TickFormat::Number),
+        Axis::linear(key_label(key), x0 - xpad, x1 + xpad, format),
         Axis::linear(info.axis, y0, y1, info.format),
     );
     let color = variant_color(0);
@@ -263,8 +297,8 @@ pub fn heat_map(inputs: &Inputs, keys: &[String], metric: &str, points: &[SweepP
         })
         .collect();
     let mut panel = Panel::new(
-        Axis::categories(key_label(&keys[0]), xs),
-        Axis::categories(key_label(&keys[1]), ys),
+        Axis::categories(key_label(&keys[0]), level_labels(&keys[0], &xs)),
+        Axis::categories(key_label(&keys[1]), level_labels(&keys[1], &ys)),
     );
     panel.layers.push(Layer::Cells { cells });
     panel.color_bar = Some(ColorBar {
@@ -364,6 +398,25 @@ mod tests {
             "platform.fee.pay_floor_usd_per_hour, US$ per hour"
         );
         assert_eq!(key_label("demand.noise_sigma"), "demand.noise_sigma");
+    }
+
+    #[test]
+    fn swept_values_read_in_the_unit_of_their_key() {
+        let labels =
+            |key: &str, values: &[&str]| level_labels(key, &values.iter().map(|v| v.to_string()).collect::<Vec<_>>());
+        assert_eq!(
+            labels("platform.fee.levy_percent", &["0.0", "2.5", "10.0"]),
+            ["0.0%", "2.5%", "10.0%"]
+        );
+        assert_eq!(labels("platform.fee.levy_percent", &["0", "10"]), ["0%", "10%"]);
+        assert_eq!(
+            labels("workers.reservation_wage.median_usd", &["4.0", "4.5"]),
+            ["$4.00", "$4.50"]
+        );
+        assert_eq!(labels("platform.fee.pay_floor_usd_per_hour", &["4", "8"]), ["$4", "$8"]);
+        assert_eq!(labels("demand.noise_sigma", &["0.10", "0.2"]), ["0.1", "0.2"]);
+        assert_eq!(labels("a.b", &["x", "2"]), ["x", "2"]);
+        assert_eq!(key_format("platform.fee.levy_percent"), (TickFormat::Percent, 0.01));
     }
 
     #[test]
