@@ -107,13 +107,23 @@ fn scenario_names_never_write_outside_the_output_folder() {
 }
 
 /// Runs gigsim, as an unprivileged user when the tests run as root (root writes through
-/// permission bits).
-fn run_as_user(cwd: &Path, args: &[&str], drop_root: bool) -> std::process::Output {
-    let mut cmd = gigsim();
-    cmd.current_dir(cwd).args(args);
-    if drop_root {
+/// permission bits). That user may not reach the build's binary (a checkout under a
+/// folder only root can enter, as `mktemp -d` makes), so it runs a copy kept in `home`,
+/// a folder it can enter.
+fn run_as_user(home: &Path, cwd: &Path, args: &[&str], drop_root: bool) -> std::process::Output {
+    let mut cmd = if drop_root {
+        let copy = home.join("gigsim-copy");
+        if !copy.exists() {
+            std::fs::copy(env!("CARGO_BIN_EXE_gigsim"), &copy).unwrap();
+            std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        let mut cmd = std::process::Command::new(copy);
         cmd.uid(65534).gid(65534);
-    }
+        cmd
+    } else {
+        gigsim()
+    };
+    cmd.current_dir(cwd).args(args);
     cmd.output().expect("gigsim runs")
 }
 
@@ -186,13 +196,19 @@ fn an_unwritable_out_folder_is_refused_with_permission_denied() {
     let out = locked.join("out");
     let o = run_as_user(
         dir.path(),
+        dir.path(),
         &["run", path.to_str().unwrap(), "--out", out.to_str().unwrap(), "--quiet"],
         drop_root,
     );
     assert_unusable(&o, out.to_str().unwrap(), "permission denied");
     assert!(!out.exists());
     // The default folder, output/<name>/<time>/ under an unwritable working folder.
-    let o = run_as_user(&locked, &["run", path.to_str().unwrap(), "--quiet"], drop_root);
+    let o = run_as_user(
+        dir.path(),
+        &locked,
+        &["run", path.to_str().unwrap(), "--quiet"],
+        drop_root,
+    );
     assert_unusable(&o, "", "permission denied");
     assert!(std::fs::read_dir(&locked).unwrap().next().is_none(), "nothing written");
 }
