@@ -94,11 +94,11 @@ pub enum TextRole {
 /// Sizes for one canvas. Everything is specified for a 1000 × 650 chart and scaled with
 /// the canvas, so text keeps its size relative to the chart whatever its pixel size, and
 /// a PNG at `scale` 2 is the same picture with twice the pixels. Printed one column wide
-/// (8.5 cm) tick and legend labels are 4.7 pt (a size of 24 here is an SVG font-size of
-/// 19.4 of 1000 units: 19.4/1000 × 8.5 cm), just under the 5 pt that Nature's figure
-/// guide sets as its smallest; at 1.5 columns (12.75 cm) they are 7 pt. Larger text
-/// was tried (31, 6 pt) and pushed long vertical axis titles into the legend and cut
-/// long variant names, so the layout would have to shrink those first.
+/// (8.5 cm) tick and legend labels are 5 pt (a size of 26 here is an SVG font-size of
+/// 21 of 1000 units: 21/1000 × 8.5 cm = 5.1 pt), the smallest that Nature's figure
+/// guide allows; at 1.5 columns (12.75 cm) they are 7.6 pt. Larger text was tried (31,
+/// 6 pt) and pushed long vertical axis titles into the legend and cut long variant
+/// names, so the layout would have to shrink those first.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Theme {
     k: f64,
@@ -130,8 +130,8 @@ impl Theme {
             TextRole::Subtitle => 24.0,
             TextRole::PanelTitle => 26.0,
             TextRole::AxisLabel => 26.0,
-            TextRole::Tick => 24.0,
-            TextRole::Legend => 24.0,
+            TextRole::Tick => 26.0,
+            TextRole::Legend => 26.0,
             TextRole::Annotation => 22.0,
             TextRole::NoData => 28.0,
         };
