@@ -18,7 +18,7 @@ use super::stats::{
     ColdStartPoint, Newcomer, Spread, bin_of, cold_start, days_to_share, paired_change, quantile_bins, share_by,
     sorted_finite,
 };
-use super::theme::{MUTED, TickFormat, money, nice_upper, variant_color};
+use super::theme::{MUTED, TickFormat, money_label, nice_upper, variant_color};
 use super::{Chart, Inputs, replicates_text, title};
 use crate::metrics::{Estimate, quantile_sorted};
 use crate::output::summary::group_float;
@@ -431,18 +431,7 @@ pub fn cold_start_chart(inputs: &Inputs, workers: &Workers, variants: &[usize], 
             shares.join(", ")
         )
     };
-    Chart {
-        stem,
-        caption,
-        figure: Figure {
-            title: title.clone(),
-            subtitle: Some(subtitle),
-            legend,
-            panels: vec![panel],
-            columns: 1,
-        },
-        title,
-    }
+    Chart::single(stem, title, caption, Some(subtitle), legend, panel)
 }
 
 /// A task count for a label: 950, 9,500, 95k, 1.2M.
@@ -698,27 +687,7 @@ pub fn earnings_by_experience(inputs: &Inputs, workers: &Workers, variants: &[us
             ));
         }
     }
-    Chart {
-        stem,
-        caption,
-        figure: Figure {
-            title: title.clone(),
-            subtitle: Some(subtitle + "."),
-            legend,
-            panels: vec![panel],
-            columns: 1,
-        },
-        title,
-    }
-}
-
-/// Dollars with cents below $100, whole dollars above.
-fn money_label(v: f64) -> String {
-    if v.abs() >= 100.0 {
-        money(v.round(), 1.0)
-    } else {
-        money(v, 0.01)
-    }
+    Chart::single(stem, title, caption, Some(subtitle + "."), legend, panel)
 }
 
 /// Income by platforms joined: net income per worker of those on one, two, …
@@ -870,18 +839,7 @@ pub fn income_by_platforms(inputs: &Inputs, workers: &Workers, variants: &[usize
             }
         }
     }
-    Chart {
-        stem,
-        caption,
-        figure: Figure {
-            title: title.clone(),
-            subtitle: Some(subtitle + "."),
-            legend,
-            panels: vec![panel],
-            columns: 1,
-        },
-        title,
-    }
+    Chart::single(stem, title, caption, Some(subtitle + "."), legend, panel)
 }
 
 /// Each platform in one variant, per run: what requesters paid, split into workers'

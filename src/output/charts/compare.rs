@@ -114,21 +114,17 @@ pub fn wage_cdfs(inputs: &Inputs, per: &[Option<&VariantWorkers>]) -> Chart {
             label: Some(format!("wage floor {}/h", money(floor, 0.01))),
         });
     }
-    Chart {
-        stem: "compare_wage_cdf".into(),
-        caption,
-        figure: Figure {
-            title: title.clone(),
-            subtitle: Some(format!(
-                "Workers with enough paid hours, {} pooled per variant.",
-                replicates_text(replicates(inputs))
-            )),
-            legend,
-            panels: vec![panel],
-            columns: 1,
-        },
+    Chart::single(
+        "compare_wage_cdf".into(),
         title,
-    }
+        caption,
+        Some(format!(
+            "Workers with enough paid hours, {} pooled per variant.",
+            replicates_text(replicates(inputs))
+        )),
+        legend,
+        panel,
+    )
 }
 
 /// Lorenz curves of every variant, with each variant's Gini and 95% CI in the legend.
@@ -167,18 +163,7 @@ pub fn lorenz_curves(inputs: &Inputs, per: &[Option<&VariantWorkers>]) -> Chart 
     } else {
         legend.push(LegendEntry::new("Perfect equality", MUTED, Mark::Dashed));
     }
-    Chart {
-        stem: "compare_lorenz".into(),
-        caption,
-        figure: Figure {
-            title: title.clone(),
-            subtitle: None,
-            legend,
-            panels: vec![panel],
-            columns: 1,
-        },
-        title,
-    }
+    Chart::single("compare_lorenz".into(), title, caption, None, legend, panel)
 }
 
 /// One headline metric per variant: the mean across replicates as a bar with its 95%
@@ -239,25 +224,21 @@ pub fn metric_bars(inputs: &Inputs, metric: &str) -> Chart {
         }
     }
     let n = replicates(inputs);
-    Chart {
+    Chart::single(
         stem,
-        caption,
-        figure: Figure {
-            title: title.clone(),
-            subtitle: Some(if n > 1 {
-                format!(
-                    "By variant: mean of {}; whiskers: 95% CI (Student's t).",
-                    replicates_text(n)
-                )
-            } else {
-                "By variant; one replicate: no confidence interval.".into()
-            }),
-            legend: Vec::new(),
-            panels: vec![panel],
-            columns: 1,
-        },
         title,
-    }
+        caption,
+        Some(if n > 1 {
+            format!(
+                "By variant: mean of {}; whiskers: 95% CI (Student's t).",
+                replicates_text(n)
+            )
+        } else {
+            "By variant; one replicate: no confidence interval.".into()
+        }),
+        Vec::new(),
+        panel,
+    )
 }
 
 /// Box plots per variant of the median hourly wage and the Gini across replicates.
@@ -405,16 +386,12 @@ pub fn winners_losers(inputs: &Inputs, per: &[Option<&VariantWorkers>]) -> Chart
             group_float(unmatched as f64, 0)
         ));
     }
-    Chart {
-        stem: "compare_winners_losers".into(),
-        caption,
-        figure: Figure {
-            title: title.clone(),
-            subtitle: Some(subtitle + "."),
-            legend,
-            panels: vec![panel],
-            columns: 1,
-        },
+    Chart::single(
+        "compare_winners_losers".into(),
         title,
-    }
+        caption,
+        Some(subtitle + "."),
+        legend,
+        panel,
+    )
 }

@@ -36,7 +36,7 @@ use plotters::prelude::*;
 use rayon::prelude::*;
 
 use self::data::{CsvTable, Daily, Folder, FolderKind, Platforms, Runs, Workers};
-use self::figure::Figure;
+use self::figure::{Figure, LegendEntry, Panel};
 use self::theme::{Theme, TickFormat};
 use crate::output::OutputError;
 use crate::output::atomic::{TEMP_MARKER, write_file};
@@ -117,6 +117,31 @@ pub struct Chart {
     pub caption: String,
     /// The figure.
     pub figure: Figure,
+}
+
+impl Chart {
+    /// A chart of one panel (the title is the figure's too).
+    pub fn single(
+        stem: String,
+        title: String,
+        caption: String,
+        subtitle: Option<String>,
+        legend: Vec<LegendEntry>,
+        panel: Panel,
+    ) -> Chart {
+        Chart {
+            stem,
+            caption,
+            figure: Figure {
+                title: title.clone(),
+                subtitle,
+                legend,
+                panels: vec![panel],
+                columns: 1,
+            },
+            title,
+        }
+    }
 }
 
 /// A chart that was drawn.

@@ -8,7 +8,7 @@ use super::stats::{
     Bin, band_by_day, bin_count, clip_curve, ecdf_points, five_numbers, histogram, share_below, sorted_finite,
     wants_log_axis,
 };
-use super::theme::{MUTED, TickFormat, money, nice_upper, variant_color};
+use super::theme::{MUTED, TickFormat, money, money_label, nice_upper, variant_color};
 use super::{Chart, Inputs, estimate_text, metric_info, replicates_text, title};
 use crate::metrics::{Estimate, lorenz, quantile_sorted};
 use crate::output::summary::group_float;
@@ -201,27 +201,14 @@ pub fn net_income(folder: &Folder, variant: &str, w: &VariantWorkers, replicates
         dashed: true,
         label: Some(format!("median of earners {}", money_label(median))),
     });
-    Chart {
-        stem: "net_income".into(),
-        caption,
-        figure: Figure {
-            title: title.clone(),
-            subtitle: Some(notes.join("; ") + "."),
-            legend: Vec::new(),
-            panels: vec![panel],
-            columns: 1,
-        },
+    Chart::single(
+        "net_income".into(),
         title,
-    }
-}
-
-/// Dollars with cents below $100, whole dollars above.
-fn money_label(v: f64) -> String {
-    if v.abs() >= 100.0 {
-        money(v.round(), 1.0)
-    } else {
-        money(v, 0.01)
-    }
+        caption,
+        Some(notes.join("; ") + "."),
+        Vec::new(),
+        panel,
+    )
 }
 
 /// The wages of the workers wage statistics cover, sorted: (paid time, all time).
@@ -322,29 +309,25 @@ pub fn hourly_wage(folder: &Folder, variant: &str, w: &VariantWorkers, replicate
         });
     }
     let median = |s: &[f64]| money_label(quantile_sorted(s, 0.5).unwrap_or(f64::NAN));
-    Chart {
-        stem: "hourly_wage".into(),
-        caption,
-        figure: Figure {
-            title: title.clone(),
-            subtitle: Some(notes.join("; ") + "."),
-            legend: vec![
-                LegendEntry::new(
-                    format!("Per paid hour (median {}/h)", median(&paid)),
-                    c_paid,
-                    Mark::Area,
-                ),
-                LegendEntry::new(
-                    format!("Per worked hour, paid + unpaid (median {}/h)", median(&all_time)),
-                    c_all,
-                    Mark::Area,
-                ),
-            ],
-            panels: vec![panel],
-            columns: 1,
-        },
+    Chart::single(
+        "hourly_wage".into(),
         title,
-    }
+        caption,
+        Some(notes.join("; ") + "."),
+        vec![
+            LegendEntry::new(
+                format!("Per paid hour (median {}/h)", median(&paid)),
+                c_paid,
+                Mark::Area,
+            ),
+            LegendEntry::new(
+                format!("Per worked hour, paid + unpaid (median {}/h)", median(&all_time)),
+                c_all,
+                Mark::Area,
+            ),
+        ],
+        panel,
+    )
 }
 
 /// A CDF curve from the lowest value (at share 0) to the last, cut at `x_max`.
@@ -433,18 +416,7 @@ pub fn wage_cdf(folder: &Folder, variant: &str, w: &VariantWorkers, replicates: 
     if union.last().is_some_and(|m| *m > hi) {
         subtitle.push_str(&format!("; axis ends at {}/h", money_label(hi)));
     }
-    Chart {
-        stem: "wage_cdf".into(),
-        caption,
-        figure: Figure {
-            title: title.clone(),
-            subtitle: Some(subtitle + "."),
-            legend,
-            panels: vec![panel],
-            columns: 1,
-        },
-        title,
-    }
+    Chart::single("wage_cdf".into(), title, caption, Some(subtitle + "."), legend, panel)
 }
 
 /// Net incomes of active workers (at least one task), the population of the Gini in the
@@ -510,29 +482,25 @@ pub fn lorenz_chart(folder: &Folder, variant: &str, w: &VariantWorkers, gini: &E
         width: 3.0,
         dashed: false,
     });
-    Chart {
-        stem: "lorenz".into(),
-        caption,
-        figure: Figure {
-            title: title.clone(),
-            subtitle: Some(format!(
-                "{}, {} pooled.",
-                count_text(net.len(), "active worker", "active workers"),
-                replicates_text(gini.n.max(1))
-            )),
-            legend: vec![
-                LegendEntry::new(
-                    format!("Net income: Gini {}", estimate_text(gini, TickFormat::Number)),
-                    variant_color(0),
-                    Mark::Line,
-                ),
-                LegendEntry::new("Perfect equality", MUTED, Mark::Dashed),
-            ],
-            panels: vec![panel],
-            columns: 1,
-        },
+    Chart::single(
+        "lorenz".into(),
         title,
-    }
+        caption,
+        Some(format!(
+            "{}, {} pooled.",
+            count_text(net.len(), "active worker", "active workers"),
+            replicates_text(gini.n.max(1))
+        )),
+        vec![
+            LegendEntry::new(
+                format!("Net income: Gini {}", estimate_text(gini, TickFormat::Number)),
+                variant_color(0),
+                Mark::Line,
+            ),
+            LegendEntry::new("Perfect equality", MUTED, Mark::Dashed),
+        ],
+        panel,
+    )
 }
 
 /// A panel of box plots, one per category, values along x.
@@ -670,18 +638,7 @@ pub fn daily_tasks(folder: &Folder, name: &str, daily: &Daily, variant: usize) -
     } else {
         "One replicate: no band across replicates.".to_string()
     };
-    Chart {
-        stem: "daily_tasks".into(),
-        caption,
-        figure: Figure {
-            title: title.clone(),
-            subtitle: Some(subtitle),
-            legend,
-            panels: vec![panel],
-            columns: 1,
-        },
-        title,
-    }
+    Chart::single("daily_tasks".into(), title, caption, Some(subtitle), legend, panel)
 }
 
 /// Chart 7, ratings at the end: a histogram of stars among workers with a rating.
@@ -726,23 +683,19 @@ pub fn ratings(folder: &Folder, name: &str, w: &VariantWorkers, replicates: usiz
         dashed: true,
         label: Some(format!("mean {mean:.2} stars")),
     });
-    Chart {
-        stem: "ratings".into(),
-        caption,
-        figure: Figure {
-            title: title.clone(),
-            subtitle: Some(format!(
-                "{} of {} workers have a rating, {} pooled; bins of 0.1 star.",
-                group_float(rated.len() as f64, 0),
-                group_float(w.len() as f64, 0),
-                replicates_text(replicates)
-            )),
-            legend: Vec::new(),
-            panels: vec![panel],
-            columns: 1,
-        },
+    Chart::single(
+        "ratings".into(),
         title,
-    }
+        caption,
+        Some(format!(
+            "{} of {} workers have a rating, {} pooled; bins of 0.1 star.",
+            group_float(rated.len() as f64, 0),
+            group_float(w.len() as f64, 0),
+            replicates_text(replicates)
+        )),
+        Vec::new(),
+        panel,
+    )
 }
 
 #[cfg(test)]

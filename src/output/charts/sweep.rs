@@ -239,25 +239,21 @@ pub fn line_chart(inputs: &Inputs, key: &str, metric: &str, points: &[SweepPoint
     } else {
         "whiskers: 95% CI where there were 2+ replicates"
     };
-    Chart {
+    Chart::single(
         stem,
-        caption,
-        figure: Figure {
-            title: title.clone(),
-            subtitle: Some(format!(
-                "{}; line: mean across replicates; {ci_note}.",
-                super::run::count_text(pts.len(), "point", "points")
-            )),
-            legend: vec![LegendEntry::new(
-                format!("{} (mean and 95% CI)", info.name),
-                color,
-                if all_ci { Mark::LineBand } else { Mark::PointRange },
-            )],
-            panels: vec![panel],
-            columns: 1,
-        },
         title,
-    }
+        caption,
+        Some(format!(
+            "{}; line: mean across replicates; {ci_note}.",
+            super::run::count_text(pts.len(), "point", "points")
+        )),
+        vec![LegendEntry::new(
+            format!("{} (mean and 95% CI)", info.name),
+            color,
+            if all_ci { Mark::LineBand } else { Mark::PointRange },
+        )],
+        panel,
+    )
 }
 
 /// Two swept keys: a heat map of the metric's mean over the grid.
@@ -311,18 +307,7 @@ pub fn heat_map(inputs: &Inputs, keys: &[String], metric: &str, points: &[SweepP
     if missing > 0 {
         subtitle.push_str(&format!(" {missing} point(s) without a value are blank."));
     }
-    Chart {
-        stem,
-        caption,
-        figure: Figure {
-            title: title.clone(),
-            subtitle: Some(subtitle),
-            legend: Vec::new(),
-            panels: vec![panel],
-            columns: 1,
-        },
-        title,
-    }
+    Chart::single(stem, title, caption, Some(subtitle), Vec::new(), panel)
 }
 
 /// Three or more swept keys (or keys that are not numbers): the metric per point.
@@ -360,18 +345,14 @@ pub fn point_bars(inputs: &Inputs, metric: &str, points: &[SweepPoint]) -> Chart
             });
         }
     }
-    Chart {
+    Chart::single(
         stem,
-        caption,
-        figure: Figure {
-            title: title.clone(),
-            subtitle: Some("Mean across replicates; whiskers: 95% CI.".into()),
-            legend: Vec::new(),
-            panels: vec![panel],
-            columns: 1,
-        },
         title,
-    }
+        caption,
+        Some("Mean across replicates; whiskers: 95% CI.".into()),
+        Vec::new(),
+        panel,
+    )
 }
 
 #[cfg(test)]

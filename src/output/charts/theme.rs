@@ -254,6 +254,15 @@ pub fn compact(format: TickFormat, v: f64) -> String {
     }
 }
 
+/// Dollars with cents below $100, whole dollars above.
+pub fn money_label(v: f64) -> String {
+    if v.abs() >= 100.0 {
+        money(v.round(), 1.0)
+    } else {
+        money(v, 0.01)
+    }
+}
+
 /// Dollars: whole dollars when the ticks are whole, cents otherwise (never `$1.5`).
 pub fn money(v: f64, step: f64) -> String {
     let whole = if step > 0.0 {
