@@ -6,15 +6,24 @@
 //! column's biased coin. Everything is integer arithmetic after the build, so a draw is
 //! the same bits on every machine.
 
+/// One column of the table: everything a draw reads, in 16 bytes, so a draw from a
+/// table too big for the cache costs one trip to memory instead of three (the coin, the
+/// alias and the item used to live in separate vectors).
+#[derive(Clone, Copy, Debug, Default)]
+#[repr(C, align(16))]
+struct Column {
+    /// Probability of keeping the column's own item, scaled to 2^32.
+    keep: u64,
+    /// The column's own item.
+    item: u32,
+    /// The item taken when the coin says no (the item of the column's alias).
+    alias: u32,
+}
+
 /// An alias table over items (member indices) with weights.
 #[derive(Clone, Debug, Default)]
 pub struct AliasTable {
-    /// Item of each column.
-    items: Vec<u32>,
-    /// Probability of keeping the column's own item, scaled to 2^32.
-    keep: Vec<u64>,
-    /// Column whose item is taken when the coin says no.
-    alias: Vec<u32>,
+    columns: Vec<Column>,
     /// Sum of the weights the table was built from.
     total: f64,
     // Scratch for the build, kept to avoid allocating every day.
@@ -27,21 +36,21 @@ impl AliasTable {
     /// Rebuilds the table from `(item, weight)` pairs; items with weight 0 (or less, or
     /// not finite) are left out. Reuses the table's memory.
     pub fn rebuild(&mut self, entries: impl IntoIterator<Item = (u32, f64)>) {
-        self.items.clear();
+        self.columns.clear();
         self.scaled.clear();
         self.total = 0.0;
         for (item, w) in entries {
             if w > 0.0 && w.is_finite() {
-                self.items.push(item);
+                self.columns.push(Column {
+                    keep: 1 << 32,
+                    item,
+                    alias: item,
+                });
                 self.scaled.push(w);
                 self.total += w;
             }
         }
-        let n = self.items.len();
-        self.keep.clear();
-        self.keep.resize(n, 1 << 32);
-        self.alias.clear();
-        self.alias.extend(0..n as u32);
+        let n = self.columns.len();
         if n == 0 {
             return;
         }
@@ -59,8 +68,8 @@ impl AliasTable {
         while let (Some(&s), Some(&l)) = (self.small.last(), self.large.last()) {
             self.small.pop();
             let (s, l) = (s as usize, l as usize);
-            self.keep[s] = (self.scaled[s] * 4_294_967_296.0) as u64;
-            self.alias[s] = l as u32;
+            self.columns[s].keep = (self.scaled[s] * 4_294_967_296.0) as u64;
+            self.columns[s].alias = self.columns[l].item;
             self.scaled[l] -= 1.0 - self.scaled[s];
             if self.scaled[l] < 1.0 {
                 self.large.pop();
@@ -69,18 +78,18 @@ impl AliasTable {
         }
         // Leftovers (from rounding) keep their own item with certainty.
         for &i in self.small.iter().chain(self.large.iter()) {
-            self.keep[i as usize] = 1 << 32;
+            self.columns[i as usize].keep = 1 << 32;
         }
     }
 
     /// Number of items with positive weight.
     pub fn len(&self) -> usize {
-        self.items.len()
+        self.columns.len()
     }
 
     /// Whether no item has positive weight.
     pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
+        self.columns.is_empty()
     }
 
     /// Sum of the weights.
@@ -89,34 +98,26 @@ impl AliasTable {
     }
 
     /// The items in the table, in build order.
-    pub fn items(&self) -> &[u32] {
-        &self.items
+    pub fn items(&self) -> impl Iterator<Item = u32> + '_ {
+        self.columns.iter().map(|c| c.item)
     }
 
-    /// Fetches the lines a later `draw(bits)` will read (a hint; see `prefetch`).
+    /// Fetches the line a later `draw(bits)` will read (a hint; see `prefetch`).
     #[inline]
     pub(crate) fn prefetch(&self, bits: u64) {
-        if self.items.is_empty() {
+        if self.columns.is_empty() {
             return;
         }
-        let column = crate::rng::index(bits, self.items.len());
-        super::prefetch::prefetch(&self.keep[column]);
-        super::prefetch::prefetch(&self.alias[column]);
-        super::prefetch::prefetch(&self.items[column]);
+        let column = crate::rng::index(bits, self.columns.len());
+        super::prefetch::prefetch(&self.columns[column]);
     }
 
     /// Draws an item with probability proportional to its weight. The table must not be
     /// empty.
     #[inline]
     pub fn draw(&self, bits: u64) -> u32 {
-        let column = crate::rng::index(bits, self.items.len());
-        let coin = bits & 0xFFFF_FFFF;
-        let pick = if coin < self.keep[column] {
-            column
-        } else {
-            self.alias[column] as usize
-        };
-        self.items[pick]
+        let c = self.columns[crate::rng::index(bits, self.columns.len())];
+        if bits & 0xFFFF_FFFF < c.keep { c.item } else { c.alias }
     }
 }
 

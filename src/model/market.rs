@@ -11,6 +11,7 @@ use super::demand::DemandProcess;
 use super::posting::{Poster, platform_weights};
 use super::record::{DailyRow, PlatformRunRow, RunRecord, RunRow, WorkerPlatformRow, WorkerRow, hourly_usd};
 use super::requester::{Requester, posting_weights};
+use super::stars::Stars;
 pub use super::venue::Flows;
 use super::venue::Venue;
 use super::worker::{DrawRules, Exit, History, Hot, Member, Totals, Worker};
@@ -80,6 +81,8 @@ pub struct Market<'s> {
     exits_today: u64,
     /// The day the run's money outgrew 64-bit cents, if it did (the run is void).
     overflow_day: Option<u32>,
+    /// Stars of a review of rejected, good and poor work.
+    pub(crate) stars: [Stars; 3],
 }
 
 impl<'s> Market<'s> {
@@ -138,6 +141,8 @@ impl<'s> Market<'s> {
             entries_today: 0,
             exits_today: 0,
             overflow_day: None,
+            stars: [1.0, sc.requesters.good_work_stars, sc.requesters.poor_work_stars]
+                .map(|mean| Stars::new(mean, sc.requesters.rating_noise)),
         };
         for (w, history) in drawn {
             market.register(w, history);

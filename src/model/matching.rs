@@ -68,7 +68,7 @@ impl LiveTable {
         self.dead += weight;
         if self.dead > 0.5 * self.table.total() {
             items.clear();
-            items.extend_from_slice(self.table.items());
+            items.extend(self.table.items());
             self.rebuild(members, hot, items.iter().copied());
         }
     }
@@ -245,7 +245,7 @@ impl Market<'_> {
                     break;
                 }
                 if fetch {
-                    self.prefetch_picks(p, &s.active, k);
+                    self.prefetch_picks(p, &s.active, &s.lists, k);
                 }
                 self.board_pick(p, s.active[k], day, &mut s);
             }
@@ -261,7 +261,7 @@ impl Market<'_> {
     /// membership of the worker a few places on, and the practice counts of the next
     /// worker (whose hot line was fetched a few picks ago).
     #[inline]
-    fn prefetch_picks(&self, p: usize, active: &[u32], k: usize) {
+    fn prefetch_picks(&self, p: usize, active: &[u32], lists: &[Vec<u32>], k: usize) {
         let v = &self.venues[p];
         if let Some(&later) = active.get(k + BOARD_LOOKAHEAD) {
             prefetch_at(&v.hot, later as usize);
@@ -273,6 +273,22 @@ impl Market<'_> {
         }
         if let Some(h) = active.get(k + 1).and_then(|&next| v.hot.get(next as usize)) {
             prefetch_at(&self.practice, h.worker as usize * self.sc.categories.len());
+        }
+        // The batches the worker two places on will look at: their stream is theirs
+        // alone, so a copy of it draws the same numbers their pick will (unless the board
+        // changes before then, and then a wrong line is fetched, which costs nothing).
+        if let Some(&soon) = active.get(k + 2) {
+            let (h, m) = (&v.hot[soon as usize], &v.members[soon as usize]);
+            let (open, gated) = (&lists[slot(m.group, false)], &lists[slot(m.group, true)]);
+            let visible = open.len() + if m.qualified { gated.len() } else { 0 };
+            if visible > 0 {
+                let mut rng = h.rng;
+                for _ in 0..v.params.board_choices {
+                    let k = index(rng.bits(), visible);
+                    let b = if k < open.len() { open[k] } else { gated[k - open.len()] };
+                    prefetch_at(&v.batches, b as usize);
+                }
+            }
         }
     }
 
@@ -323,9 +339,21 @@ impl Market<'_> {
         let stay = self.sc.switching.batch_stay;
         // Every task of a batch is alike: one copy serves the whole stay.
         let task = self.venues[p].batches[b as usize];
+        // Without learning, every task of the stay after the first (which may pay a
+        // switching cost) takes the same time: it is worked out once.
+        let steady = !self.sc.learning.is_on();
+        let mut need = None;
         loop {
             self.venues[p].batches[b as usize].remaining -= 1;
-            if self.start_task(p, member, &task, day) == Started::Returned {
+            let seconds = match need {
+                Some(n) => n,
+                None => self.task_seconds(&self.venues[p].hot[member as usize], &task),
+            };
+            let started = self.start_task_of(p, member, &task, day, seconds);
+            if steady && need.is_none() && started == Started::Submitted {
+                need = Some(self.task_seconds(&self.venues[p].hot[member as usize], &task));
+            }
+            if started == Started::Returned {
                 self.venues[p].batches[b as usize].remaining += 1;
                 break;
             }

@@ -12,7 +12,7 @@ use super::posting::Batch;
 use super::requester::Conduct;
 use super::venue::Job;
 use super::worker::Hot;
-use crate::rng::{SplitMix64, normal_quantile};
+use crate::rng::SplitMix64;
 
 /// What became of a task a worker started.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -75,9 +75,16 @@ impl Market<'_> {
     /// A member starts a task: it may be returned unfinished; otherwise it is finished
     /// today if it fits in the time left, or carried over to the next working days.
     pub(crate) fn start_task(&mut self, p: usize, member: u32, task: &Batch, day: u32) -> Started {
+        let need = self.task_seconds(&self.venues[p].hot[member as usize], task);
+        self.start_task_of(p, member, task, day, need)
+    }
+
+    /// Seconds `task` takes the member: its expected time at their pace, longer after a
+    /// change of category or requester.
+    #[inline]
+    pub(crate) fn task_seconds(&self, h: &Hot, task: &Batch) -> u32 {
         let sc = self.sc;
-        let h = self.venues[p].hot[member as usize];
-        let mut need = f64::from(task.expected_seconds) / self.pace(&h, task.category);
+        let mut need = f64::from(task.expected_seconds) / self.pace(h, task.category);
         let mut switch = 1.0;
         if h.last_category != task.category && h.last_category != u16::MAX {
             switch += sc.switching.category;
@@ -86,7 +93,13 @@ impl Market<'_> {
             switch += sc.switching.requester;
         }
         need *= switch;
-        let need = round(need).max(1.0) as u32;
+        round(need).max(1.0) as u32
+    }
+
+    /// [`Market::start_task`] for a task known to take `need` seconds (`task_seconds`).
+    #[inline]
+    pub(crate) fn start_task_of(&mut self, p: usize, member: u32, task: &Batch, day: u32, need: u32) -> Started {
+        let sc = self.sc;
         let v = &mut self.venues[p];
         let h = &mut v.hot[member as usize];
         if sc.unpaid.return_probability > 0.0 {
@@ -220,15 +233,14 @@ impl Market<'_> {
         }
         let r = &sc.requesters;
         if u_rate < r.rating_probability {
-            let mean = if rejected {
-                1.0
+            let scale = if rejected {
+                &self.stars[0]
             } else if good {
-                r.good_work_stars
+                &self.stars[1]
             } else {
-                r.poor_work_stars
+                &self.stars[2]
             };
-            let stars = round(mean + r.rating_noise * normal_quantile(u_stars)).clamp(1.0, 5.0);
-            v.members[member as usize].add_review(stars);
+            v.members[member as usize].add_review(scale.of(u_stars));
         }
         if rejected && requester.conduct == Conduct::Rejecting {
             // Cheated: the worker learns to stay away.
