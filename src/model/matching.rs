@@ -24,7 +24,7 @@ use rand::Rng;
 
 use super::alias::AliasTable;
 use super::market::Market;
-use super::prefetch::{prefetch, prefetch_at};
+use super::prefetch::{prefetch, prefetch_at, prefetch_whole};
 use super::work::Started;
 use super::worker::{Hot, Member};
 use crate::rng::{Stream, index, stream};
@@ -286,7 +286,9 @@ impl Market<'_> {
                 for _ in 0..v.params.board_choices {
                     let k = index(rng.bits(), visible);
                     let b = if k < open.len() { open[k] } else { gated[k - open.len()] };
-                    prefetch_at(&v.batches, b as usize);
+                    if let Some(batch) = v.batches.get(b as usize) {
+                        prefetch_whole(batch);
+                    }
                 }
             }
         }

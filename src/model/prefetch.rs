@@ -11,15 +11,7 @@
 /// no-op on targets without a prefetch instruction).
 #[inline(always)]
 pub(crate) fn prefetch<T>(x: &T) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: a prefetch is a hint; it never faults and has no visible effect, and `x`
-    // is a valid reference anyway.
-    unsafe {
-        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-        _mm_prefetch::<_MM_HINT_T0>((x as *const T).cast::<i8>());
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = x;
+    prefetch_address((x as *const T).cast::<u8>());
 }
 
 /// Prefetches `items[k]` when it exists.
@@ -28,4 +20,27 @@ pub(crate) fn prefetch_at<T>(items: &[T], k: usize) {
     if let Some(x) = items.get(k) {
         prefetch(x);
     }
+}
+
+/// Prefetches every cache line of `x` (a value may straddle two or three lines).
+#[inline(always)]
+pub(crate) fn prefetch_whole<T>(x: &T) {
+    let start = (x as *const T).cast::<u8>();
+    let size = std::mem::size_of::<T>();
+    for offset in (0..size).step_by(64).chain(size.checked_sub(1)) {
+        prefetch_address(start.wrapping_add(offset));
+    }
+}
+
+#[inline(always)]
+fn prefetch_address(address: *const u8) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is a hint; it never faults (whatever the address) and has no
+    // visible effect.
+    unsafe {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        _mm_prefetch::<_MM_HINT_T0>(address.cast::<i8>());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = address;
 }

@@ -107,15 +107,18 @@ impl Stars {
         let Some(bands) = &self.bands else {
             return self.formula(u);
         };
-        let mut stars = 1.0;
-        for &(below, above) in bands {
-            if u >= above {
-                stars += 1.0;
-            } else if u >= below {
-                return self.formula(u);
-            }
+        // Counted without branches: which side of a threshold a draw falls is a coin
+        // flip the CPU cannot predict, while landing in a band almost never happens.
+        let mut above = 0u8;
+        let mut within = false;
+        for &(low, high) in bands {
+            above += u8::from(u >= high);
+            within |= u >= low && u < high;
         }
-        stars
+        if within {
+            return self.formula(u);
+        }
+        1.0 + f64::from(above)
     }
 }
 

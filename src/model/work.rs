@@ -233,13 +233,8 @@ impl Market<'_> {
         }
         let r = &sc.requesters;
         if u_rate < r.rating_probability {
-            let scale = if rejected {
-                &self.stars[0]
-            } else if good {
-                &self.stars[1]
-            } else {
-                &self.stars[2]
-            };
+            // Rejected, good or poor work, picked by arithmetic rather than branches.
+            let scale = &self.stars[usize::from(!rejected) * (1 + usize::from(!good))];
             v.members[member as usize].add_review(scale.of(u_stars));
         }
         if rejected && requester.conduct == Conduct::Rejecting {
