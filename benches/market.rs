@@ -200,5 +200,30 @@ fn baseline_text(workers: u32) -> String {
     toml::to_string(&table).unwrap()
 }
 
-criterion_group!(benches, baseline_run, baseline_matching, matching, behaviours);
+/// What the machine itself allows: independent reads of random cache lines from a table
+/// that fits the core's cache (1 MB) and from one that does not (64 MB, like the state
+/// of a few hundred thousand workers). Matching at scale costs a few random lines per
+/// task, so the second figure divided by those lines bounds its tasks per second.
+fn machine(c: &mut Criterion) {
+    const READS: u64 = 1 << 20;
+    let mut g = c.benchmark_group("machine");
+    g.sample_size(10).measurement_time(Duration::from_secs(4));
+    g.throughput(Throughput::Elements(READS));
+    for megabytes in [1usize, 64] {
+        let lines = vec![[1u64; 8]; megabytes << 14];
+        g.bench_function(format!("random_lines_{megabytes}mb"), |b| {
+            b.iter(|| {
+                let mut rng = gigsim::rng::SplitMix64::new(7);
+                let mut sum = 0u64;
+                for _ in 0..READS {
+                    sum = sum.wrapping_add(lines[gigsim::rng::index(rng.bits(), lines.len())][0]);
+                }
+                black_box(sum)
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, baseline_run, baseline_matching, matching, behaviours, machine);
 criterion_main!(benches);
