@@ -1,5 +1,7 @@
-//! Benchmarks of the hot paths: a whole baseline run, and the matching step of `board`
-//! and `search` markets from 2,000 to 100,000 workers with visibility weights on.
+//! Benchmarks of the hot paths: a whole baseline run, the matching step of `board` and
+//! `search` markets from 1,000 to 1,000,000 workers with visibility weights on, the
+//! behaviours' cost, and (`machine/*`) how fast this machine reads random cache lines,
+//! which bounds matching at scale.
 //!
 //! Run with `cargo bench --bench market`; throughput is reported in tasks per second
 //! (one core: criterion runs on the calling thread).
