@@ -86,6 +86,35 @@ pub(crate) struct Scratch {
     active: Vec<u32>,
 }
 
+/// The batches a board member can see: their group's open batches, then its gated
+/// ones if they pass the gate, numbered in that order.
+struct BoardView<'a> {
+    open: &'a [u32],
+    gated: &'a [u32],
+}
+
+impl<'a> BoardView<'a> {
+    fn of(lists: &'a [Vec<u32>], m: &Member) -> Self {
+        let gated: &[u32] = if m.qualified { &lists[slot(m.group, true)] } else { &[] };
+        BoardView {
+            open: &lists[slot(m.group, false)],
+            gated,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.open.len() + self.gated.len()
+    }
+
+    /// The batch numbered `k` (`k < len()`).
+    fn get(&self, k: usize) -> u32 {
+        match self.open.get(k) {
+            Some(&b) => b,
+            None => self.gated[k - self.open.len()],
+        }
+    }
+}
+
 /// The slot of a group's open (gated = false) or gated list or table.
 #[inline]
 fn slot(group: u16, gated: bool) -> usize {
@@ -278,14 +307,11 @@ impl Market<'_> {
         // alone, so a copy of it draws the same numbers their pick will (unless the board
         // changes before then, and then a wrong line is fetched, which costs nothing).
         if let Some(&soon) = active.get(k + 2) {
-            let (h, m) = (&v.hot[soon as usize], &v.members[soon as usize]);
-            let (open, gated) = (&lists[slot(m.group, false)], &lists[slot(m.group, true)]);
-            let visible = open.len() + if m.qualified { gated.len() } else { 0 };
-            if visible > 0 {
-                let mut rng = h.rng;
+            let view = BoardView::of(lists, &v.members[soon as usize]);
+            if view.len() > 0 {
+                let mut rng = v.hot[soon as usize].rng;
                 for _ in 0..v.params.board_choices {
-                    let k = index(rng.bits(), visible);
-                    let b = if k < open.len() { open[k] } else { gated[k - open.len()] };
+                    let b = view.get(index(rng.bits(), view.len()));
                     if let Some(batch) = v.batches.get(b as usize) {
                         prefetch_whole(batch);
                     }
@@ -307,9 +333,8 @@ impl Market<'_> {
             return;
         }
         let m = &mut self.venues[p].members[member as usize];
-        let (open, gated) = (slot(m.group, false), slot(m.group, true));
-        let open_len = s.lists[open].len();
-        let visible = open_len + if m.qualified { s.lists[gated].len() } else { 0 };
+        let view = BoardView::of(&s.lists, m);
+        let visible = view.len();
         if visible == 0 {
             m.empty_picks = EMPTY_PICKS_BEFORE_LEAVING;
             return;
@@ -318,12 +343,7 @@ impl Market<'_> {
         let mut best: Option<(u32, f64)> = None;
         for _ in 0..choices {
             let bits = self.member_rng(p, member).bits();
-            let k = index(bits, visible);
-            let b = if k < open_len {
-                s.lists[open][k]
-            } else {
-                s.lists[gated][k - open_len]
-            };
+            let b = view.get(index(bits, visible));
             let v = &self.venues[p];
             let batch = &v.batches[b as usize];
             if (h.avoids_any && v.avoids(member, batch.requester)) || !self.accepts(&h, batch) {

@@ -45,11 +45,11 @@ impl Stars {
         };
         let value = |n: u64| mean + noise * normal_quantile(n as f64 * GRID);
         let margin = 1e-11 * (1.0 + noise);
+        let (least, most) = (value(0), value(STEPS - 1));
         let mut bands = [(2.0, 2.0); 4];
         for (k, band) in bands.iter_mut().enumerate() {
             let half = k as f64 + 1.5;
             let reaches = |n: u64| value(n) >= half;
-            let (least, most) = (value(0), value(STEPS - 1));
             if noise == 0.0 || least > half + margin {
                 // Every draw gives that many stars (no draw, when it is not reached).
                 if least >= half {
