@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use fixtures::*;
-use gigsim::output::charts::{ChartStyle, render_folder};
+use gigsim::output::charts::render_folder;
 
 fn large_run(c: &mut Criterion) {
     let dir = temp_dir("bench-large-run");
@@ -23,7 +23,7 @@ fn large_run(c: &mut Criterion) {
     let all: Vec<Worker> = (0..2).flat_map(|r| workers(r, 200_000, 11)).collect();
     write_workers(&dir, &[("base", all)]);
     let compare = compare_folder("bench-large-compare", 2, 200_000);
-    let style = ChartStyle::default();
+    let style = gigsim::scenario::defaults().charts;
 
     let mut g = c.benchmark_group("charts");
     g.sample_size(10).measurement_time(Duration::from_secs(40));

@@ -68,7 +68,10 @@ impl WorkEstimate {
             let run_tasks = per_day * f64::from(sc.days);
             worker_days += run_worker_days * f64::from(replicates);
             tasks += run_tasks * f64::from(replicates);
-            let offered = sc.platforms.iter().any(|p| p.matching != crate::model::Matching::Board);
+            let offered = sc
+                .platforms
+                .iter()
+                .any(|p| p.matching != crate::scenario::Matching::Board);
             let per_task = if offered {
                 NS_PER_OFFERED_TASK
             } else {

@@ -16,6 +16,7 @@ pub mod estimate;
 pub mod interrupt;
 pub mod metrics;
 pub mod model;
+pub mod money;
 pub mod output;
 pub mod rng;
 pub mod runner;

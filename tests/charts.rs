@@ -15,7 +15,7 @@ use gigsim::output::charts::{
 use gigsim::output::columns::HEADLINE;
 
 fn style() -> ChartStyle {
-    ChartStyle::default()
+    gigsim::scenario::defaults().charts
 }
 
 fn stems(files: &[ChartFile]) -> Vec<String> {

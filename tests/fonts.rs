@@ -80,7 +80,8 @@ fn child() {
     draw_text_and_check_ink();
     // The whole pipeline, too: a folder's charts as PNG and SVG files.
     let dir = fixtures::compare_folder("fontless", 2, 100);
-    let files = render_folder(&dir, &dir.join("charts"), &ChartStyle::default()).expect("charts without system fonts");
+    let files = render_folder(&dir, &dir.join("charts"), &gigsim::scenario::defaults().charts)
+        .expect("charts without system fonts");
     assert!(!files.is_empty() && files.iter().all(|f| f.files.iter().all(|p| p.is_file())));
     let _ = std::fs::remove_dir_all(&dir);
     println!("{MARKER}");

@@ -20,7 +20,6 @@ use std::sync::Mutex;
 use common::*;
 use gigsim::estimate::WorkEstimate;
 use gigsim::rng::SplitMix64;
-use gigsim::scenario::raw::RawScenario;
 use gigsim::scenario::render::render;
 use gigsim::scenario::{ScenarioError, parse, parse_bytes};
 
@@ -156,7 +155,10 @@ fn seeds() -> Vec<(String, Vec<u8>)> {
             out.push((f.display().to_string(), std::fs::read(&f).unwrap()));
         }
     }
-    out.push(("init".into(), render(&RawScenario::default(), true).into_bytes()));
+    out.push((
+        "init".into(),
+        render(&gigsim::scenario::defaults_tree(), true).into_bytes(),
+    ));
     out.push(("everything".into(), EVERYTHING.as_bytes().to_vec()));
     for (name, bytes) in &out {
         parse_bytes(bytes, name).unwrap_or_else(|e| panic!("seed {name} is not valid: {e}"));

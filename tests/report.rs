@@ -36,7 +36,7 @@ fn assert_self_contained(html: &str) {
 #[test]
 fn compare_report_has_every_chart_paired_differences_and_present_files_only() {
     let dir = compare_folder("report-compare", 3, 200);
-    let (html, charts) = report_of(&dir, &ChartStyle::default());
+    let (html, charts) = report_of(&dir, &gigsim::scenario::defaults().charts);
     assert_self_contained(&html);
     assert_eq!(html.matches("<figure class=\"chart\"").count(), charts);
     assert_eq!(html.matches("<svg role=\"img\"").count(), charts);
@@ -82,7 +82,7 @@ fn report_inlines_svg_even_when_only_png_is_written() {
     );
     let png_only = ChartStyle {
         formats: vec![gigsim::output::charts::ChartFormat::Png],
-        ..ChartStyle::default()
+        ..gigsim::scenario::defaults().charts
     };
     let (html, charts) = report_of(&dir, &png_only);
     assert_self_contained(&html);

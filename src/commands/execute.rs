@@ -163,14 +163,7 @@ pub fn wants_csv(table: &str, rows: usize, workers_listed: bool) -> bool {
 /// Applies `--seed` and `--replicates` to every variant.
 pub fn apply_flags(study: &mut Study, flags: &RunFlags) {
     for v in study.variants.iter_mut().chain(std::iter::once(study.written.as_mut())) {
-        if let Some(seed) = flags.seed {
-            v.scenario.seed = seed;
-            v.raw.simulation.seed = seed as i64;
-        }
-        if let Some(r) = flags.replicates {
-            v.scenario.replicates = r;
-            v.raw.simulation.replicates = i64::from(r);
-        }
+        v.set_simulation(flags.seed, flags.replicates);
     }
 }
 

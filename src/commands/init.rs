@@ -3,12 +3,11 @@
 use std::path::Path;
 
 use crate::error::Error;
-use crate::scenario::raw::RawScenario;
 use crate::scenario::render::render;
 
 /// Prints the default scenario, or writes it to `path` (never over an existing file).
 pub fn init(path: Option<&Path>) -> Result<(), Error> {
-    let text = render(&RawScenario::default(), true);
+    let text = render(&crate::scenario::defaults_tree(), true);
     match path {
         None => {
             print!("{text}");

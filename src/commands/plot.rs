@@ -6,7 +6,6 @@ use crate::cli::PlotArgs;
 use crate::error::Error;
 use crate::output::charts::{ChartStyle, render_folder};
 use crate::output::report::write_report_in;
-use crate::scenario::raw::RawCharts;
 
 /// Redraws every chart and the report of a results folder.
 pub fn plot(args: &PlotArgs) -> Result<(), Error> {
@@ -18,7 +17,7 @@ pub fn plot(args: &PlotArgs) -> Result<(), Error> {
         )));
     }
     let style = match &args.charts {
-        Some(file) => ChartStyle::from(&read_charts(file)?),
+        Some(file) => read_charts(file)?,
         None => ChartStyle::of_folder(results)?,
     };
     let dest = args.out.clone().unwrap_or_else(|| results.clone());
@@ -36,10 +35,10 @@ pub fn plot(args: &PlotArgs) -> Result<(), Error> {
 
 /// The `[charts]` section of a TOML file — a scenario, or a file with just that
 /// section — checked like any scenario (so errors name the file, line and key).
-fn read_charts(file: &Path) -> Result<RawCharts, Error> {
+fn read_charts(file: &Path) -> Result<ChartStyle, Error> {
     let study = crate::scenario::load(file)?;
     if !study.text.lines().any(|l| l.trim().starts_with("[charts]")) {
         return Err(Error::Usage(format!("{} has no [charts] section", file.display())));
     }
-    Ok(study.base().raw.charts.clone())
+    Ok(study.base().scenario.charts.clone())
 }

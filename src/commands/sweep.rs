@@ -98,13 +98,13 @@ pub fn sweep_study(study: &Study, params: &[String], values: &[String]) -> Resul
             "sweep takes one or two --param (for more, use several sweeps or variants)".into(),
         ));
     }
-    let tree = toml::Table::try_from(&study.base().raw).map_err(|e| Error::Usage(e.to_string()))?;
+    let tree = &study.base().tree;
     let mut axes = Vec::new();
     for (key, list) in params.iter().zip(values) {
         if params.iter().filter(|k| *k == key).count() > 1 {
             return Err(Error::Usage(format!("--param {key} is given twice")));
         }
-        if !overrides::is_numeric(&tree, key) {
+        if !overrides::is_numeric(tree, key) {
             let mut probe = tree.clone();
             let why = overrides::apply(&mut probe, key, toml::Value::Float(0.0))
                 .err()

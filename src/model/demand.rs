@@ -10,53 +10,7 @@ use rand::rngs::Xoshiro256PlusPlus;
 use rand_distr::{Distribution, StandardNormal};
 
 use crate::rng::unit_f64;
-
-/// A scheduled change of demand.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Shock {
-    /// First day (1-based).
-    pub start_day: u32,
-    /// Length in days.
-    pub days: u32,
-    /// Multiplier while it lasts.
-    pub multiplier: f64,
-}
-
-/// Boom and bust regimes.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Regimes {
-    /// Daily probability that a boom starts in the normal regime.
-    pub boom_probability: f64,
-    /// Daily probability that a bust starts in the normal regime.
-    pub bust_probability: f64,
-    /// Mean length of a boom or bust, days.
-    pub mean_days: f64,
-    /// Multiplier in a boom.
-    pub boom_multiplier: f64,
-    /// Multiplier in a bust.
-    pub bust_multiplier: f64,
-}
-
-/// Demand parameters of a scenario.
-#[derive(Clone, Debug, PartialEq)]
-pub struct DemandParams {
-    /// Tasks on an average day.
-    pub tasks_per_day: f64,
-    /// Monday … Sunday multipliers.
-    pub weekday: [f64; 7],
-    /// Amplitude of the yearly cosine.
-    pub season_amplitude: f64,
-    /// Day of the year of the peak (1–365).
-    pub season_peak_day: u32,
-    /// Standard deviation of the log noise.
-    pub noise_sigma: f64,
-    /// AR(1) coefficient of the log noise.
-    pub noise_autocorrelation: f64,
-    /// Regime chain.
-    pub regimes: Regimes,
-    /// Scheduled shocks.
-    pub shocks: Vec<Shock>,
-}
+use crate::scenario::{DemandParams, Regimes};
 
 /// Which regime demand is in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -148,6 +102,7 @@ pub fn deterministic_multiplier(params: &DemandParams, day: u32) -> f64 {
 mod tests {
     use super::*;
     use crate::rng::{Stream, stream};
+    use crate::scenario::Shock;
 
     fn params() -> DemandParams {
         DemandParams {

@@ -1,12 +1,10 @@
 //! The fee policy: how what a requester pays is split between the worker, the platform,
 //! a levy and payment processing — the one place where money is divided and rounded.
 //!
-//! **Rounding rule.** Money is integer cents. A percentage of an amount is computed
-//! exactly in integers (percents are held as parts per million) and rounded once, to the
-//! nearest cent with halves rounded up ([`percent_of`]). Each fee is rounded per task,
+//! **Rounding.** Every percentage follows the one rule of [`crate::money`] (integer
+//! cents, parts per million, nearest cent with halves up). Each fee is rounded per task,
 //! as platforms charge per transaction; a tiered commission is computed across its
-//! tiers exactly and rounded once. Dollars in a scenario become cents by rounding to the
-//! nearest cent ([`usd_to_cents`]).
+//! tiers exactly and rounded once.
 //!
 //! For one task of posted pay `p` (what the worker's side is quoted):
 //! - requester side: `commission = max(p × (requester% + batch surcharge%), requester_min)`,
@@ -18,138 +16,8 @@
 //! Then `requester_spend = worker_net + platform_fee + levy + processing` holds for every
 //! task by construction, and so for every run.
 
-/// Parts per million in one whole (100%).
-pub const PPM: i64 = 1_000_000;
-
-/// `cents × ppm / 1,000,000`, rounded to the nearest cent, halves up. The rounding rule
-/// of every percentage in gigsim. `cents` and `ppm` are non-negative.
-pub fn percent_of(cents: i64, ppm: i64) -> i64 {
-    debug_assert!(cents >= 0 && ppm >= 0);
-    // In i64 when it fits (every realistic amount), exactly as the i128 formula.
-    match cents.checked_mul(ppm).and_then(|x| x.checked_add(PPM / 2)) {
-        Some(x) => x / PPM,
-        None => ((i128::from(cents) * i128::from(ppm) + i128::from(PPM / 2)) / i128::from(PPM)) as i64,
-    }
-}
-
-/// US dollars to cents, rounded to the nearest cent (halves away from zero).
-pub fn usd_to_cents(usd: f64) -> i64 {
-    round(usd * 100.0) as i64
-}
-
-/// `x` rounded to the nearest integer, halves away from zero: exactly `f64::round`,
-/// computed inline. (Without SSE4.1 `f64::round` is a call into the C library, and the
-/// model rounds several times per task.) The fraction `x - trunc(x)` is exact, so the
-/// comparison with one half is too. Whether a fraction is above one half is a coin flip
-/// for the branch predictor, so the step is added without a branch.
-#[inline]
-pub fn round(x: f64) -> f64 {
-    if x.is_nan() || x.abs() >= 4.0e15 {
-        return x.round();
-    }
-    let t = x as i64 as f64;
-    let fraction = x - t;
-    t + f64::from(u8::from(fraction >= 0.5)) - f64::from(u8::from(fraction <= -0.5))
-}
-
-/// A percent (0–100) to parts per million, rounded to the nearest ppm.
-pub fn percent_to_ppm(percent: f64) -> i64 {
-    (percent * 10_000.0).round() as i64
-}
-
-/// Which side pays a levy.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Side {
-    /// Deducted from the worker's pay.
-    Worker,
-    /// Added to what the requester pays.
-    Requester,
-}
-
-/// What happens to a task whose pay is below the platform's pay floor.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FloorAction {
-    /// Its pay is raised to the floor.
-    Raise,
-    /// It is not posted.
-    Drop,
-}
-
-/// One tier of a tiered worker-side commission.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Tier {
-    /// Upper end of the tier in lifetime billings per pair, cents; `None` for the last.
-    pub up_to_cents: Option<i64>,
-    /// Commission within the tier, ppm.
-    pub ppm: i64,
-}
-
-/// A complete fee policy, in cents and parts per million.
-#[derive(Clone, Debug, PartialEq)]
-pub struct FeePolicy {
-    /// Flat worker-side commission (unused when `tiers` is not empty).
-    pub worker_ppm: i64,
-    /// Requester-side commission.
-    pub requester_ppm: i64,
-    /// Fixed worker-side fee per task.
-    pub worker_fixed_cents: i64,
-    /// Fixed requester-side fee per task.
-    pub requester_fixed_cents: i64,
-    /// Least worker-side commission per task.
-    pub worker_min_cents: i64,
-    /// Least requester-side commission per task.
-    pub requester_min_cents: i64,
-    /// Extra requester-side commission for large batches.
-    pub batch_surcharge_ppm: i64,
-    /// Batch size from which the surcharge applies.
-    pub batch_surcharge_min_assignments: u32,
-    /// Fee for orders below the threshold.
-    pub small_order_fee_cents: i64,
-    /// Orders paying less than this pay the small-order fee.
-    pub small_order_threshold_cents: i64,
-    /// Payment processing, requester side.
-    pub processing_ppm: i64,
-    /// Levy for a welfare fund.
-    pub levy_ppm: i64,
-    /// Who pays the levy.
-    pub levy_side: Side,
-    /// Least pay per hour of expected task time (0 = none).
-    pub pay_floor_cents_per_hour: i64,
-    /// What happens to tasks below the floor.
-    pub pay_floor_action: FloorAction,
-    /// Share of requester-side fees passed back into lower posted pay.
-    pub pass_through: f64,
-    /// Elasticity of tasks posted with respect to the all-in cost per task.
-    pub demand_elasticity: f64,
-    /// Tiered worker-side commission on lifetime billings per worker–requester pair.
-    pub tiers: Vec<Tier>,
-}
-
-impl Default for FeePolicy {
-    /// No fees at all.
-    fn default() -> Self {
-        FeePolicy {
-            worker_ppm: 0,
-            requester_ppm: 0,
-            worker_fixed_cents: 0,
-            requester_fixed_cents: 0,
-            worker_min_cents: 0,
-            requester_min_cents: 0,
-            batch_surcharge_ppm: 0,
-            batch_surcharge_min_assignments: 1,
-            small_order_fee_cents: 0,
-            small_order_threshold_cents: 0,
-            processing_ppm: 0,
-            levy_ppm: 0,
-            levy_side: Side::Worker,
-            pay_floor_cents_per_hour: 0,
-            pay_floor_action: FloorAction::Raise,
-            pass_through: 0.0,
-            demand_elasticity: 0.0,
-            tiers: Vec::new(),
-        }
-    }
-}
+use crate::money::{PPM, percent_of};
+use crate::scenario::{FeePolicy, Side};
 
 /// How one task's money is split, in cents.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -296,6 +164,8 @@ impl FeePolicy {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::money::percent_to_ppm;
+    use crate::scenario::Tier;
 
     fn mturk_2015() -> FeePolicy {
         FeePolicy {
@@ -342,43 +212,6 @@ mod tests {
         c.requester_spend_cents == c.worker_net_cents + c.platform_fee_cents() + c.levy_cents + c.processing_cents
             && c.worker_net_cents == c.pay_cents - c.worker_deductions_cents()
             && c.worker_net_cents >= 0
-    }
-
-    #[test]
-    fn inline_round_is_f64_round() {
-        let cases = [
-            0.0,
-            0.5,
-            1.5,
-            2.5,
-            -0.5,
-            -1.5,
-            0.49999999999999994,
-            4503599627370495.5,
-            1e300,
-            -7.25,
-            0.1,
-            2.675,
-        ];
-        for x in cases {
-            assert_eq!(round(x), x.round(), "{x}");
-        }
-        let mut g = crate::rng::SplitMix64::new(5);
-        for _ in 0..100_000 {
-            let x = (g.unit() - 0.5) * 10f64.powi((g.bits() % 20) as i32);
-            assert_eq!(round(x), x.round(), "{x}");
-        }
-        assert!(round(f64::NAN).is_nan());
-    }
-
-    #[test]
-    fn rounding_is_to_nearest_cent_halves_up() {
-        assert_eq!(percent_of(5, percent_to_ppm(10.0)), 1); // 0.5 → 1
-        assert_eq!(percent_of(4, percent_to_ppm(10.0)), 0); // 0.4 → 0
-        assert_eq!(percent_of(500, percent_to_ppm(5.5)), 28); // 27.5 → 28
-        assert_eq!(percent_of(0, PPM), 0);
-        assert_eq!(usd_to_cents(0.015), 2);
-        assert_eq!(usd_to_cents(7.25), 725);
     }
 
     /// Hand-computed cases: (label, policy, pay, batch, billed before) → (requester

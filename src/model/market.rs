@@ -7,6 +7,7 @@
 
 use super::MoneyOverflow;
 use super::alias::AliasTable;
+use super::behaviour::LearningCurve;
 use super::demand::DemandProcess;
 use super::posting::{Poster, platform_weights};
 use super::record::{DailyRow, PlatformRunRow, RunRecord, RunRow, WorkerPlatformRow, WorkerRow, hourly_usd};
@@ -22,7 +23,7 @@ use rand_distr::{Distribution, Poisson};
 
 /// Tasks each worker has done per category before day 1: their experience, spread over
 /// the categories by share.
-fn initial_practice(workers: &[&Worker], categories: &[crate::model::posting::Category]) -> Vec<u32> {
+fn initial_practice(workers: &[&Worker], categories: &[crate::scenario::Category]) -> Vec<u32> {
     let total: f64 = categories.iter().map(|c| c.share.max(0.0)).sum();
     let mut out = Vec::with_capacity(workers.len() * categories.len());
     for w in workers {
@@ -38,8 +39,7 @@ fn initial_practice(workers: &[&Worker], categories: &[crate::model::posting::Ca
 /// No member: the worker did not join that platform.
 const NONE: u32 = u32::MAX;
 
-/// Most platforms a scenario may have (a worker's platforms are a 32-bit set).
-pub const MAX_PLATFORMS: usize = 32;
+use crate::scenario::{MAX_PLATFORMS, Matching};
 
 /// The whole state of one run.
 pub struct Market<'s> {
@@ -83,6 +83,8 @@ pub struct Market<'s> {
     overflow_day: Option<u32>,
     /// Stars of a review of rejected, good and poor work.
     pub(crate) stars: [Stars; 3],
+    /// How practice speeds tasks up.
+    pub(crate) learning: LearningCurve,
 }
 
 impl<'s> Market<'s> {
@@ -143,6 +145,7 @@ impl<'s> Market<'s> {
             overflow_day: None,
             stars: [1.0, sc.requesters.good_work_stars, sc.requesters.poor_work_stars]
                 .map(|mean| Stars::new(mean, sc.requesters.rating_noise)),
+            learning: LearningCurve::new(&sc.learning),
         };
         for (w, history) in drawn {
             market.register(w, history);
@@ -294,7 +297,7 @@ impl<'s> Market<'s> {
         for p in 0..self.venues.len() {
             self.continue_jobs(p, day);
             self.venues[p].surge_today = 1.0;
-            if self.venues[p].params.matching == super::Matching::Dispatch {
+            if self.venues[p].params.matching == Matching::Dispatch {
                 self.apply_surge(p);
             }
         }
@@ -417,9 +420,9 @@ impl<'s> Market<'s> {
     pub fn match_day(&mut self, day: u32) {
         for p in 0..self.venues.len() {
             match self.venues[p].params.matching {
-                super::Matching::Search => self.match_offers(p, day, false),
-                super::Matching::Dispatch => self.match_offers(p, day, true),
-                super::Matching::Board => self.match_board(p, day),
+                Matching::Search => self.match_offers(p, day, false),
+                Matching::Dispatch => self.match_offers(p, day, true),
+                Matching::Board => self.match_board(p, day),
             }
         }
     }
@@ -453,7 +456,7 @@ impl<'s> Market<'s> {
                 let net = m.today_net_cents;
                 v.ledger.credit(&mut v.members, i, net, day);
             }
-            if v.params.matching == super::Matching::Dispatch {
+            if v.params.matching == Matching::Dispatch {
                 let decay = v.params.dispatch.acceptance_decay as f32;
                 v.members.iter_mut().for_each(|m| m.fade_offers(decay));
             }

@@ -363,7 +363,7 @@ impl Market<'_> {
         let task = self.venues[p].batches[b as usize];
         // Without learning, every task of the stay after the first (which may pay a
         // switching cost) takes the same time: it is worked out once.
-        let steady = !self.sc.learning.is_on();
+        let steady = !self.learning.is_on();
         let mut need = None;
         loop {
             self.venues[p].batches[b as usize].remaining -= 1;

@@ -19,9 +19,7 @@ pub mod visibility;
 mod work;
 pub mod worker;
 
-use fees::FeePolicy;
-use payouts::PayoutRule;
-use visibility::Visibility;
+use crate::scenario::Dispatch;
 
 /// A run whose money outgrew 64-bit cents: requesters paid more than
 /// 9,223,372,036,854,775,807 cents (about $92 quadrillion) in one run. The run stops
@@ -37,40 +35,6 @@ pub struct MoneyOverflow {
     pub replicate: u32,
     /// The day the sums outgrew 64 bits.
     pub day: u32,
-}
-
-/// How a platform brings tasks and workers together.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Matching {
-    /// Requesters draw workers by visibility weight (Upwork, Fiverr).
-    Search,
-    /// Workers pick tasks from a board, in a random order each round (MTurk).
-    Board,
-    /// The platform offers each job to an available worker, who may decline
-    /// (delivery, same-day jobs).
-    Dispatch,
-}
-
-/// How a dispatch platform offers jobs.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Dispatch {
-    /// Least acceptance rate for offers.
-    pub min_acceptance: f64,
-    /// Least rating for offers, once a worker has `rating_gate_reviews` reviews.
-    pub min_rating: f64,
-    /// Reviews before the rating gate applies.
-    pub rating_gate_reviews: u32,
-    /// Factor by which the weight of past offers falls each evening (the acceptance
-    /// rate's window).
-    pub acceptance_decay: f64,
-    /// Chance a worker turns down an offer they would otherwise take.
-    pub decline_probability: f64,
-    /// Demand/supply ratio above which pay surges.
-    pub surge_threshold: f64,
-    /// Multiplier gained per unit of ratio above the threshold.
-    pub surge_slope: f64,
-    /// Highest multiplier.
-    pub surge_cap: f64,
 }
 
 impl Dispatch {
@@ -96,33 +60,4 @@ impl Dispatch {
         }
         (1.0 + self.surge_slope * (ratio - self.surge_threshold)).min(self.surge_cap)
     }
-}
-
-/// A platform's rules.
-#[derive(Clone, Debug, PartialEq)]
-pub struct PlatformParams {
-    /// Name.
-    pub name: String,
-    /// Matching mode.
-    pub matching: Matching,
-    /// `search`: offers per task before it stays unfilled.
-    pub offers_per_task: u32,
-    /// `board`: batches looked at per pick.
-    pub board_choices: u32,
-    /// `board`: unpaid seconds per pick.
-    pub search_seconds: u32,
-    /// Fee policy.
-    pub fee: FeePolicy,
-    /// Visibility and gates.
-    pub visibility: Visibility,
-    /// Payout rules.
-    pub payout: PayoutRule,
-    /// Dispatch offers and surge pricing.
-    pub dispatch: Dispatch,
-    /// With several platforms: the chance that a worker joins this one.
-    pub join_probability: f64,
-    /// With several platforms: relative share of posted work.
-    pub demand_share: f64,
-    /// With several platforms: the chance that a requester posts on this one.
-    pub requester_join_probability: f64,
 }

@@ -6,19 +6,7 @@
 //! day), so maturing costs nothing for members who did not earn.
 
 use super::worker::{Exit, Member};
-
-/// Payout rules of a platform.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct PayoutRule {
-    /// Days earnings are held.
-    pub delay_days: u32,
-    /// Least balance paid, cents.
-    pub minimum_cents: i64,
-    /// Payouts every this many days.
-    pub interval_days: u32,
-    /// Whether a leaving worker's balance below the minimum is kept by the platform.
-    pub forfeit_below_minimum: bool,
-}
+use crate::scenario::PayoutRule;
 
 /// The pending-earnings ledger of one platform.
 #[derive(Clone, Debug)]

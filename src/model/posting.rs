@@ -9,34 +9,12 @@
 use rand::Rng;
 use rand::rngs::Xoshiro256PlusPlus;
 
-use super::PlatformParams;
 use super::alias::AliasTable;
-use super::fees::{Charge, FeePolicy, FloorAction, round};
+use super::fees::Charge;
 use super::requester::{Requester, posted_platforms};
+use crate::money::{round, usd_to_cents};
 use crate::rng::unit_f64;
-use crate::scenario::dist::Dist;
-
-/// A kind of task.
-#[derive(Clone, Debug)]
-pub struct Category {
-    /// Name.
-    pub name: String,
-    /// Relative share of tasks.
-    pub share: f64,
-    /// Pay per task, US$.
-    pub pay_usd: Dist,
-    /// Expected seconds per task at speed 1.
-    pub duration_seconds: Dist,
-    /// Tasks per batch.
-    pub batch_size: Dist,
-    /// Travel time added to each task, seconds.
-    pub travel_seconds: Dist,
-    /// Whether `pay_usd` is a rate per hour of expected time.
-    pub hourly: bool,
-    /// Matching group: 0 for categories anyone takes, 1.. for niche categories, whose
-    /// tasks only their specialists take.
-    pub group: u16,
-}
+use crate::scenario::{Category, FeePolicy, FloorAction, PlatformParams};
 
 /// A batch of identical tasks posted by one requester on one day. What a worker looks
 /// at when choosing from the board comes first, so a glance costs one cache line.
@@ -105,7 +83,7 @@ fn draft<R: Rng>(rng: &mut R, requesters: &AliasTable, categories: &AliasTable, 
     } else {
         pay
     };
-    let budget_cents = super::fees::usd_to_cents(pay).max(1);
+    let budget_cents = usd_to_cents(pay).max(1);
     Draft {
         requester,
         category: category as u16,

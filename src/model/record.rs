@@ -5,6 +5,7 @@
 //! simulation already holds.
 
 use crate::metrics;
+use crate::scenario::WageReporting;
 
 /// One run (a variant and a replicate) in the `runs` table.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -262,15 +263,6 @@ pub struct RunRecord {
 /// Hourly wage in US$ from net cents and seconds (None without time).
 pub fn hourly_usd(net_cents: i64, seconds: u64) -> Option<f64> {
     (seconds > 0).then(|| net_cents as f64 / 100.0 / (seconds as f64 / 3600.0))
-}
-
-/// Reporting thresholds for the income and wage metrics.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct WageReporting {
-    /// Hourly wage compared against, US$.
-    pub wage_floor_usd: f64,
-    /// Paid seconds a worker needs to count in wage statistics.
-    pub min_paid_seconds: f64,
 }
 
 impl RunRow {

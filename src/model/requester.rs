@@ -1,34 +1,8 @@
 //! Requesters: who posts how much, how strictly they judge work, how they rate.
 
-use super::PlatformParams;
 use super::alias::AliasTable;
 use crate::rng::{Stream, stream};
-use crate::scenario::dist::Dist;
-
-/// How requesters behave.
-#[derive(Clone, Debug)]
-pub struct RequesterParams {
-    /// Number of requesters.
-    pub count: u32,
-    /// Zipf exponent of posting volume.
-    pub concentration: f64,
-    /// Share of poor work rejected, per requester.
-    pub rejection_rate: Dist,
-    /// Probability of rating a finished task.
-    pub rating_probability: f64,
-    /// Mean stars for good work.
-    pub good_work_stars: f64,
-    /// Mean stars for poor work that was accepted.
-    pub poor_work_stars: f64,
-    /// Standard deviation of stars.
-    pub rating_noise: f64,
-    /// Share of requesters who reject most work.
-    pub rejecting_share: f64,
-    /// Share of work they reject.
-    pub rejecting_rate: f64,
-    /// Share of requesters who never pay.
-    pub nonpaying_share: f64,
-}
+use crate::scenario::{PlatformParams, RequesterParams};
 
 /// How a requester treats submitted work.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -9,7 +9,7 @@
 //! fifth faster at 100,000 workers, with the same stars for every draw (see
 //! [`Stars::new`] and the tests).
 
-use super::fees::round;
+use crate::money::round;
 use crate::rng::normal_quantile;
 
 /// Draws are multiples of 2^-53 (see `crate::rng::unit_f64`).

@@ -5,11 +5,11 @@
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
-use super::PlatformParams;
 use super::matching::Scratch;
 use super::payouts::Ledger;
 use super::posting::Batch;
 use super::worker::{Hot, Member};
+use crate::scenario::PlatformParams;
 
 /// Money and task flows over a period (a day, or the whole metric period).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -7,29 +7,7 @@
 //! rate and approved tasks; `open_share` of tasks are posted without a gate.
 
 use super::worker::Member;
-
-/// Visibility rules of a platform.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Visibility {
-    /// Least rating for gated tasks.
-    pub min_rating: f64,
-    /// Least reviews for gated tasks.
-    pub min_reviews: u32,
-    /// Exponent of the rating in the weight.
-    pub rating_exponent: f64,
-    /// Pseudo-reviews of the prior.
-    pub prior_reviews: f64,
-    /// Rating of the prior.
-    pub prior_rating: f64,
-    /// Weight multiplier with no reviews.
-    pub newcomer_boost: f64,
-    /// Least approval rate for gated tasks.
-    pub min_approval: f64,
-    /// Least approved tasks for gated tasks.
-    pub min_approved_tasks: u32,
-    /// Share of tasks posted without a gate.
-    pub open_share: f64,
-}
+use crate::scenario::Visibility;
 
 impl Visibility {
     /// The rating shrunk toward the prior.

@@ -6,12 +6,12 @@
 //! tables): today's tallies live there and are folded into the member's totals at the
 //! end of the day. Ratings, which only some tasks get, go to the member directly.
 
-use super::fees::round;
 use super::market::Market;
 use super::posting::Batch;
 use super::requester::Conduct;
 use super::venue::Job;
 use super::worker::Hot;
+use crate::money::round;
 use crate::rng::SplitMix64;
 
 /// What became of a task a worker started.
@@ -32,8 +32,8 @@ impl Market<'_> {
     #[inline]
     pub(crate) fn pace(&self, h: &Hot, category: u16) -> f64 {
         let mut factor = h.base_pace;
-        if self.sc.learning.is_on() {
-            factor /= self.sc.learning.time_multiplier(self.practice(h.worker, category));
+        if self.learning.is_on() {
+            factor /= self.learning.time_multiplier(self.practice(h.worker, category));
         }
         if h.tools {
             factor /= self.sc.tools.time_multiplier;
@@ -142,7 +142,7 @@ impl Market<'_> {
         let h = &mut v.hot[member as usize];
         let (u_good, u_reject, u_rate, u_stars) = (h.rng.unit(), h.rng.unit(), h.rng.unit(), h.rng.unit());
         let practice_slot = h.worker as usize * sc.categories.len() + task.category as usize;
-        let accuracy = f64::from(h.skill) + sc.learning.accuracy_bonus(self.practice[practice_slot]);
+        let accuracy = f64::from(h.skill) + self.learning.accuracy_bonus(self.practice[practice_slot]);
         self.practice[practice_slot] += 1;
         if !h.started {
             h.started = true;

@@ -3,40 +3,9 @@
 
 use rand::Rng;
 
-use super::fees::usd_to_cents;
+use crate::money::usd_to_cents;
 use crate::rng::{SplitMix64, Stream, stream};
-use crate::scenario::dist::Dist;
-
-/// How worker traits are distributed.
-#[derive(Clone, Debug)]
-pub struct WorkerParams {
-    /// Workers registered on day 1.
-    pub count: u32,
-    /// Share of tasks done well.
-    pub skill: Dist,
-    /// Speed multiplier.
-    pub speed: Dist,
-    /// Reservation wage, US$ per hour.
-    pub reservation_wage: Dist,
-    /// Hours available on a working day.
-    pub hours_per_day: Dist,
-    /// Days worked per week.
-    pub days_per_week: Dist,
-    /// Day-1 rating, stars.
-    pub initial_rating: Dist,
-    /// Reviews behind it.
-    pub initial_reviews: Dist,
-    /// Tasks done before day 1.
-    pub experience_tasks: Dist,
-    /// Share of those approved.
-    pub initial_approval: Dist,
-    /// Share of working time that is productive.
-    pub efficiency: Dist,
-    /// Multipliers of the chance of working, Monday … Sunday.
-    pub weekday: [f64; 7],
-    /// Share of workers who specialise in one niche category.
-    pub specialist_share: f64,
-}
+use crate::scenario::WorkerParams;
 
 /// What else shapes a new worker: the tools behaviour and the niche categories.
 #[derive(Clone, Copy, Debug)]
@@ -585,7 +554,7 @@ mod tests {
 
     #[test]
     fn dispatch_gates_wait_for_reviews_and_forget_old_refusals() {
-        let d = crate::model::Dispatch {
+        let d = crate::scenario::Dispatch {
             min_acceptance: 0.5,
             min_rating: 4.6,
             rating_gate_reviews: 3,

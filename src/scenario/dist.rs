@@ -191,6 +191,11 @@ impl RawDist {
         RawDist { min, max, ..self }
     }
 
+    /// The names of every parameter slot, bounds included.
+    pub const SLOTS: [&'static str; 13] = [
+        "value", "low", "high", "mean", "sd", "median", "sigma", "a", "b", "scale", "shape", "min", "max",
+    ];
+
     /// Every parameter slot with its name.
     fn slots(&self) -> [(&'static str, Option<f64>); 13] {
         [
@@ -362,6 +367,17 @@ pub struct Dist {
     shape: Shape,
     min: f64,
     max: f64,
+}
+
+impl Default for Dist {
+    /// Always 0 (the placeholder a scenario's settings start from before its keys are set).
+    fn default() -> Self {
+        Dist {
+            shape: Shape::Fixed(0.0),
+            min: f64::NEG_INFINITY,
+            max: f64::INFINITY,
+        }
+    }
 }
 
 impl Dist {

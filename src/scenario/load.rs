@@ -1,12 +1,14 @@
-//! Reading a scenario file: text → raw scenario → checked base and variants, with every
+//! Reading a scenario file: text → TOML → resolved tree (`resolve`) → checked base and
+//! variants (`build`), with every
 //! problem located by file, line and key.
 
 use std::path::Path;
 
+use super::build::build;
 use super::error::{Problem, ScenarioError};
 use super::locate::{Locator, Seg, path_string};
-use super::raw::{RawScenario, RawVariant};
-use super::validate::{Where, build, check_ranges};
+use super::resolve::resolve;
+use super::validate::Where;
 use super::{Study, Variant, overrides};
 
 /// Reads and checks a scenario file.
@@ -49,6 +51,7 @@ pub fn parse(text: &str, file: &str) -> Result<Study, ScenarioError> {
         locator: &locator,
         context: None,
         fallback_line: None,
+        lenient: false,
     };
     if text.lines().all(|l| {
         let l = l.trim();
@@ -62,17 +65,14 @@ pub fn parse(text: &str, file: &str) -> Result<Study, ScenarioError> {
             )
             .into());
     }
-    let raw: RawScenario = toml::from_str(text).map_err(|e| toml_problem(&e, &locator, file, None, None))?;
-    let raw = raw.resolve();
-    let mut base_raw = raw.clone();
-    let declared = std::mem::take(&mut base_raw.variants);
-    let tree = toml::Table::try_from(&base_raw).map_err(|e| internal(file, &e))?;
-    check_ranges(&tree, &at)?;
-    let base = build(&base_raw, &at)?;
+    let written: toml::Table = toml::from_str(text).map_err(|e| toml_problem(&e, &locator, file))?;
+    let mut tree = resolve(&written, &at)?;
+    let declared = declared_variants(tree.remove("variants"));
+    let base = build(&tree, &at)?;
     let written = Variant {
         name: "base".into(),
         overrides: Vec::new(),
-        raw: base_raw,
+        tree,
         scenario: base,
         from_file: true,
     };
@@ -85,7 +85,7 @@ pub fn parse(text: &str, file: &str) -> Result<Study, ScenarioError> {
     for (i, v) in declared.iter().enumerate() {
         let line = locator.line_of(&[Seg::Key("variants".into()), Seg::Index(i)]);
         check_variant_name(&study, v, i, &locator, file, line)?;
-        let sets: Vec<(String, toml::Value)> = v.set.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        let sets: Vec<(String, toml::Value)> = v.set.clone();
         if sets.is_empty() {
             let key = format!("variants[{i}].set");
             return Err(Problem {
@@ -112,9 +112,31 @@ pub fn parse(text: &str, file: &str) -> Result<Study, ScenarioError> {
     Ok(study)
 }
 
+/// A `[[variants]]` entry as written: its name and overrides.
+struct Declared {
+    name: String,
+    set: Vec<(String, toml::Value)>,
+}
+
+/// The resolved `[[variants]]` (names and override tables are checked by `resolve`).
+fn declared_variants(list: Option<toml::Value>) -> Vec<Declared> {
+    let items = list.and_then(|v| v.as_array().cloned()).unwrap_or_default();
+    items
+        .iter()
+        .map(|item| Declared {
+            name: item["name"].as_str().unwrap_or_default().to_string(),
+            set: item
+                .get("set")
+                .and_then(|s| s.as_table())
+                .map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+                .unwrap_or_default(),
+        })
+        .collect()
+}
+
 fn check_variant_name(
     study: &Study,
-    v: &RawVariant,
+    v: &Declared,
     i: usize,
     locator: &Locator<'_>,
     file: &str,
@@ -172,7 +194,7 @@ fn make_variant_at(
             ])
         })
     };
-    let mut tree = toml::Table::try_from(&study.base().raw).map_err(|e| internal(file, &e))?;
+    let mut tree = study.base().tree.clone();
     for (key, value) in sets {
         overrides::apply(&mut tree, key, value.clone()).map_err(|message| Problem {
             file: file.into(),
@@ -184,16 +206,13 @@ fn make_variant_at(
         })?;
     }
     let first_line = sets.first().and_then(|(k, _)| line_of_set(k));
-    let raw: RawScenario = tree
-        .clone()
-        .try_into()
-        .map_err(|e: toml::de::Error| toml_problem(&e, locator, file, Some(context), first_line))?;
     // Problems inside a variant point at the override that caused them.
     let at = Where {
         file,
         locator,
         context: Some(context.into()),
         fallback_line: first_line,
+        lenient: false,
     };
     let blame = |mut p: Box<Problem>| {
         if let Some((k, _)) = sets
@@ -204,87 +223,46 @@ fn make_variant_at(
         }
         p
     };
-    check_ranges(&tree, &at).map_err(blame)?;
-    let scenario = build(&raw, &at).map_err(blame)?;
+    let tree = resolve(&tree, &at).map_err(blame)?;
+    let scenario = build(&tree, &at).map_err(blame)?;
     Ok(Variant {
         name: name.into(),
         overrides: sets.to_vec(),
-        raw,
+        tree,
         scenario,
         from_file: index.is_some(),
     })
 }
 
-fn internal(file: &str, e: &dyn std::fmt::Display) -> Box<Problem> {
-    Box::new(Problem {
-        file: file.into(),
-        line: None,
-        context: None,
-        key: String::new(),
-        value: None,
-        message: format!("internal error while resolving the scenario: {e}"),
-    })
-}
-
-/// Turns a TOML parse or type error into a problem with the key path and line.
-fn toml_problem(
-    e: &toml::de::Error,
-    locator: &Locator<'_>,
-    file: &str,
-    context: Option<&str>,
-    fallback_line: Option<usize>,
-) -> ScenarioError {
+/// Turns a TOML syntax error (the text does not parse as TOML; what it says is checked
+/// by `resolve`) into a problem with the line and the key it sits at.
+fn toml_problem(e: &toml::de::Error, locator: &Locator<'_>, file: &str) -> ScenarioError {
     let message = e.message().trim().to_string();
     let (line, mut path) = match e.span() {
-        Some(span) if context.is_none() => (Some(locator.line_at(span.start)), locator.path_at(span.start)),
-        _ => (fallback_line, Vec::new()),
+        Some(span) => (Some(locator.line_at(span.start)), locator.path_at(span.start)),
+        None => (None, Vec::new()),
     };
-    let mut value = None;
     let mut text = message.clone();
-    if let Some(rest) = message.strip_prefix("unknown field `") {
-        if let Some((field, expected)) = rest.split_once('`') {
-            if path.last() != Some(&Seg::Key(field.to_string())) {
-                path.push(Seg::Key(field.to_string()));
+    let mut value = None;
+    match e.span() {
+        Some(span) if path.is_empty() => {
+            text = format!("TOML syntax error: {message}");
+            path = key_near(locator.slice(0..span.start), locator.slice(span.start..usize::MAX));
+        }
+        // A value TOML itself cannot hold (an integer beyond 64 bits): say what the key
+        // allows.
+        Some(span) => {
+            value = Some(locator.slice(span).trim().to_string());
+            if let Some(key) = super::keys::find(&super::keys::normalize(&path_string(&path))) {
+                text = format!("{message}; expected {}", key.allowed.describe());
             }
-            let allowed = expected
-                .trim_start_matches(", ")
-                .replace("expected one of ", "")
-                .replace("expected ", "");
-            text = format!("unknown key; allowed keys here: {allowed}");
         }
-    } else if let Some(field) = message
-        .strip_prefix("missing field `")
-        .and_then(|r| r.split_once('`'))
-        .map(|(f, _)| f)
-    {
-        path.push(Seg::Key(field.to_string()));
-        text = format!("missing key `{field}`, which has no default here");
-    } else if message.starts_with("invalid type") || message.starts_with("invalid value") {
-        if let Some(span) = e.span().filter(|_| context.is_none()) {
-            let raw = locator_text(locator, span);
-            value = Some(raw);
-        }
-        let key = super::keys::find(&super::keys::normalize(&path_string(&path)));
-        // serde says "invalid type: string \"ten\", expected i64": keep what was found,
-        // and say what is allowed in the scenario's own terms.
-        let found = message
-            .split_once(": ")
-            .map_or(message.as_str(), |(_, rest)| rest)
-            .split(", expected")
-            .next()
-            .unwrap_or_default()
-            .replace(" as i128", "");
-        if let Some(k) = key {
-            text = format!("found {found}; expected {}", k.allowed.describe());
-        }
-    } else if let Some(span) = e.span().filter(|_| path.is_empty() && context.is_none()) {
-        text = format!("TOML syntax error: {message}");
-        path = key_near(locator.slice(0..span.start), locator.slice(span.start..usize::MAX));
+        None => {}
     }
     Problem {
         file: file.into(),
         line,
-        context: context.map(String::from),
+        context: None,
         key: path_string(&path),
         value,
         message: text,
@@ -321,14 +299,4 @@ fn key_near(before: &str, after: &str) -> Vec<Seg> {
         format!("{section}.{key}")
     };
     super::locate::parse_path(&full)
-}
-
-fn locator_text(locator: &Locator<'_>, span: std::ops::Range<usize>) -> String {
-    let s = locator.slice(span);
-    let s = s.trim();
-    if s.chars().count() > 60 {
-        format!("{}…", s.chars().take(60).collect::<String>())
-    } else {
-        s.to_string()
-    }
 }

@@ -217,10 +217,10 @@ pub fn lookup<'t>(tree: &'t toml::Table, dotted: &str) -> Option<&'t toml::Value
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::raw::RawScenario;
+    use crate::scenario::{defaults_tree, parse};
 
     fn tree() -> toml::Table {
-        toml::Table::try_from(RawScenario::default()).unwrap()
+        defaults_tree()
     }
 
     #[test]
@@ -273,8 +273,7 @@ mod tests {
         let text = "[[platform.fee.tiers]]\nup_to_usd = 500.0\npercent = 20.0\n\
                     [[platform.fee.tiers]]\npercent = 10.0\n\
                     [[demand.shocks]]\nstart_day = 5\ndays = 2\nmultiplier = 2.0\n";
-        let raw: RawScenario = toml::from_str(text).unwrap();
-        let mut t = toml::Table::try_from(raw).unwrap();
+        let mut t = parse(text, "t.toml").unwrap().base().tree.clone();
         apply(&mut t, "platform.fee.tiers.1.percent", toml::Value::Integer(5)).unwrap();
         assert_eq!(
             lookup(&t, "platform.fee.tiers.1.percent"),

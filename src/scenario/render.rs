@@ -5,12 +5,10 @@
 
 use super::dist::{DistKind, RawDist};
 use super::keys::{self, Allowed, Key};
-use super::raw::{RawScenario, RawShock, RawTier, RawVariant};
 
-/// Renders a scenario. With `docs`, every section and key gets its explanation, unit
-/// and allowed values, and empty lists get a commented example.
-pub fn render(raw: &RawScenario, docs: bool) -> String {
-    let tree = toml::Table::try_from(raw).expect("a scenario always converts to TOML");
+/// Renders a resolved scenario. With `docs`, every section and key gets its
+/// explanation, unit and allowed values, and empty lists get a commented example.
+pub fn render(tree: &toml::Table, docs: bool) -> String {
     let mut out = String::new();
     if docs {
         out.push_str(HEADER);
@@ -34,7 +32,7 @@ const HEADER: &str = "\
 /// Renders one key. `at` is where it appears in the file (`platforms.fee` for the fee
 /// section of a `[[platforms]]` element, whose documentation is that of `platform.fee`).
 fn render_entry(out: &mut String, key: &Key, value: Option<&toml::Value>, docs: bool, at: &str) {
-    let name = leaf(key);
+    let name = key.leaf();
     match key.allowed {
         Allowed::Section => {
             let Some(table) = value.and_then(|v| v.as_table()) else {
@@ -100,24 +98,20 @@ fn render_children(out: &mut String, schema: &str, at: &str, table: Option<&toml
         render_entry(
             out,
             key,
-            table.and_then(|t| t.get(leaf(key))),
+            table.and_then(|t| t.get(key.leaf())),
             docs,
-            &format!("{at}.{}", leaf(key)),
+            &format!("{at}.{}", key.leaf()),
         );
     }
     for key in children.iter().filter(nested) {
         render_entry(
             out,
             key,
-            table.and_then(|t| t.get(leaf(key))),
+            table.and_then(|t| t.get(key.leaf())),
             docs,
-            &format!("{at}.{}", leaf(key)),
+            &format!("{at}.{}", key.leaf()),
         );
     }
-}
-
-fn leaf(key: &Key) -> &'static str {
-    key.path.rsplit('.').next().unwrap_or(key.path)
 }
 
 fn annotation(key: &Key) -> String {
@@ -202,27 +196,16 @@ fn inline_table(t: &toml::Table) -> String {
 
 /// Commented examples for lists that are empty by default.
 fn example_of(path: &str) -> Vec<toml::Value> {
-    let to_value = |v: Result<toml::Value, toml::ser::Error>| v.expect("examples convert to TOML");
-    match path {
-        "demand.shocks" => vec![to_value(toml::Value::try_from(RawShock {
-            start_day: 30,
-            days: 14,
-            multiplier: 0.5,
-        }))],
-        "platform.fee.tiers" => [(Some(500.0), 20.0), (Some(10_000.0), 10.0), (None, 5.0)]
-            .into_iter()
-            .map(|(up_to_usd, percent)| to_value(toml::Value::try_from(RawTier { up_to_usd, percent })))
-            .collect(),
-        "variants" => {
-            let mut set = toml::Table::new();
-            set.insert("platform.fee.requester_percent".into(), toml::Value::Float(10.0));
-            vec![to_value(toml::Value::try_from(RawVariant {
-                name: "before_2015".into(),
-                set,
-            }))]
+    let example = match path {
+        "demand.shocks" => "[{ start_day = 30, days = 14, multiplier = 0.5 }]",
+        "platform.fee.tiers" => {
+            "[{ up_to_usd = 500.0, percent = 20.0 }, { up_to_usd = 10000.0, percent = 10.0 }, { percent = 5.0 }]"
         }
-        _ => Vec::new(),
-    }
+        "variants" => r#"[{ name = "before_2015", set = { "platform.fee.requester_percent" = 10.0 } }]"#,
+        _ => return Vec::new(),
+    };
+    let doc: toml::Table = toml::from_str(&format!("v = {example}")).expect("examples are TOML");
+    doc["v"].as_array().cloned().unwrap_or_default()
 }
 
 /// A distribution rendered the way `render` writes it (for messages and docs).
@@ -234,50 +217,36 @@ pub fn dist_text(d: &RawDist) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::{defaults_tree, parse};
 
     #[test]
     fn init_text_parses_back_to_the_defaults() {
-        let text = render(&RawScenario::default(), true);
-        let back: RawScenario = toml::from_str(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
-        assert_eq!(back, RawScenario::default());
+        let text = render(&defaults_tree(), true);
+        let study = parse(&text, "init.toml").unwrap_or_else(|e| panic!("{e}\n{text}"));
+        assert_eq!(study.base().tree, defaults_tree());
     }
 
     #[test]
     fn every_key_of_the_defaults_is_documented_and_every_entry_printed() {
-        let text = render(&RawScenario::default(), true);
+        let text = render(&defaults_tree(), true);
         for key in keys::KEYS {
-            let leaf = leaf(key);
+            let leaf = key.leaf();
             let shown = text.contains(&format!("\n{leaf} = "))
                 || text.contains(&format!("# {leaf} = "))
                 || text.contains(&format!("[{}]", key.path))
                 || text.contains(&format!("[[{}]]", key.path.trim_end_matches("[]")));
             assert!(shown, "{} does not appear in `gigsim init`", key.path);
         }
-        // Every leaf of the defaults has a key entry (check_ranges rejects unknown keys).
-        let tree = toml::Table::try_from(RawScenario::default()).unwrap();
-        let locator = crate::scenario::locate::Locator::new("");
-        let at = super::super::validate::Where {
-            file: "defaults",
-            locator: &locator,
-            context: None,
-            fallback_line: None,
-        };
-        super::super::validate::check_ranges(&tree, &at).unwrap();
     }
 
     #[test]
     fn resolved_text_parses_back() {
-        let mut raw = RawScenario::default();
-        raw.demand.shocks.push(RawShock {
-            start_day: 3,
-            days: 2,
-            multiplier: 2.0,
-        });
-        let mut set = toml::Table::new();
-        set.insert("platform.fee.worker_percent".into(), toml::Value::Float(5.0));
-        raw.variants.push(RawVariant { name: "v".into(), set });
-        let text = render(&raw, false);
-        let back: RawScenario = toml::from_str(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
-        assert_eq!(back, raw);
+        let text = "[[demand.shocks]]\nstart_day = 3\ndays = 2\nmultiplier = 2.0\n\
+                    [[variants]]\nname = \"v\"\nset = { \"platform.fee.worker_percent\" = 5.0 }\n";
+        let study = parse(text, "t.toml").unwrap();
+        let resolved = study.resolved_toml();
+        let back = parse(&resolved, "back.toml").unwrap_or_else(|e| panic!("{e}\n{resolved}"));
+        assert_eq!(back.base().tree, study.base().tree);
+        assert_eq!(back.resolved_toml(), resolved);
     }
 }

@@ -12,7 +12,7 @@ use polars::prelude::*;
 use crate::output::OutputError;
 use crate::output::columns::HEADLINE;
 use crate::output::manifest::Manifest;
-use crate::scenario::raw::{RawCharts, RawPlatform, RawScenario, RawSimulation};
+use crate::scenario::ChartStyle;
 
 /// What kind of study a folder holds, which decides its charts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,7 +47,7 @@ pub struct Folder {
     /// Names of the scenario's platforms (one for `[platform]`).
     pub platforms: Vec<String>,
     /// `[charts]` of the resolved scenario.
-    pub charts: RawCharts,
+    pub charts: ChartStyle,
     /// Variant (or sweep point) names in plan order, base first.
     pub variants: Vec<String>,
     /// Where a report's links to this folder's files start from (empty when the report
@@ -78,11 +78,9 @@ impl Folder {
     /// Reads the manifest and the scenario facts of `dir`.
     pub fn open(dir: &Path) -> Result<Folder, OutputError> {
         let manifest = read_manifest(dir)?;
-        let ScenarioFacts {
-            simulation,
-            charts,
-            platforms,
-        } = scenario_facts(&manifest.resolved_scenario);
+        // A folder of another gigsim version may hold keys this one does not know:
+        // read leniently, so old results can still be charted.
+        let scenario = crate::scenario::parse_lenient(&manifest.resolved_scenario);
         let kind = match manifest.command.as_str() {
             "run" => FolderKind::Run,
             "compare" => FolderKind::Compare,
@@ -99,13 +97,13 @@ impl Folder {
         Ok(Folder {
             dir: dir.to_path_buf(),
             kind,
-            description: simulation.description,
-            wage_floor_usd: simulation.wage_floor_usd,
-            min_hours_for_wage: simulation.min_hours_for_wage,
-            days: u32::try_from(simulation.days).unwrap_or(0),
-            warmup_days: u32::try_from(simulation.warmup_days).unwrap_or(0),
-            platforms,
-            charts,
+            description: scenario.description,
+            wage_floor_usd: scenario.reporting.wage_floor_usd,
+            min_hours_for_wage: scenario.reporting.min_paid_seconds / 3600.0,
+            days: scenario.days,
+            warmup_days: scenario.warmup_days,
+            platforms: scenario.platforms.into_iter().map(|p| p.name).collect(),
+            charts: scenario.charts,
             variants,
             manifest,
             link_base: PathBuf::new(),
@@ -127,93 +125,6 @@ impl Folder {
     pub fn variant_index(&self, name: &str) -> Option<usize> {
         self.variants.iter().position(|v| v == name)
     }
-}
-
-/// The scenario values charts need.
-struct ScenarioFacts {
-    simulation: RawSimulation,
-    charts: RawCharts,
-    platforms: Vec<String>,
-}
-
-/// The scenario values charts need, from the resolved TOML of the manifest. A folder
-/// written by another gigsim version may carry keys this one does not know; then the
-/// few values are picked out of the TOML one by one, with the scenario defaults for any
-/// that are missing, so old results can still be charted.
-fn scenario_facts(resolved: &str) -> ScenarioFacts {
-    if let Ok(raw) = toml::from_str::<RawScenario>(resolved) {
-        let raw = raw.resolve();
-        let platforms = raw.platform_list().iter().map(|p| p.name.clone()).collect();
-        return ScenarioFacts {
-            simulation: raw.simulation,
-            charts: raw.charts,
-            platforms,
-        };
-    }
-    let mut facts = ScenarioFacts {
-        simulation: RawSimulation::default(),
-        charts: RawCharts::default(),
-        platforms: vec![RawPlatform::default().name],
-    };
-    let Ok(table) = toml::from_str::<toml::Table>(resolved) else {
-        return facts;
-    };
-    let simulation = &mut facts.simulation;
-    let charts = &mut facts.charts;
-    let float = |v: &toml::Value| v.as_float().or_else(|| v.as_integer().map(|i| i as f64));
-    if let Some(list) = table
-        .get("platforms")
-        .and_then(|v| v.as_array())
-        .filter(|l| !l.is_empty())
-    {
-        facts.platforms = list
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                p.get("name")
-                    .and_then(|n| n.as_str())
-                    .map_or_else(|| format!("platform {}", i + 1), String::from)
-            })
-            .collect();
-    } else if let Some(name) = table
-        .get("platform")
-        .and_then(|p| p.get("name"))
-        .and_then(|n| n.as_str())
-    {
-        facts.platforms = vec![name.to_string()];
-    }
-    if let Some(sim) = table.get("simulation").and_then(|v| v.as_table()) {
-        if let Some(d) = sim.get("description").and_then(|v| v.as_str()) {
-            simulation.description = d.to_string();
-        }
-        if let Some(v) = sim.get("wage_floor_usd").and_then(float) {
-            simulation.wage_floor_usd = v;
-        }
-        if let Some(v) = sim.get("min_hours_for_wage").and_then(float) {
-            simulation.min_hours_for_wage = v;
-        }
-        if let Some(v) = sim.get("days").and_then(|v| v.as_integer()) {
-            simulation.days = v;
-        }
-        if let Some(v) = sim.get("warmup_days").and_then(|v| v.as_integer()) {
-            simulation.warmup_days = v;
-        }
-    }
-    if let Some(c) = table.get("charts").and_then(|v| v.as_table()) {
-        if let Some(v) = c.get("width").and_then(|v| v.as_integer()) {
-            charts.width = v;
-        }
-        if let Some(v) = c.get("height").and_then(|v| v.as_integer()) {
-            charts.height = v;
-        }
-        if let Some(v) = c.get("scale").and_then(float) {
-            charts.scale = v;
-        }
-        if let Some(list) = c.get("formats").and_then(|v| v.as_array()) {
-            charts.formats = list.iter().filter_map(|v| v.as_str().map(String::from)).collect();
-        }
-    }
-    facts
 }
 
 fn read_columns(path: &Path, columns: &[&str]) -> Result<DataFrame, OutputError> {
@@ -740,35 +651,5 @@ mod tests {
         assert!(t.number(&t.rows[0], "sd").is_nan());
         assert!(t.number(&t.rows[0], "nope").is_nan());
         assert_eq!(CsvTable::parse(""), CsvTable::default());
-    }
-
-    #[test]
-    fn scenario_facts_fall_back_to_single_keys() {
-        let ScenarioFacts {
-            simulation: sim,
-            charts,
-            platforms,
-        } = scenario_facts(
-            "[simulation]\ndescription = \"d\"\nwage_floor_usd = 12\ndays = 40\nfuture_key = 1\n[charts]\nwidth = 800\nformats = [\"svg\"]\n[[platforms]]\nname = \"a\"\n[[platforms]]\nname = \"b\"\n",
-        );
-        assert_eq!(sim.description, "d");
-        assert_eq!(sim.wage_floor_usd, 12.0);
-        assert_eq!(sim.min_hours_for_wage, 1.0);
-        assert_eq!((sim.days, sim.warmup_days), (40, 0));
-        assert_eq!((charts.width, charts.height), (800, 650));
-        assert_eq!(charts.formats, vec!["svg"]);
-        assert_eq!(platforms, vec!["a", "b"]);
-        let facts = scenario_facts("not toml [");
-        assert_eq!((facts.simulation.wage_floor_usd, facts.charts.width), (7.25, 1000));
-        assert_eq!(facts.platforms, vec!["platform"]);
-    }
-
-    #[test]
-    fn scenario_facts_name_the_platforms() {
-        let facts = scenario_facts("[simulation]\ndays = 50\nwarmup_days = 5\n");
-        assert_eq!((facts.simulation.days, facts.simulation.warmup_days), (50, 5));
-        assert_eq!(facts.platforms, vec!["platform"]);
-        let two = scenario_facts("[[platforms]]\nname = \"upwork\"\n[[platforms]]\nname = \"fiverr\"\n");
-        assert_eq!(two.platforms, vec!["upwork", "fiverr"]);
     }
 }

@@ -41,68 +41,12 @@ use self::theme::{Theme, TickFormat};
 use crate::output::OutputError;
 use crate::output::atomic::{TEMP_MARKER, write_file};
 use crate::output::columns::HEADLINE;
-use crate::scenario::raw::RawCharts;
-
-/// A chart file format.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ChartFormat {
-    /// PNG at `width × scale` by `height × scale` pixels.
-    Png,
-    /// SVG at `width × height`.
-    Svg,
-}
-
-/// How charts are drawn: the `[charts]` section, checked.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ChartStyle {
-    /// Width, pixels at scale 1.
-    pub width: u32,
-    /// Height, pixels at scale 1.
-    pub height: u32,
-    /// Files to write per chart (none: only the report's inline SVG).
-    pub formats: Vec<ChartFormat>,
-    /// PNG resolution multiplier; fonts and lines scale with it.
-    pub scale: f64,
-}
-
-impl Default for ChartStyle {
-    fn default() -> Self {
-        ChartStyle::from(&RawCharts::default())
-    }
-}
-
-impl From<&RawCharts> for ChartStyle {
-    /// Sizes are clamped to what can be drawn (200–8,000 by 150–8,000 pixels, scale
-    /// 0.25–8) and unknown formats are ignored, so a chart never fails for its size.
-    fn from(raw: &RawCharts) -> Self {
-        let mut formats = Vec::new();
-        for f in &raw.formats {
-            let format = match f.trim().to_ascii_lowercase().as_str() {
-                "png" => ChartFormat::Png,
-                "svg" => ChartFormat::Svg,
-                _ => continue,
-            };
-            if !formats.contains(&format) {
-                formats.push(format);
-            }
-        }
-        ChartStyle {
-            width: raw.width.clamp(200, 8000) as u32,
-            height: raw.height.clamp(150, 8000) as u32,
-            formats,
-            scale: if raw.scale.is_finite() {
-                raw.scale.clamp(0.25, 8.0)
-            } else {
-                1.0
-            },
-        }
-    }
-}
+pub use crate::scenario::{ChartFormat, ChartStyle};
 
 impl ChartStyle {
     /// The style a results folder was written with (its scenario's `[charts]`).
     pub fn of_folder(results: &Path) -> Result<ChartStyle, OutputError> {
-        Ok(ChartStyle::from(&Folder::open(results)?.charts))
+        Ok(Folder::open(results)?.charts)
     }
 }
 
@@ -562,20 +506,6 @@ pub fn estimate_text(e: &crate::metrics::Estimate, format: TickFormat) -> String
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn style_from_raw_clamps_and_filters() {
-        let raw = RawCharts {
-            width: 50,
-            height: 100_000,
-            formats: vec!["PNG".into(), "pdf".into(), "png".into(), "svg".into()],
-            scale: f64::NAN,
-        };
-        let s = ChartStyle::from(&raw);
-        assert_eq!((s.width, s.height, s.scale), (200, 8000, 1.0));
-        assert_eq!(s.formats, vec![ChartFormat::Png, ChartFormat::Svg]);
-        assert_eq!(ChartStyle::default().width, 1000);
-    }
 
     #[test]
     fn estimates_read_with_or_without_ci() {
