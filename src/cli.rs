@@ -1,5 +1,6 @@
 //! The command line, as clap definitions only: every flag is documented where it is
-//! defined and `--help` is generated from these definitions. No logic lives here.
+//! defined and `--help` is generated from these definitions. No logic lives here but
+//! the translation of the run flags into the library's [`Options`](crate::pipeline::Options).
 
 use std::path::PathBuf;
 
@@ -261,4 +262,22 @@ pub struct RunFlags {
     /// and gigsim build must be the same; starts afresh when the folder holds no parts.
     #[arg(long)]
     pub resume: bool,
+}
+
+impl RunFlags {
+    /// The flags as the library's plain [`Options`](crate::pipeline::Options).
+    pub fn options(&self) -> crate::pipeline::Options {
+        crate::pipeline::Options {
+            out: self.out.clone(),
+            replicates: self.replicates,
+            seed: self.seed,
+            threads: self.threads,
+            force: self.force,
+            quiet: self.quiet,
+            tables: self.tables.clone(),
+            ignore_memory_estimate: self.ignore_memory_estimate,
+            shard: self.shard,
+            resume: self.resume,
+        }
+    }
 }

@@ -6,6 +6,9 @@
 //! time is integer seconds inside a day, and every random draw comes from a stream
 //! derived from the seed, the replicate and the subsystem — never the variant — so
 //! policies compared with the same seed face the same people and the same demand.
+//!
+//! [`pipeline`] strings these together as the commands do (load → plan → run → tables
+//! → charts) for a program that drives gigsim without its command line.
 
 #![deny(missing_docs)]
 
@@ -18,6 +21,7 @@ pub mod metrics;
 pub mod model;
 pub mod money;
 pub mod output;
+pub mod pipeline;
 pub mod rng;
 pub mod runner;
 pub mod scenario;

@@ -3,6 +3,7 @@
 use crate::cli::CheckArgs;
 use crate::error::Error;
 use crate::estimate::{WorkEstimate, available_memory, human_bytes};
+use crate::pipeline::default_threads;
 use crate::scenario;
 
 /// Checks a scenario and prints it resolved with an estimate of the work.
@@ -31,9 +32,4 @@ pub fn check(args: &CheckArgs) -> Result<(), Error> {
         println!("this machine: {} available, {threads} threads", human_bytes(mem));
     }
     Ok(())
-}
-
-/// All cores.
-pub fn default_threads() -> usize {
-    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
 }

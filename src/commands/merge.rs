@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use super::execute::{Finalize, finalize, report};
+use super::report::report;
 use crate::cli::MergeArgs;
 use crate::error::Error;
 use crate::output::folder;
@@ -17,6 +17,7 @@ use crate::output::parts::{FoundChunk, complete_chunks, summarize_indices};
 use crate::output::shard::{
     FORMAT, PartsIdentity, SHARD_FILE, STUDY_FILE, ShardMarker, describe, parts_dir, read_json,
 };
+use crate::pipeline::{Finalize, finalize};
 use crate::runner;
 
 /// A shard folder and its completion marker.

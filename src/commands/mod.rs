@@ -3,11 +3,10 @@
 
 mod check;
 mod compare;
-mod execute;
 mod init;
 mod merge;
 mod plot;
-mod resume;
+mod report;
 mod run;
 mod slurm;
 mod sweep;

@@ -1,14 +1,15 @@
 //! `gigsim run`: the scenario as written, every replicate.
 
-use super::execute::{Extra, apply_flags, execute, report};
+use super::report::{finished, report};
 use crate::cli::RunArgs;
 use crate::error::Error;
+use crate::pipeline::{Extra, apply_flags, execute};
 use crate::scenario;
 
 /// Runs variant "base" of a scenario.
 pub fn run(args: &RunArgs) -> Result<(), Error> {
     let mut study = scenario::load(&args.scenario)?;
-    apply_flags(&mut study, &args.flags);
+    apply_flags(&mut study, &args.flags.options());
     if study.variants.len() > 1 && !args.flags.quiet {
         eprintln!(
             "note: {} variant(s) in the scenario are not run by `run`; `gigsim compare` runs them all",
@@ -16,7 +17,7 @@ pub fn run(args: &RunArgs) -> Result<(), Error> {
         );
     }
     study.variants.truncate(1);
-    if let Some(done) = execute(&study, &args.flags, Extra::Run)?.finished(args.flags.quiet) {
+    if let Some(done) = finished(execute(&study, &args.flags.options(), Extra::Run)?, args.flags.quiet) {
         if !args.flags.quiet {
             report(&done);
         }

@@ -14,15 +14,15 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use super::execute::{Extra, apply_flags, check_plan_size, chosen_tables, study_record};
 use super::sweep::sweep_study;
-use crate::cli::{RunFlags, SlurmArgs, StudyCommand};
+use crate::cli::{SlurmArgs, StudyCommand};
 use crate::error::Error;
 use crate::output::atomic::write_file;
 use crate::output::folder;
 use crate::output::shard::{
     PartsIdentity, SHARD_FILE, STUDY_FILE, ShardMarker, StudyRecord, describe, parts_dir, read_json,
 };
+use crate::pipeline::{Extra, Options, apply_flags, check_plan_size, chosen_tables, study_record};
 use crate::runner::Shard;
 use crate::scenario;
 
@@ -66,7 +66,7 @@ pub fn slurm(args: &SlurmArgs) -> Result<(), Error> {
     check_option("--mem", args.mem.as_deref(), |c| {
         c.is_ascii_digit() || "KMGTkmgt".contains(c)
     })?;
-    let flags = RunFlags {
+    let flags = Options {
         out: Some(args.out.clone()),
         replicates: args.replicates,
         seed: args.seed,

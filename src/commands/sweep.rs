@@ -1,8 +1,9 @@
 //! `gigsim sweep`: a grid over one or two numeric keys.
 
-use super::execute::{Extra, apply_flags, execute, report};
+use super::report::{finished, report};
 use crate::cli::SweepArgs;
 use crate::error::Error;
+use crate::pipeline::{Extra, apply_flags, execute};
 use crate::scenario::dist::fmt_num;
 use crate::scenario::{self, Study, overrides};
 
@@ -160,7 +161,7 @@ pub fn sweep_study(study: &Study, params: &[String], values: &[String]) -> Resul
 /// Runs a sweep and writes `sweep.csv`.
 pub fn sweep(args: &SweepArgs) -> Result<(), Error> {
     let mut study = scenario::load(&args.scenario)?;
-    apply_flags(&mut study, &args.flags);
+    apply_flags(&mut study, &args.flags.options());
     let declared = study.variants.len() - 1;
     let Grid {
         study,
@@ -174,7 +175,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Error> {
         params: &params,
         values: &grid,
     };
-    if let Some(done) = execute(&study, &args.flags, extra)?.finished(args.flags.quiet) {
+    if let Some(done) = finished(execute(&study, &args.flags.options(), extra)?, args.flags.quiet) {
         if !args.flags.quiet {
             report(&done);
         }

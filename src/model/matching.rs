@@ -25,6 +25,7 @@ use rand::Rng;
 use super::alias::AliasTable;
 use super::market::Market;
 use super::prefetch::{prefetch, prefetch_at, prefetch_whole};
+use super::scratch::{BoardView, LiveTable, Scratch, slot};
 use super::work::Started;
 use super::worker::{Hot, Member};
 use crate::rng::{Stream, index, stream};
@@ -46,81 +47,6 @@ fn worth_prefetching(hot: &[Hot]) -> bool {
 /// A worker who finds nothing acceptable this many times in a day stops for the day.
 pub(crate) const EMPTY_PICKS_BEFORE_LEAVING: u8 = 3;
 
-/// An alias table with the weight of its members whose time ran out.
-#[derive(Debug, Default)]
-pub(crate) struct LiveTable {
-    table: AliasTable,
-    dead: f64,
-}
-
-impl LiveTable {
-    fn rebuild(&mut self, members: &[Member], hot: &[Hot], from: impl Iterator<Item = u32>) {
-        self.table.rebuild(
-            from.filter(|&i| hot[i as usize].time_left > 0)
-                .map(|i| (i, members[i as usize].weight)),
-        );
-        self.dead = 0.0;
-    }
-
-    /// Notes that a member of the table has no time left; rebuilds when most of the
-    /// weight is gone.
-    fn retire(&mut self, members: &[Member], hot: &[Hot], weight: f64, items: &mut Vec<u32>) {
-        self.dead += weight;
-        if self.dead > 0.5 * self.table.total() {
-            items.clear();
-            items.extend(self.table.items());
-            self.rebuild(members, hot, items.iter().copied());
-        }
-    }
-}
-
-/// Buffers reused by matching from day to day.
-#[derive(Debug, Default)]
-pub(crate) struct Scratch {
-    /// Offer tables, two per group: open tasks (even) and gated tasks (odd).
-    tables: Vec<LiveTable>,
-    items: Vec<u32>,
-    /// Board lists of batches with tasks left, two per group like the tables.
-    lists: Vec<Vec<u32>>,
-    position: Vec<u32>,
-    active: Vec<u32>,
-}
-
-/// The batches a board member can see: their group's open batches, then its gated
-/// ones if they pass the gate, numbered in that order.
-struct BoardView<'a> {
-    open: &'a [u32],
-    gated: &'a [u32],
-}
-
-impl<'a> BoardView<'a> {
-    fn of(lists: &'a [Vec<u32>], m: &Member) -> Self {
-        let gated: &[u32] = if m.qualified { &lists[slot(m.group, true)] } else { &[] };
-        BoardView {
-            open: &lists[slot(m.group, false)],
-            gated,
-        }
-    }
-
-    fn len(&self) -> usize {
-        self.open.len() + self.gated.len()
-    }
-
-    /// The batch numbered `k` (`k < len()`).
-    fn get(&self, k: usize) -> u32 {
-        match self.open.get(k) {
-            Some(&b) => b,
-            None => self.gated[k - self.open.len()],
-        }
-    }
-}
-
-/// The slot of a group's open (gated = false) or gated list or table.
-#[inline]
-fn slot(group: u16, gated: bool) -> usize {
-    group as usize * 2 + usize::from(gated)
-}
-
 impl Market<'_> {
     /// Number of matching groups (1 + niche categories).
     fn groups(&self) -> usize {
@@ -135,7 +61,7 @@ impl Market<'_> {
         s.tables.resize_with(groups * 2, LiveTable::default);
         let rules = self.venues[p].params;
         let d = rules.dispatch;
-        let eligible = |m: &super::worker::Member| !dispatch || d.admits(m);
+        let eligible = |m: &Member| !dispatch || d.admits(m);
         for g in 0..groups as u16 {
             let v = &self.venues[p];
             let members = &v.members;

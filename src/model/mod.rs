@@ -13,6 +13,7 @@ pub mod posting;
 mod prefetch;
 pub mod record;
 pub mod requester;
+mod scratch;
 mod stars;
 pub mod venue;
 pub mod visibility;

@@ -5,9 +5,9 @@
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
-use super::matching::Scratch;
 use super::payouts::Ledger;
 use super::posting::Batch;
+use super::scratch::Scratch;
 use super::worker::{Hot, Member};
 use crate::scenario::PlatformParams;
 

@@ -1,4 +1,4 @@
-//! The pipeline shared by run, compare and sweep: check flags, estimate, choose the
+//! Running a study into a results folder, as run, compare and sweep do: check flags, estimate, choose the
 //! output folder (with `--resume`, check what it holds), run the plan — or one shard of
 //! it — into part files, and then either mark the shard complete for `gigsim merge` or
 //! finalize the folder. [`finalize`] (assemble the tables, summarize, compare, write the
@@ -12,9 +12,8 @@ use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::compare::contrast_text;
+use super::options::Options;
 use super::resume::{self, Start};
-use crate::cli::RunFlags;
 use crate::error::Error;
 use crate::estimate::{WorkEstimate, available_memory, check_memory};
 use crate::output::atomic::{remove_temporaries, write_file};
@@ -30,7 +29,7 @@ use crate::output::report::write_report;
 use crate::output::shard::{
     FORMAT, Machine, PartsIdentity, SHARD_FILE, ShardMarker, StudyRecord, parts_dir, write_json,
 };
-use crate::output::summary::{SummaryRow, headline_text, summarize, summary_frame};
+use crate::output::summary::{SummaryRow, summarize, summary_frame};
 use crate::output::tables::write_csv;
 use crate::runner::{self, Outcome, PlanEntry, Shard};
 use crate::scenario::Study;
@@ -72,42 +71,6 @@ pub enum Done {
     AlreadyComplete(PathBuf),
 }
 
-impl Done {
-    /// The finished study, for the command to report; a shard or a folder that was
-    /// already complete is reported here (unless `quiet`) and gives `None`.
-    pub fn finished(self, quiet: bool) -> Option<Finished> {
-        match self {
-            Done::Finished(f) => Some(*f),
-            Done::Shard(s) => {
-                if !quiet {
-                    let kept = if s.kept > 0 {
-                        format!(" ({} kept from the interrupted attempt)", s.kept)
-                    } else {
-                        String::new()
-                    };
-                    println!(
-                        "shard {} complete: {} run(s){kept} in {} ({SHARD_FILE} written).\n\
-                         When every shard is complete: gigsim merge <shard folders> --out <results folder>",
-                        s.shard,
-                        s.runs,
-                        s.out.display()
-                    );
-                }
-                None
-            }
-            Done::AlreadyComplete(out) => {
-                if !quiet {
-                    println!(
-                        "nothing to resume: {} already holds the complete results of this study",
-                        out.display()
-                    );
-                }
-                None
-            }
-        }
-    }
-}
-
 /// Which command's tables to add beside the per-run tables and the summary.
 pub enum Extra<'a> {
     /// `run`: nothing more.
@@ -134,7 +97,7 @@ impl Extra<'_> {
 }
 
 /// Tables chosen with `--tables` (all by default), checked against the known ones.
-pub fn chosen_tables(flags: &RunFlags) -> Result<Vec<&'static str>, Error> {
+pub fn chosen_tables(flags: &Options) -> Result<Vec<&'static str>, Error> {
     let Some(list) = &flags.tables else {
         return Ok(CHOSEN_TABLES.to_vec());
     };
@@ -161,7 +124,7 @@ pub fn wants_csv(table: &str, rows: usize, workers_listed: bool) -> bool {
 }
 
 /// Applies `--seed` and `--replicates` to every variant.
-pub fn apply_flags(study: &mut Study, flags: &RunFlags) {
+pub fn apply_flags(study: &mut Study, flags: &Options) {
     for v in study.variants.iter_mut().chain(std::iter::once(study.written.as_mut())) {
         v.set_simulation(flags.seed, flags.replicates);
     }
@@ -212,7 +175,7 @@ pub fn study_record(study: &Study, extra: &Extra<'_>, tables: &[&str], tables_li
 
 /// Runs every variant of `study` × its replicates (or, with `--shard`, the shard's
 /// share of them) and writes the results.
-pub fn execute(study: &Study, flags: &RunFlags, extra: Extra<'_>) -> Result<Done, Error> {
+pub fn execute(study: &Study, flags: &Options, extra: Extra<'_>) -> Result<Done, Error> {
     let started = Instant::now();
     let started_utc = folder::timestamp_iso();
     let base = &study.base().scenario;
@@ -227,7 +190,7 @@ pub fn execute(study: &Study, flags: &RunFlags, extra: Extra<'_>) -> Result<Done
             "--shard needs --out DIR: each shard writes its own folder, which `gigsim merge` combines".into(),
         ));
     }
-    let threads = flags.threads.map_or_else(super::check::default_threads, |t| t as usize);
+    let threads = flags.thread_count();
     let variants: Vec<usize> = (0..study.variants.len()).collect();
     check_plan_size(study)?;
     let estimate = WorkEstimate::of(study, &variants, base.replicates, threads);
@@ -484,42 +447,6 @@ fn stop_if_interrupted(out: &Path, stage: &str) -> Result<(), Error> {
         out.display()
     )))
 }
-
-/// Prints a finished study's headline results and folder, as run, compare, sweep and
-/// merge do.
-pub fn report(done: &Finished) {
-    let study = &done.study;
-    let variants = study.variants.len();
-    match study.command.as_str() {
-        "compare" => {
-            println!(
-                "{} — {variants} variants × {} replicate(s); differences are paired against base (95% CI):",
-                study.scenario_name, study.replicates
-            );
-            print!("{}", contrast_text(&done.contrasts));
-        }
-        "sweep" => {
-            println!(
-                "{} — {variants} point(s) × {} replicate(s); differences are paired against the first point (95% CI):",
-                study.scenario_name, study.replicates
-            );
-            print!("{}", contrast_text(&done.contrasts));
-        }
-        _ => {
-            println!(
-                "{} — {} replicate(s), mean and 95% CI across replicates:",
-                study.scenario_name, study.replicates
-            );
-            print!("{}", headline_text(&done.summary));
-        }
-    }
-    println!("results: {}", done.out.display());
-}
-
-/// The note in a run's `partial/` folder.
-pub const PARTIAL_NOTE: &str = "This folder holds the finished runs of a gigsim command that has not completed.\n\
-These files are NOT results. Run the same command with --out pointing at the folder above\n\
-and --resume to finish the remaining runs; the final tables are written only then.\n";
 
 /// Draws every chart of a finished results folder into `charts/` and writes
 /// `report.html` beside the tables (charts are made from the tables alone).

@@ -16,7 +16,10 @@ use crate::output::shard::{
 };
 use crate::runner::PlanEntry;
 
-use super::execute::PARTIAL_NOTE;
+/// The note in a run's `partial/` folder.
+pub const PARTIAL_NOTE: &str = "This folder holds the finished runs of a gigsim command that has not completed.\n\
+These files are NOT results. Run the same command with --out pointing at the folder above\n\
+and --resume to finish the remaining runs; the final tables are written only then.\n";
 
 /// The name of the note in a run's parts folder.
 pub const PARTIAL_NOTE_FILE: &str = "PARTIAL.txt";

@@ -1,0 +1,107 @@
+//! What run, compare, sweep and merge print when a study is finished: the headline
+//! results, or the paired differences against the reference, and the folder.
+
+use crate::output::comparison::Contrast;
+use crate::output::shard::SHARD_FILE;
+use crate::output::summary::{format_value, headline_text};
+use crate::pipeline::{Done, Finished};
+
+/// The finished study of `done`, for the command to report; a shard or a folder that was
+/// already complete is reported here (unless `quiet`) and gives `None`.
+pub fn finished(done: Done, quiet: bool) -> Option<Finished> {
+    match done {
+        Done::Finished(f) => Some(*f),
+        Done::Shard(s) => {
+            if !quiet {
+                let kept = if s.kept > 0 {
+                    format!(" ({} kept from the interrupted attempt)", s.kept)
+                } else {
+                    String::new()
+                };
+                println!(
+                    "shard {} complete: {} run(s){kept} in {} ({SHARD_FILE} written).\n\
+                     When every shard is complete: gigsim merge <shard folders> --out <results folder>",
+                    s.shard,
+                    s.runs,
+                    s.out.display()
+                );
+            }
+            None
+        }
+        Done::AlreadyComplete(out) => {
+            if !quiet {
+                println!(
+                    "nothing to resume: {} already holds the complete results of this study",
+                    out.display()
+                );
+            }
+            None
+        }
+    }
+}
+
+/// Prints a finished study's headline results and folder, as run, compare, sweep and
+/// merge do.
+pub fn report(done: &Finished) {
+    let study = &done.study;
+    let variants = study.variants.len();
+    match study.command.as_str() {
+        "compare" => {
+            println!(
+                "{} — {variants} variants × {} replicate(s); differences are paired against base (95% CI):",
+                study.scenario_name, study.replicates
+            );
+            print!("{}", contrast_text(&done.contrasts));
+        }
+        "sweep" => {
+            println!(
+                "{} — {variants} point(s) × {} replicate(s); differences are paired against the first point (95% CI):",
+                study.scenario_name, study.replicates
+            );
+            print!("{}", contrast_text(&done.contrasts));
+        }
+        _ => {
+            println!(
+                "{} — {} replicate(s), mean and 95% CI across replicates:",
+                study.scenario_name, study.replicates
+            );
+            print!("{}", headline_text(&done.summary));
+        }
+    }
+    println!("results: {}", done.out.display());
+}
+
+/// The contrasts as a table for the terminal, one block per metric; the first variant
+/// is the reference.
+pub fn contrast_text(rows: &[Contrast]) -> String {
+    let mut out = String::new();
+    let Some(reference) = rows.first().map(|r| r.variant.as_str()) else {
+        return out;
+    };
+    let mut metrics: Vec<&str> = Vec::new();
+    for r in rows {
+        if !metrics.contains(&r.metric.as_str()) {
+            metrics.push(&r.metric);
+        }
+    }
+    let width = rows.iter().map(|r| r.variant.len()).max().unwrap_or(4).max(7);
+    let signed = |metric: &str, v: f64| format!("{}{}", if v >= 0.0 { "+" } else { "" }, format_value(metric, v));
+    for metric in metrics {
+        out.push_str(&format!("  {metric}\n"));
+        for r in rows.iter().filter(|r| r.metric == metric) {
+            let diff = match (r.variant == reference, r.diff.ci_low, r.diff.ci_high) {
+                (true, _, _) => "(reference)".to_string(),
+                (false, Some(lo), Some(hi)) => format!(
+                    "{}  [{} to {}]",
+                    signed(metric, r.diff.mean),
+                    format_value(metric, lo),
+                    format_value(metric, hi)
+                ),
+                _ => signed(metric, r.diff.mean),
+            };
+            let level = format_value(metric, r.level.mean);
+            out.push_str(&format!("    {:<width$} {level:>16}   {diff}\n", r.variant));
+        }
+    }
+    out
+}
