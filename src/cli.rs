@@ -138,19 +138,9 @@ pub struct SlurmArgs {
     /// For --command sweep: the values of the preceding --param (0,5,10 or start:stop:step).
     #[arg(long = "values", value_name = "LIST", allow_hyphen_values = true)]
     pub values: Vec<String>,
-    /// Replicates per variant (overrides simulation.replicates), 1 to 1000000 like the key.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
-    pub replicates: Option<u32>,
-    /// Master seed (overrides simulation.seed), 0 to 9223372036854775807 like the key,
-    /// so the resolved scenario a results folder keeps can be run again.
-    #[arg(long, value_name = "S", value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
-    pub seed: Option<u64>,
-    /// Tables to write, comma-separated, from runs, workers, daily (default: all).
-    #[arg(long, value_name = "LIST", value_delimiter = ',')]
-    pub tables: Option<Vec<String>>,
-    /// Pass --ignore-memory-estimate to every shard.
-    #[arg(long)]
-    pub ignore_memory_estimate: bool,
+    /// Replicates, seed, tables and the memory check, passed to every shard.
+    #[command(flatten)]
+    pub study: StudyFlags,
     /// Submit both jobs with sbatch and print their job ids.
     #[arg(long)]
     pub submit: bool,
@@ -221,13 +211,10 @@ pub struct RunArgs {
     pub flags: RunFlags,
 }
 
-/// Flags shared by every command that runs simulations.
-#[derive(Debug, Args, Clone)]
-pub struct RunFlags {
-    /// Write results here (default: a new folder output/<scenario name>/<date-time>/).
-    /// An existing folder with files in it is refused unless --force is given.
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
+/// The flags that say what a study simulates and writes, shared by the commands that
+/// run one and by `slurm`, which passes them to every shard.
+#[derive(Clone, Debug, Args)]
+pub struct StudyFlags {
     /// Replicates per variant (overrides simulation.replicates), 1 to 1000000 like the key.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub replicates: Option<u32>,
@@ -235,6 +222,26 @@ pub struct RunFlags {
     /// so the resolved scenario a results folder keeps can be run again.
     #[arg(long, value_name = "S", value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
     pub seed: Option<u64>,
+    /// Tables to write, comma-separated, from runs, workers, daily (default: all).
+    /// workers.csv is skipped above a million rows unless workers is listed here;
+    /// Parquet is always written for the tables chosen.
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub tables: Option<Vec<String>>,
+    /// Run even when the estimated memory exceeds what this machine has.
+    #[arg(long)]
+    pub ignore_memory_estimate: bool,
+}
+
+/// Flags shared by every command that runs simulations.
+#[derive(Debug, Args, Clone)]
+pub struct RunFlags {
+    /// Write results here (default: a new folder output/<scenario name>/<date-time>/).
+    /// An existing folder with files in it is refused unless --force is given.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Replicates, seed, tables and the memory check.
+    #[command(flatten)]
+    pub study: StudyFlags,
     /// Worker threads (default: all cores). Results are identical for any number.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub threads: Option<u32>,
@@ -244,14 +251,6 @@ pub struct RunFlags {
     /// No progress bar and no summary on the terminal (errors are still printed).
     #[arg(long, short)]
     pub quiet: bool,
-    /// Tables to write, comma-separated, from runs, workers, daily (default: all).
-    /// workers.csv is skipped above a million rows unless workers is listed here;
-    /// Parquet is always written for the tables chosen.
-    #[arg(long, value_name = "LIST", value_delimiter = ',')]
-    pub tables: Option<Vec<String>>,
-    /// Run even when the estimated memory exceeds what this machine has.
-    #[arg(long)]
-    pub ignore_memory_estimate: bool,
     /// Run only shard I of N: the plan indices i with i mod N = I (I from 0, as SLURM's
     /// --array=0-(N-1)). Needs --out; the folder gets the shard's part files and a
     /// completion marker, SHARD.json, and no tables: `gigsim merge` makes them.
@@ -269,13 +268,13 @@ impl RunFlags {
     pub fn options(&self) -> crate::pipeline::Options {
         crate::pipeline::Options {
             out: self.out.clone(),
-            replicates: self.replicates,
-            seed: self.seed,
+            replicates: self.study.replicates,
+            seed: self.study.seed,
             threads: self.threads,
             force: self.force,
             quiet: self.quiet,
-            tables: self.tables.clone(),
-            ignore_memory_estimate: self.ignore_memory_estimate,
+            tables: self.study.tables.clone(),
+            ignore_memory_estimate: self.study.ignore_memory_estimate,
             shard: self.shard,
             resume: self.resume,
         }

@@ -68,13 +68,13 @@ pub fn slurm(args: &SlurmArgs) -> Result<(), Error> {
     })?;
     let flags = Options {
         out: Some(args.out.clone()),
-        replicates: args.replicates,
-        seed: args.seed,
+        replicates: args.study.replicates,
+        seed: args.study.seed,
         threads: Some(args.cpus),
         force: false,
         quiet: true,
-        tables: args.tables.clone(),
-        ignore_memory_estimate: args.ignore_memory_estimate,
+        tables: args.study.tables.clone(),
+        ignore_memory_estimate: args.study.ignore_memory_estimate,
         shard: None,
         resume: false,
     };
@@ -167,16 +167,16 @@ pub fn slurm(args: &SlurmArgs) -> Result<(), Error> {
             values.clone(),
         ]);
     }
-    if let Some(r) = args.replicates {
+    if let Some(r) = args.study.replicates {
         shard_args.extend(["--replicates".to_string(), r.to_string()]);
     }
-    if let Some(s) = args.seed {
+    if let Some(s) = args.study.seed {
         shard_args.extend(["--seed".to_string(), s.to_string()]);
     }
-    if let Some(t) = &args.tables {
+    if let Some(t) = &args.study.tables {
         shard_args.extend(["--tables".to_string(), t.join(",")]);
     }
-    if args.ignore_memory_estimate {
+    if args.study.ignore_memory_estimate {
         shard_args.push("--ignore-memory-estimate".into());
     }
     let job = JobArray {

@@ -318,38 +318,25 @@ mod tests {
 
     #[test]
     fn books_balance_for_every_component_combination() {
-        // Every combination of components on a grid of pays and batch sizes.
+        // Every combination of components on a grid of pays and batch sizes; the levy is
+        // the worker's unless the last bit (tiers) is on too.
+        let components: [fn(&mut FeePolicy); 8] = [
+            |p| p.worker_ppm = percent_to_ppm(17.5),
+            |p| (p.requester_ppm, p.requester_min_cents) = (percent_to_ppm(33.3), 1),
+            |p| (p.worker_fixed_cents, p.requester_fixed_cents) = (30, 45),
+            |p| (p.batch_surcharge_ppm, p.batch_surcharge_min_assignments) = (percent_to_ppm(20.0), 10),
+            |p| (p.small_order_fee_cents, p.small_order_threshold_cents) = (300, 10_000),
+            |p| p.processing_ppm = percent_to_ppm(2.75),
+            |p| (p.levy_ppm, p.levy_side) = (percent_to_ppm(1.5), Side::Worker),
+            |p| (p.tiers, p.levy_side) = (upwork_2016().tiers, Side::Requester),
+        ];
         for mask in 0u32..(1 << 8) {
             let on = |bit: u32| mask & (1 << bit) != 0;
             let mut p = FeePolicy::default();
-            if on(0) {
-                p.worker_ppm = percent_to_ppm(17.5);
-            }
-            if on(1) {
-                p.requester_ppm = percent_to_ppm(33.3);
-                p.requester_min_cents = 1;
-            }
-            if on(2) {
-                p.worker_fixed_cents = 30;
-                p.requester_fixed_cents = 45;
-            }
-            if on(3) {
-                p.batch_surcharge_ppm = percent_to_ppm(20.0);
-                p.batch_surcharge_min_assignments = 10;
-            }
-            if on(4) {
-                p.small_order_fee_cents = 300;
-                p.small_order_threshold_cents = 10_000;
-            }
-            if on(5) {
-                p.processing_ppm = percent_to_ppm(2.75);
-            }
-            if on(6) {
-                p.levy_ppm = percent_to_ppm(1.5);
-                p.levy_side = if on(7) { Side::Requester } else { Side::Worker };
-            }
-            if on(7) {
-                p.tiers = upwork_2016().tiers;
+            for (bit, switch_on) in components.iter().enumerate() {
+                if on(bit as u32) {
+                    switch_on(&mut p);
+                }
             }
             for pay in [1, 3, 5, 99, 100, 101, 4_999, 10_000, 123_457] {
                 for batch in [1, 9, 10, 500] {

@@ -94,24 +94,23 @@ mod tests {
     use crate::model::worker::History;
 
     fn members(n: usize) -> Vec<Member> {
-        let h = History {
-            rating: 4.0,
-            reviews: 0,
-            approved: 0,
-            rejected: 0,
-        };
+        let h = History::rated(4.0, 0);
         (0..n as u32).map(|i| Member::new(i, &h, 0)).collect()
+    }
+
+    /// A ledger paying out after `delay_days`, from `minimum_cents`, every `interval_days`.
+    fn ledger(delay_days: u32, minimum_cents: i64, interval_days: u32) -> Ledger {
+        Ledger::new(PayoutRule {
+            delay_days,
+            minimum_cents,
+            interval_days,
+            forfeit_below_minimum: false,
+        })
     }
 
     #[test]
     fn earnings_wait_for_the_delay_and_the_minimum() {
-        let rule = PayoutRule {
-            delay_days: 3,
-            minimum_cents: 100,
-            interval_days: 1,
-            forfeit_below_minimum: false,
-        };
-        let mut l = Ledger::new(rule);
+        let mut l = ledger(3, 100, 1);
         let mut m = members(1);
         l.credit(&mut m, 0, 60, 1);
         l.end_of_day(&mut m, 1);
@@ -130,13 +129,7 @@ mod tests {
 
     #[test]
     fn weekly_payouts_wait_for_the_payout_day() {
-        let rule = PayoutRule {
-            delay_days: 0,
-            minimum_cents: 0,
-            interval_days: 7,
-            forfeit_below_minimum: false,
-        };
-        let mut l = Ledger::new(rule);
+        let mut l = ledger(0, 0, 7);
         let mut m = members(2);
         for day in 1..=6 {
             l.credit(&mut m, 1, 10, day);

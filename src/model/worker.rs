@@ -63,7 +63,7 @@ pub struct Worker {
 }
 
 /// The record a worker arrives with.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct History {
     /// Star rating.
     pub rating: f64,
@@ -73,6 +73,17 @@ pub struct History {
     pub approved: u32,
     /// Tasks rejected.
     pub rejected: u32,
+}
+
+impl History {
+    /// `reviews` reviews averaging `rating`, and no tasks yet.
+    pub fn rated(rating: f64, reviews: u32) -> Self {
+        History {
+            rating,
+            reviews,
+            ..History::default()
+        }
+    }
 }
 
 /// The platforms a worker joins, as a bit set: each with its probability, and the most
@@ -177,15 +188,7 @@ impl Worker {
     ) -> (Worker, History) {
         let (mut w, _) = Worker::draw(params, seed, replicate, id, day, rules);
         w.experience = 0;
-        (
-            w,
-            History {
-                rating: 0.0,
-                reviews: 0,
-                approved: 0,
-                rejected: 0,
-            },
-        )
+        (w, History::default())
     }
 
     /// Whether the worker has finished investing in tools (and so works faster).
@@ -540,12 +543,7 @@ mod tests {
 
     #[test]
     fn reviews_update_the_mean() {
-        let h = History {
-            rating: 4.0,
-            reviews: 1,
-            approved: 0,
-            rejected: 0,
-        };
+        let h = History::rated(4.0, 1);
         let mut m = Member::new(0, &h, 0);
         m.add_review(5.0);
         assert_eq!((m.rating, m.reviews), (4.5, 2));
@@ -564,12 +562,7 @@ mod tests {
             surge_slope: 0.0,
             surge_cap: 1.0,
         };
-        let h = History {
-            rating: 0.0,
-            reviews: 0,
-            approved: 0,
-            rejected: 0,
-        };
+        let h = History::default();
         let mut m = Member::new(0, &h, 0);
         m.add_review(4.0);
         m.add_review(4.0);

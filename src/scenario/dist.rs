@@ -113,77 +113,16 @@ pub struct RawDist {
 }
 
 impl RawDist {
-    /// A distribution with only the family set; fill parameters with the builders below.
-    fn of(dist: DistKind) -> Self {
-        RawDist {
-            dist,
-            value: None,
-            low: None,
-            high: None,
-            mean: None,
-            sd: None,
-            median: None,
-            sigma: None,
-            a: None,
-            b: None,
-            scale: None,
-            shape: None,
-            min: None,
-            max: None,
+    /// The family `kind` with its parameters in the order [`DistKind::params`] lists
+    /// them: `RawDist::with(DistKind::Lognormal, &[1.38, 0.8])` is
+    /// `{ dist = "lognormal", median = 1.38, sigma = 0.8 }`.
+    pub fn with(kind: DistKind, values: &[f64]) -> Self {
+        let mut t = toml::Table::new();
+        t.insert("dist".into(), kind.name().into());
+        for (name, v) in kind.params().iter().zip(values) {
+            t.insert((*name).into(), (*v).into());
         }
-    }
-
-    /// `{ dist = "fixed", value = v }`.
-    pub fn fixed(value: f64) -> Self {
-        RawDist {
-            value: Some(value),
-            ..Self::of(DistKind::Fixed)
-        }
-    }
-
-    /// `{ dist = "uniform", low, high }`.
-    pub fn uniform(low: f64, high: f64) -> Self {
-        RawDist {
-            low: Some(low),
-            high: Some(high),
-            ..Self::of(DistKind::Uniform)
-        }
-    }
-
-    /// `{ dist = "normal", mean, sd }`.
-    pub fn normal(mean: f64, sd: f64) -> Self {
-        RawDist {
-            mean: Some(mean),
-            sd: Some(sd),
-            ..Self::of(DistKind::Normal)
-        }
-    }
-
-    /// `{ dist = "lognormal", median, sigma }`.
-    pub fn lognormal(median: f64, sigma: f64) -> Self {
-        RawDist {
-            median: Some(median),
-            sigma: Some(sigma),
-            ..Self::of(DistKind::Lognormal)
-        }
-    }
-
-    /// `{ dist = "beta", a, b }`.
-    pub fn beta(a: f64, b: f64) -> Self {
-        RawDist {
-            a: Some(a),
-            b: Some(b),
-            ..Self::of(DistKind::Beta)
-        }
-    }
-
-    /// `{ dist = "pareto", scale, shape }`.
-    pub fn pareto(scale: f64, shape: f64) -> Self {
-        RawDist {
-            scale: Some(scale),
-            shape: Some(shape),
-            ..Self::of(DistKind::Pareto)
-        }
+        t.try_into().expect("a family with its own parameters")
     }
 
     /// The same distribution with bounds.
@@ -198,21 +137,22 @@ impl RawDist {
 
     /// Every parameter slot with its name.
     fn slots(&self) -> [(&'static str, Option<f64>); 13] {
-        [
-            ("value", self.value),
-            ("low", self.low),
-            ("high", self.high),
-            ("mean", self.mean),
-            ("sd", self.sd),
-            ("median", self.median),
-            ("sigma", self.sigma),
-            ("a", self.a),
-            ("b", self.b),
-            ("scale", self.scale),
-            ("shape", self.shape),
-            ("min", self.min),
-            ("max", self.max),
-        ]
+        let values = [
+            self.value,
+            self.low,
+            self.high,
+            self.mean,
+            self.sd,
+            self.median,
+            self.sigma,
+            self.a,
+            self.b,
+            self.scale,
+            self.shape,
+            self.min,
+            self.max,
+        ];
+        std::array::from_fn(|i| (Self::SLOTS[i], values[i]))
     }
 
     /// Checks the parameters against the family and the range `[lo, hi]` the key allows,
@@ -258,16 +198,18 @@ impl RawDist {
                 Ok(v)
             }
         };
-        let positive = |name: &str, v: f64| -> Result<f64, DistProblem> {
-            if v > 0.0 {
+        let at_least = |name: &str, v: f64, zero: bool| -> Result<f64, DistProblem> {
+            if v > 0.0 || (zero && v == 0.0) {
                 Ok(v)
             } else {
+                let allowed = if zero { "0 or more" } else { "a number above 0" };
                 Err(DistProblem {
                     param: name.into(),
-                    allowed: "a number above 0".into(),
+                    allowed: allowed.into(),
                 })
             }
         };
+        let positive = |name: &str, v: f64| at_least(name, v, false);
         let min = match self.min {
             Some(m) => within("min", m)?,
             None => lo,
@@ -295,24 +237,12 @@ impl RawDist {
                 Shape::Uniform(l, h)
             }
             DistKind::Normal => {
-                let sd = get("sd")?;
-                if sd < 0.0 {
-                    return Err(DistProblem {
-                        param: "sd".into(),
-                        allowed: "0 or more".into(),
-                    });
-                }
+                let sd = at_least("sd", get("sd")?, true)?;
                 Shape::Normal(Normal::new(get("mean")?, sd).expect("checked sd"))
             }
             DistKind::Lognormal => {
                 let median = positive("median", get("median")?)?;
-                let sigma = get("sigma")?;
-                if sigma < 0.0 {
-                    return Err(DistProblem {
-                        param: "sigma".into(),
-                        allowed: "0 or more".into(),
-                    });
-                }
+                let sigma = at_least("sigma", get("sigma")?, true)?;
                 Shape::LogNormal(LogNormal::new(median.ln(), sigma).expect("checked sigma"))
             }
             DistKind::Beta => {
@@ -418,7 +348,7 @@ mod tests {
 
     #[test]
     fn draws_are_clamped_to_bounds() {
-        let d = RawDist::normal(0.0, 10.0)
+        let d = RawDist::with(DistKind::Normal, &[0.0, 10.0])
             .bounded(Some(-1.0), Some(1.0))
             .build(-5.0, 5.0)
             .unwrap();
@@ -428,13 +358,13 @@ mod tests {
             assert!((-1.0..=1.0).contains(&x));
         }
         // the key's own range clamps when no bounds are written
-        let hours = RawDist::normal(1.0, 5.0).build(0.0, 24.0).unwrap();
+        let hours = RawDist::with(DistKind::Normal, &[1.0, 5.0]).build(0.0, 24.0).unwrap();
         assert!((0..1000).all(|_| hours.sample(&mut rng) >= 0.0));
     }
 
     #[test]
     fn wrong_parameter_names_the_family() {
-        let mut d = RawDist::beta(2.0, 3.0);
+        let mut d = RawDist::with(DistKind::Beta, &[2.0, 3.0]);
         d.mean = Some(0.5);
         let e = d.build(0.0, 1.0).unwrap_err();
         assert_eq!(e.param, "mean");
@@ -443,25 +373,42 @@ mod tests {
 
     #[test]
     fn missing_parameter_and_bad_values_are_refused() {
-        let mut d = RawDist::lognormal(1.0, 0.5);
+        let mut d = RawDist::with(DistKind::Lognormal, &[1.0, 0.5]);
         d.sigma = None;
         assert_eq!(d.build(0.0, 10.0).unwrap_err().param, "sigma");
         assert_eq!(
-            RawDist::lognormal(-1.0, 0.5).build(0.0, 10.0).unwrap_err().param,
+            RawDist::with(DistKind::Lognormal, &[-1.0, 0.5])
+                .build(0.0, 10.0)
+                .unwrap_err()
+                .param,
             "median"
         );
-        assert_eq!(RawDist::uniform(3.0, 1.0).build(0.0, 10.0).unwrap_err().param, "low");
-        let e = RawDist::fixed(1.0)
+        assert_eq!(
+            RawDist::with(DistKind::Uniform, &[3.0, 1.0])
+                .build(0.0, 10.0)
+                .unwrap_err()
+                .param,
+            "low"
+        );
+        let e = RawDist::with(DistKind::Fixed, &[1.0])
             .bounded(Some(5.0), Some(2.0))
             .build(0.0, 10.0)
             .unwrap_err();
         assert_eq!(e.param, "min");
-        assert_eq!(RawDist::fixed(11.0).build(0.0, 10.0).unwrap_err().param, "value");
+        assert_eq!(
+            RawDist::with(DistKind::Fixed, &[11.0])
+                .build(0.0, 10.0)
+                .unwrap_err()
+                .param,
+            "value"
+        );
     }
 
     #[test]
     fn lognormal_median_is_the_median() {
-        let d = RawDist::lognormal(1.38, 0.8).build(0.0, 1000.0).unwrap();
+        let d = RawDist::with(DistKind::Lognormal, &[1.38, 0.8])
+            .build(0.0, 1000.0)
+            .unwrap();
         let mut rng = SplitMix64::new(7);
         let mut x: Vec<f64> = (0..20_001).map(|_| d.sample(&mut rng)).collect();
         x.sort_by(f64::total_cmp);

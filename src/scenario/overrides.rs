@@ -218,54 +218,53 @@ pub fn lookup<'t>(tree: &'t toml::Table, dotted: &str) -> Option<&'t toml::Value
 mod tests {
     use super::*;
     use crate::scenario::{defaults_tree, parse};
+    use toml::Value::{Float, Integer};
 
     fn tree() -> toml::Table {
         defaults_tree()
     }
 
+    /// Sets `key` to `value` and checks it is stored as `stored`.
+    fn sets(t: &mut toml::Table, key: &str, value: toml::Value, stored: toml::Value) {
+        apply(t, key, value).unwrap();
+        assert_eq!(lookup(t, key), Some(&stored), "{key}");
+    }
+
+    /// Setting `key` to `value` is refused with a message that says `says`.
+    fn refused(t: &mut toml::Table, key: &str, value: toml::Value, says: &str) {
+        let e = apply(t, key, value).unwrap_err();
+        assert!(e.contains(says), "{key}: {e}");
+    }
+
     #[test]
     fn sets_nested_keys_and_converts_numbers() {
         let mut t = tree();
-        apply(&mut t, "platform.fee.worker_percent", toml::Value::Integer(10)).unwrap();
-        assert_eq!(
-            lookup(&t, "platform.fee.worker_percent"),
-            Some(&toml::Value::Float(10.0))
-        );
-        apply(&mut t, "workers.count", toml::Value::Float(50.0)).unwrap();
-        assert_eq!(lookup(&t, "workers.count"), Some(&toml::Value::Integer(50)));
-        assert!(apply(&mut t, "workers.count", toml::Value::Float(50.5)).is_err());
+        sets(&mut t, "platform.fee.worker_percent", Integer(10), Float(10.0));
+        apply(&mut t, "workers.count", Float(50.0)).unwrap();
+        assert_eq!(lookup(&t, "workers.count"), Some(&Integer(50)));
+        assert!(apply(&mut t, "workers.count", Float(50.5)).is_err());
     }
 
     #[test]
     fn named_elements_and_distribution_parameters() {
         let mut t = tree();
-        apply(&mut t, "tasks.categories.survey.share", toml::Value::Float(0.9)).unwrap();
-        assert_eq!(
-            lookup(&t, "tasks.categories.survey.share"),
-            Some(&toml::Value::Float(0.9))
-        );
-        apply(&mut t, "workers.reservation_wage.median", toml::Value::Float(3.0)).unwrap();
-        assert_eq!(
-            lookup(&t, "workers.reservation_wage.median"),
-            Some(&toml::Value::Float(3.0))
-        );
-        let e = apply(&mut t, "workers.skill.median", toml::Value::Float(0.5)).unwrap_err();
-        assert!(e.contains("takes a, b"), "{e}");
-        let e = apply(&mut t, "tasks.categories.nothing.share", toml::Value::Float(0.9)).unwrap_err();
-        assert!(e.contains("labelling"), "{e}");
+        sets(&mut t, "tasks.categories.survey.share", Float(0.9), Float(0.9));
+        sets(&mut t, "workers.reservation_wage.median", Float(3.0), Float(3.0));
+        refused(&mut t, "workers.skill.median", Float(0.5), "takes a, b");
+        refused(&mut t, "tasks.categories.nothing.share", Float(0.9), "labelling");
     }
 
     #[test]
     fn unknown_and_forbidden_keys_are_refused() {
         let mut t = tree();
-        let e = apply(&mut t, "platform.fee.worker_pct", toml::Value::Float(1.0)).unwrap_err();
+        let e = apply(&mut t, "platform.fee.worker_pct", Float(1.0)).unwrap_err();
         assert!(
             e.contains("unknown key `worker_pct`") && e.contains("worker_percent"),
             "{e}"
         );
-        assert!(apply(&mut t, "simulation.days", toml::Value::Integer(3)).is_err());
-        assert!(apply(&mut t, "nope.x", toml::Value::Integer(3)).is_err());
-        assert!(apply(&mut t, "workers.skill", toml::Value::Float(3.0)).is_err());
+        assert!(apply(&mut t, "simulation.days", Integer(3)).is_err());
+        assert!(apply(&mut t, "nope.x", Integer(3)).is_err());
+        assert!(apply(&mut t, "workers.skill", Float(3.0)).is_err());
     }
 
     #[test]
@@ -274,21 +273,17 @@ mod tests {
                     [[platform.fee.tiers]]\npercent = 10.0\n\
                     [[demand.shocks]]\nstart_day = 5\ndays = 2\nmultiplier = 2.0\n";
         let mut t = parse(text, "t.toml").unwrap().base().tree.clone();
-        apply(&mut t, "platform.fee.tiers.1.percent", toml::Value::Integer(5)).unwrap();
-        assert_eq!(
-            lookup(&t, "platform.fee.tiers.1.percent"),
-            Some(&toml::Value::Float(5.0))
-        );
-        assert_eq!(
-            lookup(&t, "platform.fee.tiers.0.percent"),
-            Some(&toml::Value::Float(20.0))
-        );
+        sets(&mut t, "platform.fee.tiers.1.percent", Integer(5), Float(5.0));
+        assert_eq!(lookup(&t, "platform.fee.tiers.0.percent"), Some(&Float(20.0)));
         assert!(is_numeric(&t, "demand.shocks.0.multiplier"));
-        let e = apply(&mut t, "platform.fee.tiers.2.percent", toml::Value::Float(1.0)).unwrap_err();
-        assert!(e.contains("by position, 0 to 1"), "{e}");
+        refused(
+            &mut t,
+            "platform.fee.tiers.2.percent",
+            Float(1.0),
+            "by position, 0 to 1",
+        );
         // Named elements are addressed by name only, so a position cannot pick the wrong one.
-        let e = apply(&mut t, "tasks.categories.0.share", toml::Value::Float(0.5)).unwrap_err();
-        assert!(e.contains("no element named `0`"), "{e}");
+        refused(&mut t, "tasks.categories.0.share", Float(0.5), "no element named `0`");
     }
 
     #[test]

@@ -93,24 +93,12 @@ fn render_entry(out: &mut String, key: &Key, value: Option<&toml::Value>, docs: 
 /// its sub-tables).
 fn render_children(out: &mut String, schema: &str, at: &str, table: Option<&toml::Table>, docs: bool) {
     let children = keys::children(schema);
-    let nested = |k: &&&Key| matches!(k.allowed, Allowed::Section | Allowed::Tables);
-    for key in children.iter().filter(|k| !nested(k)) {
-        render_entry(
-            out,
-            key,
-            table.and_then(|t| t.get(key.leaf())),
-            docs,
-            &format!("{at}.{}", key.leaf()),
-        );
-    }
-    for key in children.iter().filter(nested) {
-        render_entry(
-            out,
-            key,
-            table.and_then(|t| t.get(key.leaf())),
-            docs,
-            &format!("{at}.{}", key.leaf()),
-        );
+    let nested = |k: &Key| matches!(k.allowed, Allowed::Section | Allowed::Tables);
+    for sub_tables in [false, true] {
+        for key in children.iter().filter(|k| nested(k) == sub_tables) {
+            let value = table.and_then(|t| t.get(key.leaf()));
+            render_entry(out, key, value, docs, &format!("{at}.{}", key.leaf()));
+        }
     }
 }
 

@@ -66,16 +66,12 @@ pub fn rules(tree: &toml::Table, s: &mut Scenario, at: &Where<'_>) -> Result<(),
     }
     check_name(at, "simulation.name", &s.name)?;
     let r = &s.requesters;
-    if r.rejecting_share + r.nonpaying_share > 1.0 {
-        return Err(at.problem(
-            "requesters.nonpaying_share",
-            Some(fmt_num(r.nonpaying_share)),
-            format!(
-                "rejecting_share + nonpaying_share must be at most 1 (rejecting_share is {})",
-                fmt_num(r.rejecting_share)
-            ),
-        ));
-    }
+    shares_sum_at_most_one(
+        at,
+        "requesters",
+        ("rejecting_share", r.rejecting_share),
+        ("nonpaying_share", r.nonpaying_share),
+    )?;
     categories(s, at)?;
     if s.workers.specialist_share > 0.0 && s.categories.iter().all(|c| !c.niche) {
         return Err(at.problem(
@@ -85,16 +81,12 @@ pub fn rules(tree: &toml::Table, s: &mut Scenario, at: &Where<'_>) -> Result<(),
         ));
     }
     let g = &s.demand.regimes;
-    if g.boom_probability + g.bust_probability > 1.0 {
-        return Err(at.problem(
-            "demand.regimes.bust_probability",
-            Some(fmt_num(g.bust_probability)),
-            format!(
-                "boom_probability + bust_probability must be at most 1 (boom is {})",
-                fmt_num(g.boom_probability)
-            ),
-        ));
-    }
+    shares_sum_at_most_one(
+        at,
+        "demand.regimes",
+        ("boom_probability", g.boom_probability),
+        ("bust_probability", g.bust_probability),
+    )?;
     platforms(tree, s, at)?;
     check_sizes(s, at)?;
     let t = &s.taxes;
@@ -156,20 +148,8 @@ fn categories(s: &mut Scenario, at: &Where<'_>) -> Result<(), Box<Problem>> {
             list[i].group = niches;
         }
     }
-    if list.iter().all(|c| c.niche) {
-        return Err(at.problem(
-            "tasks.categories[0].niche",
-            Some("true".into()),
-            "at least one category must be open to every worker (niche = false)",
-        ));
-    }
-    if list.iter().all(|c| c.share <= 0.0) {
-        return Err(at.problem(
-            "tasks.categories[0].share",
-            Some("0".into()),
-            "at least one category needs a share above 0",
-        ));
-    }
+    refuse_if(at, list.iter().all(|c| c.niche), "tasks.categories[0].niche")?;
+    refuse_if(at, list.iter().all(|c| c.share <= 0.0), "tasks.categories[0].share")?;
     Ok(())
 }
 
@@ -208,21 +188,52 @@ fn platforms(tree: &toml::Table, s: &Scenario, at: &Where<'_>) -> Result<(), Box
         }
         tiers(&p.fee.tiers, &prefix, at)?;
     }
-    if list.iter().all(|p| p.demand_share <= 0.0) {
+    refuse_if(
+        at,
+        list.iter().all(|p| p.demand_share <= 0.0),
+        "platforms[0].demand_share",
+    )?;
+    refuse_if(
+        at,
+        list.iter().all(|p| p.join_probability <= 0.0),
+        "platforms[0].join_probability",
+    )?;
+    Ok(())
+}
+
+/// Lists none of whose elements has what the market needs: the first element's key,
+/// the value shown, and the message.
+#[rustfmt::skip]
+const LACKING: [(&str, &str, &str); 4] = [
+    ("tasks.categories[0].niche", "true", "at least one category must be open to every worker (niche = false)"),
+    ("tasks.categories[0].share", "0", "at least one category needs a share above 0"),
+    ("platforms[0].demand_share", "0", "at least one platform needs a demand_share above 0"),
+    ("platforms[0].join_probability", "0", "at least one platform needs a join_probability above 0"),
+];
+
+/// Refuses two shares of `section` that add up to more than 1 (the second is named).
+fn shares_sum_at_most_one(
+    at: &Where<'_>,
+    section: &str,
+    (first, a): (&str, f64),
+    (second, b): (&str, f64),
+) -> Result<(), Box<Problem>> {
+    if a + b > 1.0 {
         return Err(at.problem(
-            "platforms[0].demand_share",
-            Some("0".into()),
-            "at least one platform needs a demand_share above 0",
-        ));
-    }
-    if list.iter().all(|p| p.join_probability <= 0.0) {
-        return Err(at.problem(
-            "platforms[0].join_probability",
-            Some("0".into()),
-            "at least one platform needs a join_probability above 0",
+            &format!("{section}.{second}"),
+            Some(fmt_num(b)),
+            format!("{first} + {second} must be at most 1 ({first} is {})", fmt_num(a)),
         ));
     }
     Ok(())
+}
+
+/// Refuses the list of [`LACKING`] named by `key` when `all_lack`.
+fn refuse_if(at: &Where<'_>, all_lack: bool, key: &str) -> Result<(), Box<Problem>> {
+    match LACKING.iter().find(|l| l.0 == key) {
+        Some(&(key, value, message)) if all_lack => Err(at.problem(key, Some(value.into()), message)),
+        _ => Ok(()),
+    }
 }
 
 /// Tiers rise in `up_to_usd`, and only the last one is open-ended.
