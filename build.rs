@@ -1,35 +1,46 @@
 //! Records the git commit gigsim is built from, for the manifest of every output.
+//!
+//! The script reruns only when what the commit id and the dirty flag come from changes:
+//! HEAD, the branch's ref, the index and the tracked sources. Files are named only when
+//! they exist (cargo reruns a script on every build for a missing one, which once cost
+//! a 35 s recompile per command in checkouts without `.git/packed-refs`), and paths come
+//! from `git rev-parse --git-path`, so worktrees, whose `.git` is a file, work too.
 
+use std::path::Path;
 use std::process::Command;
 
-fn main() {
-    let commit = Command::new("git")
-        .args(["rev-parse", "HEAD"])
+fn git(args: &[&str]) -> Option<String> {
+    Command::new("git")
+        .args(args)
         .output()
         .ok()
         .filter(|o| o.status.success())
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-        .unwrap_or_else(|| "unknown".into());
+}
+
+fn main() {
+    let commit = git(&["rev-parse", "HEAD"]).unwrap_or_else(|| "unknown".into());
     // A build from a tree with changes not committed is not the commit: say so.
-    let dirty = Command::new("git")
-        .args(["status", "--porcelain", "--untracked-files=no"])
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .is_some_and(|o| !o.stdout.is_empty());
+    let dirty = git(&["status", "--porcelain", "--untracked-files=no"]).is_some_and(|s| !s.is_empty());
     let suffix = if dirty && commit != "unknown" { "-dirty" } else { "" };
     println!("cargo:rustc-env=GIGSIM_GIT_COMMIT={commit}{suffix}");
-    // Rebuild when HEAD moves (a new commit or a checkout).
-    if let Ok(head) = std::fs::read_to_string(".git/HEAD") {
-        println!("cargo:rerun-if-changed=.git/HEAD");
-        if let Some(reference) = head.strip_prefix("ref: ") {
-            println!("cargo:rerun-if-changed=.git/{}", reference.trim());
-        }
-        println!("cargo:rerun-if-changed=.git/packed-refs");
-        // Staging or committing changes whether the tree is dirty; so do edits.
-        println!("cargo:rerun-if-changed=.git/index");
-        for tracked in ["src", "Cargo.toml", "Cargo.lock", "build.rs"] {
-            println!("cargo:rerun-if-changed={tracked}");
+    for tracked in ["src", "Cargo.toml", "Cargo.lock", "build.rs"] {
+        println!("cargo:rerun-if-changed={tracked}");
+    }
+    if commit == "unknown" {
+        return;
+    }
+    // HEAD moves on a checkout; the branch's ref (loose, or packed) on a commit; the
+    // index when changes are staged or committed, which is what the dirty flag reads.
+    let mut watched = vec!["HEAD".to_string(), "index".to_string(), "packed-refs".to_string()];
+    if let Some(branch) = git(&["symbolic-ref", "-q", "HEAD"]) {
+        watched.push(branch);
+    }
+    for name in watched {
+        if let Some(path) = git(&["rev-parse", "--git-path", &name]) {
+            if Path::new(&path).exists() {
+                println!("cargo:rerun-if-changed={path}");
+            }
         }
     }
 }
