@@ -28,6 +28,13 @@ pub enum Error {
     /// Ctrl-C or SIGTERM stopped the work.
     #[error("{0}")]
     Interrupted(String),
+    /// The reader of standard output closed it (`| head`): the command ends quietly,
+    /// with exit 0, as cargo and ripgrep do.
+    #[error("standard output was closed by its reader")]
+    StdoutClosed,
+    /// Standard output could not be written (a full disk behind `> file`).
+    #[error("cannot write to standard output: {0}")]
+    Stdout(std::io::Error),
 }
 
 impl Error {
@@ -36,7 +43,8 @@ impl Error {
         match self {
             Error::Scenario(_) | Error::Usage(_) | Error::TooBig(_) => 2,
             Error::Output(OutputError::NotEmpty { .. } | OutputError::Unusable { .. }) => 2,
-            Error::Output(_) | Error::Run(_) => 1,
+            Error::Output(_) | Error::Run(_) | Error::Stdout(_) => 1,
+            Error::StdoutClosed => 0,
             Error::Interrupted(_) => 130,
         }
     }

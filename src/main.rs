@@ -9,7 +9,7 @@ fn main() -> ExitCode {
     gigsim::interrupt::install();
     let cli = gigsim::cli::Cli::parse();
     match gigsim::commands::dispatch(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) | Err(gigsim::error::Error::StdoutClosed) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::from(e.exit_code())

@@ -192,3 +192,30 @@ fn help_explains_the_commands() {
         "{text}"
     );
 }
+
+#[test]
+fn a_reader_closing_the_pipe_ends_quietly_and_a_full_stdout_is_one_line_of_error() {
+    let baseline = root().join("scenarios/baseline.toml");
+    // `gigsim check baseline.toml | head -0`: the reader is gone before gigsim writes.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let o = gigsim()
+        .args(["check", baseline.to_str().unwrap()])
+        .stdout(writer)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+    if std::path::Path::new("/dev/full").exists() {
+        let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+        let o = gigsim()
+            .args(["check", baseline.to_str().unwrap()])
+            .stdout(full)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        let e = stderr(&o);
+        assert_eq!(e.lines().count(), 1, "{e}");
+        assert!(e.contains("cannot write to standard output"), "{e}");
+    }
+}

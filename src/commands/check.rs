@@ -1,5 +1,6 @@
 //! `gigsim check`: validate, print the resolved scenario, estimate the work.
 
+use super::stdout::{put, say};
 use crate::cli::CheckArgs;
 use crate::error::Error;
 use crate::estimate::{WorkEstimate, available_memory, human_bytes};
@@ -13,23 +14,26 @@ pub fn check(args: &CheckArgs) -> Result<(), Error> {
     let threads = args.threads.unwrap_or_else(default_threads);
     let all: Vec<usize> = (0..study.variants.len()).collect();
     if !args.quiet {
-        println!(
+        say(&format!(
             "# {} is valid. Resolved scenario (every default filled in):\n",
             study.file
-        );
-        print!("{}", study.resolved_toml());
-        println!();
+        ))?;
+        put(&study.resolved_toml())?;
+        say("")?;
     }
     let names: Vec<&str> = study.variants.iter().map(|v| v.name.as_str()).collect();
-    println!("variants:     {} ({})", names.len(), names.join(", "));
+    say(&format!("variants:     {} ({})", names.len(), names.join(", ")))?;
     let base = WorkEstimate::of(&study, &[0], replicates, threads);
-    println!("gigsim run ({replicates} replicates of base):\n{base}");
+    say(&format!("gigsim run ({replicates} replicates of base):\n{base}"))?;
     if study.variants.len() > 1 {
         let every = WorkEstimate::of(&study, &all, replicates, threads);
-        println!("gigsim compare (every variant):\n{every}");
+        say(&format!("gigsim compare (every variant):\n{every}"))?;
     }
     if let Some(mem) = available_memory() {
-        println!("this machine: {} available, {threads} threads", human_bytes(mem));
+        say(&format!(
+            "this machine: {} available, {threads} threads",
+            human_bytes(mem)
+        ))?;
     }
     Ok(())
 }

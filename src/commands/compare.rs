@@ -1,6 +1,6 @@
 //! `gigsim compare`: every variant on the same replicates, with paired differences.
 
-use super::report::{finished, report};
+use super::report::report_done;
 use crate::cli::RunArgs;
 use crate::error::Error;
 use crate::pipeline::{Extra, apply_flags, execute};
@@ -16,13 +16,8 @@ pub fn compare(args: &RunArgs) -> Result<(), Error> {
         )));
     }
     apply_flags(&mut study, &args.flags.options());
-    if let Some(done) = finished(
+    report_done(
         execute(&study, &args.flags.options(), Extra::Compare)?,
         args.flags.quiet,
-    ) {
-        if !args.flags.quiet {
-            report(&done);
-        }
-    }
-    Ok(())
+    )
 }

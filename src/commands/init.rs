@@ -1,5 +1,6 @@
 //! `gigsim init`: the commented default scenario.
 
+use super::stdout::put;
 use std::path::Path;
 
 use crate::error::Error;
@@ -10,7 +11,7 @@ pub fn init(path: Option<&Path>) -> Result<(), Error> {
     let text = render(&crate::scenario::defaults_tree(), true);
     match path {
         None => {
-            print!("{text}");
+            put(&text)?;
             Ok(())
         }
         Some(p) => {

@@ -4,6 +4,7 @@
 //! exactly once — and the folder is then written by the same [`finalize`] step as a run,
 //! so the tables, summary and comparison or sweep are the same bytes.
 
+use super::stdout::say;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -70,8 +71,12 @@ pub fn merge(args: &MergeArgs) -> Result<(), Error> {
         merged_from,
     })?;
     if !args.quiet {
-        println!("merged {} shard(s) of {} run(s)", shards.len(), study.plan_runs);
-        report(&done);
+        say(&format!(
+            "merged {} shard(s) of {} run(s)",
+            shards.len(),
+            study.plan_runs
+        ))?;
+        report(&done)?;
     }
     Ok(())
 }

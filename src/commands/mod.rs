@@ -9,6 +9,7 @@ mod plot;
 mod report;
 mod run;
 mod slurm;
+mod stdout;
 mod sweep;
 
 use crate::cli::{Cli, Command};

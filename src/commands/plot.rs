@@ -1,5 +1,6 @@
 //! `gigsim plot`: charts and report redrawn from a results folder's tables.
 
+use super::stdout::say;
 use std::path::Path;
 
 use crate::cli::PlotArgs;
@@ -24,12 +25,12 @@ pub fn plot(args: &PlotArgs) -> Result<(), Error> {
     crate::output::folder::open(&dest)?;
     let charts = render_folder(results, &dest.join("charts"), &style)?;
     let report = write_report_in(results, &charts, &dest)?;
-    println!(
+    say(&format!(
         "drew {} charts in {} and {}",
         charts.len(),
         dest.join("charts").display(),
         report.display()
-    );
+    ))?;
     Ok(())
 }
 

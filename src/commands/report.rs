@@ -1,74 +1,70 @@
 //! What run, compare, sweep and merge print when a study is finished: the headline
 //! results, or the paired differences against the reference, and the folder.
 
+use super::stdout::{put, say};
+use crate::error::Error;
 use crate::output::comparison::Contrast;
 use crate::output::shard::SHARD_FILE;
 use crate::output::summary::{format_value, headline_text};
 use crate::pipeline::{Done, Finished};
 
-/// The finished study of `done`, for the command to report; a shard or a folder that was
-/// already complete is reported here (unless `quiet`) and gives `None`.
-pub fn finished(done: Done, quiet: bool) -> Option<Finished> {
+/// Reports how a run, compare or sweep ended, unless `quiet`.
+pub fn report_done(done: Done, quiet: bool) -> Result<(), Error> {
+    if quiet {
+        return Ok(());
+    }
     match done {
-        Done::Finished(f) => Some(*f),
+        Done::Finished(f) => report(&f),
         Done::Shard(s) => {
-            if !quiet {
-                let kept = if s.kept > 0 {
-                    format!(" ({} kept from the interrupted attempt)", s.kept)
-                } else {
-                    String::new()
-                };
-                println!(
-                    "shard {} complete: {} run(s){kept} in {} ({SHARD_FILE} written).\n\
-                     When every shard is complete: gigsim merge <shard folders> --out <results folder>",
-                    s.shard,
-                    s.runs,
-                    s.out.display()
-                );
-            }
-            None
+            let kept = if s.kept > 0 {
+                format!(" ({} kept from the interrupted attempt)", s.kept)
+            } else {
+                String::new()
+            };
+            say(&format!(
+                "shard {} complete: {} run(s){kept} in {} ({SHARD_FILE} written).\n\
+                 When every shard is complete: gigsim merge <shard folders> --out <results folder>",
+                s.shard,
+                s.runs,
+                s.out.display()
+            ))
         }
-        Done::AlreadyComplete(out) => {
-            if !quiet {
-                println!(
-                    "nothing to resume: {} already holds the complete results of this study",
-                    out.display()
-                );
-            }
-            None
-        }
+        Done::AlreadyComplete(out) => say(&format!(
+            "nothing to resume: {} already holds the complete results of this study",
+            out.display()
+        )),
     }
 }
 
 /// Prints a finished study's headline results and folder, as run, compare, sweep and
 /// merge do.
-pub fn report(done: &Finished) {
+pub fn report(done: &Finished) -> Result<(), Error> {
     let study = &done.study;
     let variants = study.variants.len();
     match study.command.as_str() {
         "compare" => {
-            println!(
+            say(&format!(
                 "{} — {variants} variants × {} replicate(s); differences are paired against base (95% CI):",
                 study.scenario_name, study.replicates
-            );
-            print!("{}", contrast_text(&done.contrasts));
+            ))?;
+            put(&contrast_text(&done.contrasts))?;
         }
         "sweep" => {
-            println!(
+            say(&format!(
                 "{} — {variants} point(s) × {} replicate(s); differences are paired against the first point (95% CI):",
                 study.scenario_name, study.replicates
-            );
-            print!("{}", contrast_text(&done.contrasts));
+            ))?;
+            put(&contrast_text(&done.contrasts))?;
         }
         _ => {
-            println!(
+            say(&format!(
                 "{} — {} replicate(s), mean and 95% CI across replicates:",
                 study.scenario_name, study.replicates
-            );
-            print!("{}", headline_text(&done.summary));
+            ))?;
+            put(&headline_text(&done.summary))?;
         }
     }
-    println!("results: {}", done.out.display());
+    say(&format!("results: {}", done.out.display()))
 }
 
 /// The contrasts as a table for the terminal, one block per metric; the first variant

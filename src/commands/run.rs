@@ -1,6 +1,6 @@
 //! `gigsim run`: the scenario as written, every replicate.
 
-use super::report::{finished, report};
+use super::report::report_done;
 use crate::cli::RunArgs;
 use crate::error::Error;
 use crate::pipeline::{Extra, apply_flags, execute};
@@ -17,10 +17,5 @@ pub fn run(args: &RunArgs) -> Result<(), Error> {
         );
     }
     study.variants.truncate(1);
-    if let Some(done) = finished(execute(&study, &args.flags.options(), Extra::Run)?, args.flags.quiet) {
-        if !args.flags.quiet {
-            report(&done);
-        }
-    }
-    Ok(())
+    report_done(execute(&study, &args.flags.options(), Extra::Run)?, args.flags.quiet)
 }

@@ -11,6 +11,7 @@
 //! written, comments included; every shard marker and the merged manifest also hold
 //! the resolved scenario.
 
+use super::stdout::say;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -199,24 +200,27 @@ pub fn slurm(args: &SlurmArgs) -> Result<(), Error> {
     write_script(&array_path, &array_script(&job))?;
     write_script(&merge_path, &merge_script(&job))?;
     write_script(&submit_path, &submit_script(&job))?;
-    println!(
+    say(&format!(
         "wrote {}  (job array: {} shard(s) of {} run(s))",
         array_path.display(),
         job.shards,
         job.runs
-    );
-    println!("wrote {}  (merge, after every shard succeeded)", merge_path.display());
-    println!("wrote {}  (submits both)", submit_path.display());
-    println!("scenario frozen in {}", dir.join("scenario.toml").display());
+    ))?;
+    say(&format!(
+        "wrote {}  (merge, after every shard succeeded)",
+        merge_path.display()
+    ))?;
+    say(&format!("wrote {}  (submits both)", submit_path.display()))?;
+    say(&format!("scenario frozen in {}", dir.join("scenario.toml").display()))?;
 
     if !args.submit {
-        println!(
+        say(&format!(
             "submit with:\n  bash {}\nor by hand:\n  array=$(sbatch --parsable {})\n  sbatch --dependency=afterok:${{array%%;*}} {}\nresults will be in {}",
             quote(&submit_path.display().to_string()),
             quote(&array_path.display().to_string()),
             quote(&merge_path.display().to_string()),
             dir.join("merged").display()
-        );
+        ))?;
         return Ok(());
     }
     let array = sbatch(&[], &array_path)?;
@@ -227,12 +231,12 @@ pub fn slurm(args: &SlurmArgs) -> Result<(), Error> {
             quote(&merge_path.display().to_string())
         ))
     })?;
-    println!(
+    say(&format!(
         "submitted job array {array} ({} shard(s)) and merge job {merge} (runs after every shard succeeded)",
         job.shards
-    );
-    println!("watch with: squeue -j {array},{merge}");
-    println!("results will be in {}", dir.join("merged").display());
+    ))?;
+    say(&format!("watch with: squeue -j {array},{merge}"))?;
+    say(&format!("results will be in {}", dir.join("merged").display()))?;
     Ok(())
 }
 

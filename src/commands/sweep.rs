@@ -1,6 +1,6 @@
 //! `gigsim sweep`: a grid over one or two numeric keys.
 
-use super::report::{finished, report};
+use super::report::report_done;
 use crate::cli::SweepArgs;
 use crate::error::Error;
 use crate::pipeline::{Extra, apply_flags, execute};
@@ -175,12 +175,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Error> {
         params: &params,
         values: &grid,
     };
-    if let Some(done) = finished(execute(&study, &args.flags.options(), extra)?, args.flags.quiet) {
-        if !args.flags.quiet {
-            report(&done);
-        }
-    }
-    Ok(())
+    report_done(execute(&study, &args.flags.options(), extra)?, args.flags.quiet)
 }
 
 #[cfg(test)]
