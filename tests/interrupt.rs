@@ -294,3 +294,52 @@ fn ctrl_c_while_the_tables_are_written_leaves_no_finished_looking_folder_and_res
     );
     assert!(res.join("manifest.json").exists());
 }
+
+#[test]
+fn ctrl_c_without_out_prints_the_exact_command_that_resumes_it() {
+    let reference = reference();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let slow = write_scenario(d, "slow.toml", &slow_scenario());
+    let mut child = spawn(d, &["run", slow.to_str().unwrap()]);
+    // The folder is output/<name>/<date-time>/: wait for its first complete chunk.
+    let first_chunk = || {
+        walk(&d.join("output")).iter().any(|p| {
+            p.parent().is_some_and(|f| f.ends_with("partial")) && !chunk_markers(p.parent().unwrap()).is_empty()
+        })
+    };
+    signal_when(&mut child, first_chunk, libc::SIGINT);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    let message = stderr(&out);
+    let command = message
+        .split("To finish the rest: ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no command in: {message}"))
+        .trim();
+    let words: Vec<&str> = command.split(' ').collect();
+    assert!(words.ends_with(&["--resume"]), "{command}");
+    let o = gigsim()
+        .current_dir(d)
+        .args(&words[1..])
+        .arg("--quiet")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "`{command}` failed: {}", stderr(&o));
+    let folder = words[words.iter().position(|w| *w == "--out").unwrap() + 1];
+    assert_eq!(table_bytes(&d.join(folder)), table_bytes(reference));
+}
+
+/// Every file below `dir`.
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = entry.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}

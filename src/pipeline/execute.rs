@@ -262,9 +262,10 @@ pub fn execute(study: &Study, flags: &Options, extra: Extra<'_>) -> Result<Done,
         };
         return Err(Error::Interrupted(format!(
             "interrupted: {done} of {} runs finished and are kept in {}{state}. \
-             Run the same command with --resume to finish the rest.",
+             To finish the rest: {}",
             entries.len(),
-            parts.display()
+            parts.display(),
+            resume_command(&out)
         )));
     }
 
@@ -430,6 +431,35 @@ pub fn finalize(job: Finalize<'_>) -> Result<Finished, Error> {
     })
 }
 
+/// The command line that finishes an interrupted command in `out`: this one with
+/// `--out` set to the folder (replacing any given) and `--resume`, quoted for a POSIX
+/// shell.
+pub fn resume_command(out: &Path) -> String {
+    let mut words: Vec<String> = Vec::new();
+    let mut args = std::env::args();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--out" => {
+                args.next();
+            }
+            "--resume" | "--force" => {}
+            a if a.starts_with("--out=") => {}
+            _ => words.push(arg),
+        }
+    }
+    words.push("--out".into());
+    words.push(out.display().to_string());
+    words.push("--resume".into());
+    let quote = |w: &String| {
+        if !w.is_empty() && w.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c)) {
+            w.clone()
+        } else {
+            format!("'{}'", w.replace('\'', "'\\''"))
+        }
+    };
+    words.iter().map(quote).collect::<Vec<_>>().join(" ")
+}
+
 /// Stops writing a results folder when Ctrl-C (or SIGTERM) came while `stage` was
 /// written: temporary files go, no manifest is written (so the folder is not taken for
 /// finished results) and the runs stay in their parts, so the same command with
@@ -441,10 +471,9 @@ fn stop_if_interrupted(out: &Path, stage: &str) -> Result<(), Error> {
     remove_temporaries(out);
     Err(Error::Interrupted(format!(
         "interrupted while writing {stage}: {} has no manifest and is not a finished result. \
-         The runs are kept: the same command with --out {} --resume (or merge again) writes \
-         the tables without running anything.",
+         The runs are kept: `{}` (or merge again) writes the tables without running anything.",
         out.display(),
-        out.display()
+        resume_command(out)
     )))
 }
 
