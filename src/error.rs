@@ -42,7 +42,7 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Scenario(_) | Error::Usage(_) | Error::TooBig(_) => 2,
-            Error::Output(OutputError::NotEmpty { .. } | OutputError::Unusable { .. }) => 2,
+            Error::Output(OutputError::NotEmpty { .. } | OutputError::Unusable { .. } | OutputError::Busy { .. }) => 2,
             Error::Output(_) | Error::Run(_) | Error::Stdout(_) => 1,
             Error::StdoutClosed => 0,
             Error::Interrupted(_) => 130,

@@ -343,3 +343,23 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+#[test]
+fn a_second_run_into_a_folder_being_written_is_refused_with_the_first_ones_pid() {
+    let reference = reference();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let slow = write_scenario(d, "slow.toml", &slow_scenario());
+    let slow = slow.to_str().unwrap();
+    let mut first = spawn(d, &["run", slow, "--out", "res"]);
+    let res = d.join("res");
+    let started = wait_until(120, || !chunk_markers(&res.join("partial")).is_empty());
+    assert!(started, "the first run wrote no chunk");
+    let o = run_in(d, &["run", slow, "--out", "res", "--force", "--quiet"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains(&first.id().to_string()), "{}", stderr(&o));
+    let out = first.wait_with_output().unwrap();
+    assert!(out.status.success(), "the first run is unharmed: {}", stderr(&out));
+    assert_eq!(table_bytes(&res), table_bytes(reference));
+    assert!(!res.join(".gigsim.lock").exists(), "the lock file goes with its writer");
+}

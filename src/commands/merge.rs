@@ -49,6 +49,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), Error> {
         }
     }
     folder::open(&out)?;
+    let _lock = crate::output::lock::lock(&out)?;
     let merged_from = shards
         .iter()
         .map(|s| MergedShard {

@@ -68,7 +68,10 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 
 /// Whether a folder exists and holds anything.
 pub fn is_non_empty(dir: &Path) -> bool {
-    std::fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(false)
+    // The lock file of a run that holds the folder, or was killed, is not content.
+    std::fs::read_dir(dir)
+        .map(|mut d| d.any(|e| e.is_ok_and(|e| e.file_name() != super::lock::LOCK_FILE)))
+        .unwrap_or(false)
 }
 
 /// Chooses the output folder without creating it: `out` when given (refused when it

@@ -9,6 +9,7 @@ pub mod charts;
 pub mod columns;
 pub mod comparison;
 pub mod folder;
+pub mod lock;
 pub mod manifest;
 pub mod parts;
 pub mod report;
@@ -28,6 +29,16 @@ pub enum OutputError {
     NotEmpty {
         /// The folder.
         path: PathBuf,
+    },
+    /// Another gigsim is writing the folder (it holds the folder's lock).
+    #[error(
+        "{holder} is writing to {path}; wait for it to finish, or choose another --out (two runs into one folder would mix their results)"
+    )]
+    Busy {
+        /// The folder.
+        path: PathBuf,
+        /// Who holds the lock (with its process id when known).
+        holder: String,
     },
     /// The output folder cannot be created or written: a bad `--out` (or working
     /// folder), found before any work starts. Exit code 2, like other bad input.

@@ -21,6 +21,7 @@ use crate::output::charts::{ChartStyle, render_folder};
 use crate::output::columns;
 use crate::output::comparison::{Contrast, comparison_frame, contrasts, sweep_frame};
 use crate::output::folder;
+use crate::output::lock::lock;
 use crate::output::manifest::{GIT_COMMIT, Manifest, MergedShard, VERSION, fingerprint};
 use crate::output::parts::{
     CHOSEN_TABLES, FoundChunk, PARTIAL_DIR, PartStore, RUN_TABLES, assemble, complete_chunks, sync_dir,
@@ -209,6 +210,7 @@ pub fn execute(study: &Study, flags: &Options, extra: Extra<'_>) -> Result<Done,
         }
     };
     folder::open(&out)?;
+    let _lock = lock(&out)?;
     let identity = PartsIdentity {
         format: FORMAT,
         shard: flags.shard,
