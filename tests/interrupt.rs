@@ -351,7 +351,7 @@ fn a_second_run_into_a_folder_being_written_is_refused_with_the_first_ones_pid()
     let d = dir.path();
     let slow = write_scenario(d, "slow.toml", &slow_scenario());
     let slow = slow.to_str().unwrap();
-    let mut first = spawn(d, &["run", slow, "--out", "res"]);
+    let first = spawn(d, &["run", slow, "--out", "res"]);
     let res = d.join("res");
     let started = wait_until(120, || !chunk_markers(&res.join("partial")).is_empty());
     assert!(started, "the first run wrote no chunk");

@@ -244,10 +244,10 @@ fn check_in_process(bytes: &[u8], file: &str) -> Result<Verdict, String> {
             if !message.contains(file) {
                 return Err(format!("the message does not name the file: {message}"));
             }
-            if let ScenarioError::Invalid(p) = &e {
-                if p.message.trim().is_empty() {
-                    return Err("an empty message".into());
-                }
+            if let ScenarioError::Invalid(p) = &e
+                && p.message.trim().is_empty()
+            {
+                return Err("an empty message".into());
             }
             Ok(Verdict::Refused)
         }

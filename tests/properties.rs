@@ -338,10 +338,10 @@ fn check(text: &str) -> Result<(), TestCaseError> {
                 format!("variant {v}: the same seed gave a different record"),
             ));
         }
-        if sc.replicates > 1 {
-            if let Ok(rec) = try_run_one(&study, v as u32, 1) {
-                check_record(text, &rec, sc.days, sc.warmup_days)?;
-            }
+        if sc.replicates > 1
+            && let Ok(rec) = try_run_one(&study, v as u32, 1)
+        {
+            check_record(text, &rec, sc.days, sc.warmup_days)?;
         }
     }
     Ok(())

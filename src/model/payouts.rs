@@ -70,7 +70,7 @@ impl Ledger {
                 }
             }
         }
-        if day % self.rule.interval_days != 0 {
+        if !day.is_multiple_of(self.rule.interval_days) {
             return;
         }
         let minimum = self.rule.minimum_cents;

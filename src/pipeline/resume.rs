@@ -108,24 +108,24 @@ fn resumable(
             out.display()
         ))
     };
-    if let Some(shard) = identity.shard {
-        if let Some(marker) = read_json::<ShardMarker>(&out.join(SHARD_FILE)).map_err(unreadable)? {
-            let mut diffs = describe(
-                &identity.study.differences(&marker.study, false),
-                "this command",
-                "the folder",
+    if let Some(shard) = identity.shard
+        && let Some(marker) = read_json::<ShardMarker>(&out.join(SHARD_FILE)).map_err(unreadable)?
+    {
+        let mut diffs = describe(
+            &identity.study.differences(&marker.study, false),
+            "this command",
+            "the folder",
+        );
+        if marker.shard != shard {
+            diffs.insert_str(
+                0,
+                &format!("  shard: {shard} in this command, {} in the folder\n", marker.shard),
             );
-            if marker.shard != shard {
-                diffs.insert_str(
-                    0,
-                    &format!("  shard: {shard} in this command, {} in the folder\n", marker.shard),
-                );
-            }
-            if diffs.is_empty() {
-                return Ok(Some(Start::Complete));
-            }
-            return Err(refuse("a complete shard", diffs.trim_end()));
         }
+        if diffs.is_empty() {
+            return Ok(Some(Start::Complete));
+        }
+        return Err(refuse("a complete shard", diffs.trim_end()));
     }
     if let Some(found) = read_json::<PartsIdentity>(&parts.join(STUDY_FILE)).map_err(unreadable)? {
         let mut diffs = describe(
@@ -164,25 +164,23 @@ fn resumable(
             parts.display()
         )));
     }
-    if !sharded {
-        if let Some(manifest) = read_json::<Manifest>(&out.join("manifest.json")).map_err(unreadable)? {
-            let s = &identity.study;
-            let same = (
-                &manifest.gigsim_version,
-                &manifest.git_commit,
-                &manifest.command,
-                &manifest.scenario_hash,
-            ) == (&s.gigsim_version, &s.git_commit, &s.command, &s.scenario_hash);
-            if same {
-                return Ok(Some(Start::Complete));
-            }
-            return Err(Error::Usage(format!(
-                "cannot resume in {}: it holds the finished results of another study or gigsim build \
+    if !sharded && let Some(manifest) = read_json::<Manifest>(&out.join("manifest.json")).map_err(unreadable)? {
+        let s = &identity.study;
+        let same = (
+            &manifest.gigsim_version,
+            &manifest.git_commit,
+            &manifest.command,
+            &manifest.scenario_hash,
+        ) == (&s.gigsim_version, &s.git_commit, &s.command, &s.scenario_hash);
+        if same {
+            return Ok(Some(Start::Complete));
+        }
+        return Err(Error::Usage(format!(
+            "cannot resume in {}: it holds the finished results of another study or gigsim build \
                  (see its manifest.json); choose another --out, or run without --resume and with --force \
                  to replace them",
-                out.display()
-            )));
-        }
+            out.display()
+        )));
     }
     if folder::is_non_empty(out) && !force && !parts.exists() {
         return Err(OutputError::NotEmpty { path: out.into() }.into());

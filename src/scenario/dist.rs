@@ -168,13 +168,13 @@ impl RawDist {
                     allowed: format!("dist = \"{kind}\" takes {} (and optional min, max)", takes.join(", ")),
                 });
             }
-            if let Some(v) = v {
-                if !v.is_finite() {
-                    return Err(DistProblem {
-                        param: (*name).to_string(),
-                        allowed: "a finite number".into(),
-                    });
-                }
+            if let Some(v) = v
+                && !v.is_finite()
+            {
+                return Err(DistProblem {
+                    param: (*name).to_string(),
+                    allowed: "a finite number".into(),
+                });
             }
         }
         let get = |name: &str| -> Result<f64, DistProblem> {
