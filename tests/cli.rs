@@ -219,3 +219,24 @@ fn a_reader_closing_the_pipe_ends_quietly_and_a_full_stdout_is_one_line_of_error
         assert!(e.contains("cannot write to standard output"), "{e}");
     }
 }
+
+#[test]
+fn check_warns_when_run_would_refuse_the_memory_estimate() {
+    let dir = tempfile::tempdir().unwrap();
+    // About 71 GB a run: more than any machine this suite runs on has available.
+    let path = write_scenario(
+        dir.path(),
+        "huge.toml",
+        "[simulation]\ndays = 3000\n[workers]\ncount = 90000000\n",
+    );
+    let o = gigsim()
+        .args(["check", path.to_str().unwrap(), "--quiet"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("warning: `gigsim run` will refuse this"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -109,13 +109,28 @@ fn no_demand_runs_and_charts_no_data() {
 #[test]
 fn no_workers_and_one_worker_run() {
     let dir = tempfile::tempdir().unwrap();
-    let out = run_ok(dir.path(), "nobody", &market("count = 0", "tasks_per_day = 200.0", ""));
+    // Nobody and no newcomers: refused, naming the key, rather than run empty.
+    let path = write_scenario(
+        dir.path(),
+        "nobody.toml",
+        &market("count = 0", "tasks_per_day = 200.0", ""),
+    );
+    let o = gigsim()
+        .args(["run", path.to_str().unwrap(), "--quiet"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("workers.count") && stderr(&o).contains("entry_per_day"),
+        "{}",
+        stderr(&o)
+    );
+    // Nobody at first but newcomers arriving: a market that fills up.
+    let text = market("count = 0", "tasks_per_day = 200.0", "[churn]\nentry_per_day = 2.0");
+    let out = run_ok(dir.path(), "newcomers", &text);
     let runs = read_csv(&out.join("runs.csv"));
-    assert_eq!(sum(&runs, "tasks_done"), 0);
-    assert_eq!(sum(&runs, "tasks_unfilled"), sum(&runs, "tasks_posted"));
     assert!(sum(&runs, "tasks_posted") > 0);
-    assert!(read_csv(&out.join("workers.csv")).is_empty());
-    assert!(chart_text(&out, "net_income").contains("No data"));
+    assert!(sum(&runs, "tasks_done") > 0, "the newcomers work");
 
     let one = FULL_TIME.replace("count = 20", "count = 1");
     let out = run_ok(dir.path(), "one", &market(&one, "tasks_per_day = 200.0", ""));

@@ -3,7 +3,7 @@
 use super::stdout::{put, say};
 use crate::cli::CheckArgs;
 use crate::error::Error;
-use crate::estimate::{WorkEstimate, available_memory, human_bytes};
+use crate::estimate::{WorkEstimate, available_memory, check_memory, human_bytes};
 use crate::pipeline::default_threads;
 use crate::scenario;
 
@@ -34,6 +34,9 @@ pub fn check(args: &CheckArgs) -> Result<(), Error> {
             "this machine: {} available, {threads} threads",
             human_bytes(mem)
         ))?;
+        if let Err(refusal) = check_memory(&base, Some(mem), false) {
+            eprintln!("warning: `gigsim run` will refuse this: {refusal}");
+        }
     }
     Ok(())
 }

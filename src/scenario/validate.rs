@@ -65,6 +65,14 @@ pub fn rules(tree: &toml::Table, s: &mut Scenario, at: &Where<'_>) -> Result<(),
         ));
     }
     check_name(at, "simulation.name", &s.name)?;
+    if s.workers.count == 0 && s.churn.entry_per_day <= 0.0 {
+        return Err(at.problem(
+            "workers.count",
+            Some("0".into()),
+            "a market with no workers and no newcomers has nobody to do any task: set workers.count to 1 or \
+             more, or let newcomers arrive with churn.entry_per_day",
+        ));
+    }
     let r = &s.requesters;
     shares_sum_at_most_one(
         at,
