@@ -241,10 +241,10 @@ impl fmt::Display for WorkEstimate {
         )?;
         write!(
             f,
-            "memory:       {} per run, {} peak with {} run(s) at once",
+            "memory:       {} per run, {} peak with {} at once",
             human_bytes(self.bytes_per_run),
             human_bytes(self.peak_bytes),
-            self.concurrent_runs
+            crate::units::plural(self.concurrent_runs, "run")
         )
     }
 }

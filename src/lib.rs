@@ -25,3 +25,4 @@ pub mod pipeline;
 pub mod rng;
 pub mod runner;
 pub mod scenario;
+pub mod units;

@@ -308,7 +308,7 @@ fn resume_keeps_complete_chunks_and_redoes_the_rest() {
     std::thread::sleep(std::time::Duration::from_millis(20));
     let o = ok(d, &["compare", &s, "--shard", "0/1", "--out", "a", "--resume"]);
     assert!(
-        stderr(&o).contains("6 of 8 run(s) complete and kept, 2 to run"),
+        stderr(&o).contains("6 of 8 runs complete and kept, 2 to run"),
         "{}",
         stderr(&o)
     );

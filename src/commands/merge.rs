@@ -20,6 +20,7 @@ use crate::output::shard::{
 };
 use crate::pipeline::{Finalize, finalize};
 use crate::runner;
+use crate::units::plural;
 
 /// A shard folder and its completion marker.
 struct Found {
@@ -70,12 +71,13 @@ pub fn merge(args: &MergeArgs) -> Result<(), Error> {
         started,
         started_utc,
         merged_from,
+        quiet: args.quiet,
     })?;
     if !args.quiet {
         say(&format!(
-            "merged {} shard(s) of {} run(s)",
-            shards.len(),
-            study.plan_runs
+            "merged {} of {}",
+            plural(shards.len() as u64, "shard"),
+            plural(study.plan_runs, "run")
         ))?;
         report(&done)?;
     }

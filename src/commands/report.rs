@@ -7,6 +7,7 @@ use crate::output::comparison::Contrast;
 use crate::output::shard::SHARD_FILE;
 use crate::output::summary::{format_value, headline_text};
 use crate::pipeline::{Done, Finished};
+use crate::units::plural;
 
 /// Reports how a run, compare or sweep ended, unless `quiet`.
 pub fn report_done(done: Done, quiet: bool) -> Result<(), Error> {
@@ -22,10 +23,10 @@ pub fn report_done(done: Done, quiet: bool) -> Result<(), Error> {
                 String::new()
             };
             say(&format!(
-                "shard {} complete: {} run(s){kept} in {} ({SHARD_FILE} written).\n\
+                "shard {} complete: {}{kept} in {} ({SHARD_FILE} written).\n\
                  When every shard is complete: gigsim merge <shard folders> --out <results folder>",
                 s.shard,
-                s.runs,
+                plural(s.runs as u64, "run"),
                 s.out.display()
             ))
         }
@@ -44,22 +45,26 @@ pub fn report(done: &Finished) -> Result<(), Error> {
     match study.command.as_str() {
         "compare" => {
             say(&format!(
-                "{} — {variants} variants × {} replicate(s); differences are paired against base (95% CI):",
-                study.scenario_name, study.replicates
+                "{} — {variants} variants × {}; differences are paired against base (95% CI):",
+                study.scenario_name,
+                plural(study.replicates, "replicate")
             ))?;
             put(&contrast_text(&done.contrasts))?;
         }
         "sweep" => {
             say(&format!(
-                "{} — {variants} point(s) × {} replicate(s); differences are paired against the first point (95% CI):",
-                study.scenario_name, study.replicates
+                "{} — {} × {}; differences are paired against the first point (95% CI):",
+                study.scenario_name,
+                plural(variants as u64, "point"),
+                plural(study.replicates, "replicate")
             ))?;
             put(&contrast_text(&done.contrasts))?;
         }
         _ => {
             say(&format!(
-                "{} — {} replicate(s), mean and 95% CI across replicates:",
-                study.scenario_name, study.replicates
+                "{} — {}, mean and 95% CI across replicates:",
+                study.scenario_name,
+                plural(study.replicates, "replicate")
             ))?;
             put(&headline_text(&done.summary))?;
         }

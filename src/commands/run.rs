@@ -5,6 +5,7 @@ use crate::cli::RunArgs;
 use crate::error::Error;
 use crate::pipeline::{Extra, apply_flags, execute};
 use crate::scenario;
+use crate::units::plural;
 
 /// Runs variant "base" of a scenario.
 pub fn run(args: &RunArgs) -> Result<(), Error> {
@@ -12,8 +13,8 @@ pub fn run(args: &RunArgs) -> Result<(), Error> {
     apply_flags(&mut study, &args.flags.options());
     if study.variants.len() > 1 && !args.flags.quiet {
         eprintln!(
-            "note: {} variant(s) in the scenario are not run by `run`; `gigsim compare` runs them all",
-            study.variants.len() - 1
+            "note: {} in the scenario not run by `run`; `gigsim compare` runs them all",
+            plural(study.variants.len() as u64 - 1, "variant")
         );
     }
     study.variants.truncate(1);

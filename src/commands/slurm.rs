@@ -26,6 +26,7 @@ use crate::output::shard::{
 use crate::pipeline::{Extra, Options, apply_flags, check_plan_size, chosen_tables, study_record};
 use crate::runner::Shard;
 use crate::scenario;
+use crate::units::plural;
 
 /// Everything the scripts are written from.
 #[derive(Clone, Debug, PartialEq)]
@@ -201,10 +202,10 @@ pub fn slurm(args: &SlurmArgs) -> Result<(), Error> {
     write_script(&merge_path, &merge_script(&job))?;
     write_script(&submit_path, &submit_script(&job))?;
     say(&format!(
-        "wrote {}  (job array: {} shard(s) of {} run(s))",
+        "wrote {}  (job array: {} of {})",
         array_path.display(),
-        job.shards,
-        job.runs
+        plural(job.shards, "shard"),
+        plural(job.runs, "run")
     ))?;
     say(&format!(
         "wrote {}  (merge, after every shard succeeded)",
@@ -232,8 +233,8 @@ pub fn slurm(args: &SlurmArgs) -> Result<(), Error> {
         ))
     })?;
     say(&format!(
-        "submitted job array {array} ({} shard(s)) and merge job {merge} (runs after every shard succeeded)",
-        job.shards
+        "submitted job array {array} ({}) and merge job {merge} (runs after every shard succeeded)",
+        plural(job.shards, "shard")
     ))?;
     say(&format!("watch with: squeue -j {array},{merge}"))?;
     say(&format!("results will be in {}", dir.join("merged").display()))?;

@@ -10,7 +10,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
 use super::options::Options;
 use super::resume::{self, Start};
@@ -34,6 +34,7 @@ use crate::output::summary::{SummaryRow, summarize, summary_frame};
 use crate::output::tables::write_csv;
 use crate::runner::{self, Outcome, PlanEntry, Shard};
 use crate::scenario::Study;
+use crate::units::{plural, three_digits};
 
 /// `workers.csv` is skipped above this many rows unless `--tables` names workers.
 pub const WORKERS_CSV_MAX_ROWS: usize = 1_000_000;
@@ -230,9 +231,9 @@ pub fn execute(study: &Study, flags: &Options, extra: Extra<'_>) -> Result<Done,
         .collect();
     if flags.resume && !flags.quiet {
         eprintln!(
-            "resuming in {}: {kept_runs} of {} run(s) complete and kept, {} to run",
+            "resuming in {}: {kept_runs} of {} complete and kept, {} to run",
             out.display(),
-            entries.len(),
+            plural(entries.len() as u64, "run"),
             entries.len() - kept_runs
         );
     }
@@ -313,6 +314,7 @@ pub fn execute(study: &Study, flags: &Options, extra: Extra<'_>) -> Result<Done,
         started,
         started_utc,
         merged_from: Vec::new(),
+        quiet: flags.quiet,
     })?;
     let _ = std::fs::remove_dir_all(out.join(PARTIAL_DIR));
     Ok(Done::Finished(Box::new(finished)))
@@ -335,6 +337,8 @@ pub struct Finalize<'a> {
     pub started_utc: String,
     /// For `merge`: the shards (for the manifest).
     pub merged_from: Vec<MergedShard>,
+    /// No status line on the terminal while the folder is written.
+    pub quiet: bool,
 }
 
 /// Writes a results folder from complete part files: the tables in plan order, the
@@ -351,7 +355,9 @@ pub fn finalize(job: Finalize<'_>) -> Result<Finished, Error> {
         started,
         started_utc,
         merged_from,
+        quiet,
     } = job;
+    let status = status_line("writing the tables", quiet);
     let manifest_path = out.join("manifest.json");
     match std::fs::remove_file(&manifest_path) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
@@ -415,7 +421,10 @@ pub fn finalize(job: Finalize<'_>) -> Result<Finished, Error> {
     write_json(&manifest_path, &manifest)?;
     // Charts and the report are drawn from the finished folder (its tables and manifest),
     // as `gigsim plot` would; run and merge both get them.
-    draw_charts(out, &ChartStyle::of_folder(out)?)?;
+    status.set_message("drawing the charts and the report");
+    let drawn = draw_charts(out, &ChartStyle::of_folder(out)?);
+    status.finish_and_clear();
+    drawn?;
     if crate::interrupt::requested() {
         remove_temporaries(out);
         return Err(Error::Interrupted(format!(
@@ -506,16 +515,35 @@ fn progress_bar(total_days: u64, quiet: bool, runs: usize) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         bar.set_draw_target(ProgressDrawTarget::hidden());
     } else {
+        // At most about 75 characters, so an 80-column terminal shows it on one line;
+        // the rate has three significant digits, the rest are noise.
         bar.set_style(
             ProgressStyle::with_template(
-                "{spinner} {elapsed_precise} [{bar:32}] {percent:>3}%  {msg}, simulated days at {per_sec}  ~{eta} left",
+                "{spinner} {elapsed_precise} [{bar:20}] {percent:>3}%  {msg}, {rate} days/s, ~{eta} left",
             )
             .expect("a valid template")
+            .with_key("rate", |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = w.write_str(&three_digits(state.per_sec()));
+            })
             .progress_chars("=> "),
         );
         bar.set_message(format!("0/{runs} runs"));
         bar.enable_steady_tick(std::time::Duration::from_millis(200));
     }
+    bar
+}
+
+/// A spinner with `message` while a finished study's tables, charts and report are
+/// written (a second or two of silence otherwise), hidden when `quiet` or not on a
+/// terminal.
+pub fn status_line(message: &str, quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(ProgressStyle::with_template("{spinner} {msg}").expect("a valid template"));
+    bar.set_message(message.to_string());
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
     bar
 }
 
