@@ -868,48 +868,36 @@ pub struct Table {
     pub columns: fn() -> Vec<Doc>,
 }
 
+const fn table(name: &'static str, rows: &'static str, columns: fn() -> Vec<Doc>) -> Table {
+    Table { name, rows, columns }
+}
+
 /// Every table gigsim writes, in the order `columns.md` lists them.
 pub const TABLES: &[Table] = &[
-    Table {
-        name: "runs",
-        rows: "One row per (variant, replicate).",
-        columns: || docs(RUNS),
-    },
-    Table {
-        name: "workers",
-        rows: "One row per worker per run.",
-        columns: || docs(WORKERS),
-    },
-    Table {
-        name: "daily",
-        rows: "One row per day per run (after warm-up).",
-        columns: || docs(DAILY),
-    },
-    Table {
-        name: "worker_platforms",
-        rows: "Scenarios with several `[[platforms]]`: one row per worker, platform joined and run.",
-        columns: || docs(WORKER_PLATFORMS),
-    },
-    Table {
-        name: "platform_runs",
-        rows: "Scenarios with several `[[platforms]]`: one row per platform per run; each platform's books balance like the run's.",
-        columns: || docs(PLATFORM_RUNS),
-    },
-    Table {
-        name: "summary",
-        rows: "One row per variant and headline metric.",
-        columns: || docs(SUMMARY),
-    },
-    Table {
-        name: "comparison",
-        rows: "`compare`: one row per variant and headline metric, the variant's estimate and its paired difference from `base` (same replicates: common random numbers).",
-        columns: || docs(COMPARISON),
-    },
-    Table {
-        name: "sweep",
-        rows: "`sweep`: one row per point and headline metric. After `point` comes one column (`f64`) per swept key, named by the full dotted key (e.g. `platform.fee.worker_percent`), then `metric` and the rest.",
-        columns: || docs(SWEEP),
-    },
+    table("runs", "One row per (variant, replicate).", || docs(RUNS)),
+    table("workers", "One row per worker per run.", || docs(WORKERS)),
+    table("daily", "One row per day per run (after warm-up).", || docs(DAILY)),
+    table(
+        "worker_platforms",
+        "Scenarios with several `[[platforms]]`: one row per worker, platform joined and run.",
+        || docs(WORKER_PLATFORMS),
+    ),
+    table(
+        "platform_runs",
+        "Scenarios with several `[[platforms]]`: one row per platform per run; each platform's books balance like the run's.",
+        || docs(PLATFORM_RUNS),
+    ),
+    table("summary", "One row per variant and headline metric.", || docs(SUMMARY)),
+    table(
+        "comparison",
+        "`compare`: one row per variant and headline metric, the variant's estimate and its paired difference from `base` (same replicates: common random numbers).",
+        || docs(COMPARISON),
+    ),
+    table(
+        "sweep",
+        "`sweep`: one row per point and headline metric. After `point` comes one column (`f64`) per swept key, named by the full dotted key (e.g. `platform.fee.worker_percent`), then `metric` and the rest.",
+        || docs(SWEEP),
+    ),
 ];
 
 /// The unit of a column of `runs` (for headline metrics).
