@@ -119,11 +119,11 @@ fn no_worker_below_the_gate_gets_a_gated_task_in_search() {
     let below: Vec<_> = rec.workers.iter().filter(|w| w.rating.unwrap() < 4.0).collect();
     assert!(below.len() > 100, "the test needs workers below the gate");
     assert!(
-        below.iter().all(|w| w.tasks_done == 0),
+        below.iter().all(|w| w.work.tasks_done == 0),
         "a worker below the gate got work"
     );
     assert!(
-        rec.workers.iter().any(|w| w.tasks_done > 0),
+        rec.workers.iter().any(|w| w.work.tasks_done > 0),
         "workers above the gate worked"
     );
 }

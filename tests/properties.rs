@@ -179,30 +179,30 @@ fn check_record(text: &str, rec: &RunRecord, days: u32, warmup: u32) -> Result<(
     let mut sums = [0i64; 5];
     for w in &rec.workers {
         let who = here(&format!("worker {}: {w:?}", w.worker_id));
-        if w.net_cents != w.paid_out_cents + w.pending_cents + w.forfeited_cents {
+        if w.work.net_cents != w.work.paid_out_cents + w.work.pending_cents + w.work.forfeited_cents {
             return Err(fail(text, format!("{who}: per-worker identity fails")));
         }
-        if w.net_cents != w.gross_cents - w.fee_cents {
+        if w.work.net_cents != w.work.gross_cents - w.work.fee_cents {
             return Err(fail(text, format!("{who}: net is not gross - fee")));
         }
         if [
-            w.net_cents,
-            w.gross_cents,
-            w.fee_cents,
-            w.paid_out_cents,
-            w.pending_cents,
-            w.forfeited_cents,
+            w.work.net_cents,
+            w.work.gross_cents,
+            w.work.fee_cents,
+            w.work.paid_out_cents,
+            w.work.pending_cents,
+            w.work.forfeited_cents,
         ]
         .iter()
         .any(|&c| c < 0)
         {
             return Err(fail(text, format!("{who}: a negative amount")));
         }
-        if w.tax_cents < 0 || w.tax_cents > w.net_cents || w.after_tax_cents != w.net_cents - w.tax_cents {
+        if w.tax_cents < 0 || w.tax_cents > w.work.net_cents || w.after_tax_cents != w.work.net_cents - w.tax_cents {
             return Err(fail(text, format!("{who}: the estimated tax is outside 0..=net")));
         }
         let finite = |x: Option<f64>| x.is_none_or(f64::is_finite);
-        if !finite(w.hourly_wage) || !finite(w.hourly_wage_all_time) || !w.approval_rate.is_finite() {
+        if !finite(w.work.hourly_wage) || !finite(w.hourly_wage_all_time) || !w.approval_rate.is_finite() {
             return Err(fail(text, format!("{who}: a wage or rate is not finite")));
         }
         if w.rating.is_some_and(|r| !(1.0..=5.0).contains(&r)) || !(0.0..=1.0).contains(&w.approval_rate) {
@@ -214,11 +214,11 @@ fn check_record(text: &str, rec: &RunRecord, days: u32, warmup: u32) -> Result<(
                 format!("{who}: exited before the metric period or before entering"),
             ));
         }
-        sums[0] += w.net_cents;
-        sums[1] += w.paid_out_cents;
-        sums[2] += w.pending_cents;
-        sums[3] += w.forfeited_cents;
-        sums[4] += w.fee_cents;
+        sums[0] += w.work.net_cents;
+        sums[1] += w.work.paid_out_cents;
+        sums[2] += w.work.pending_cents;
+        sums[3] += w.work.forfeited_cents;
+        sums[4] += w.work.fee_cents;
     }
     if [sums[0], sums[1], sums[2], sums[3]]
         != [
@@ -283,7 +283,7 @@ fn check_record(text: &str, rec: &RunRecord, days: u32, warmup: u32) -> Result<(
                 ));
             }
         }
-        let wp_net: i64 = rec.worker_platforms.iter().map(|r| r.net_cents).sum();
+        let wp_net: i64 = rec.worker_platforms.iter().map(|r| r.work.net_cents).sum();
         if wp_net != run.worker_net_cents {
             return Err(fail(text, here("worker-platform rows do not add up to the run")));
         }
@@ -325,7 +325,7 @@ fn check(text: &str) -> Result<(), TestCaseError> {
         // The record holds what the market did, second for second.
         for w in &rec.workers {
             let expected = seconds.get(&w.worker_id).copied().unwrap_or_default();
-            if [w.paid_seconds, w.unpaid_seconds, w.idle_seconds] != expected {
+            if [w.work.paid_seconds, w.work.unpaid_seconds, w.work.idle_seconds] != expected {
                 return Err(fail(
                     text,
                     format!("worker {}: the record's seconds differ from the market's", w.worker_id),
