@@ -142,7 +142,7 @@ fn scam_requesters_cost_workers_who_then_avoid_them() {
     ));
     let rejected = |r: &RunRecord| r.workers.iter().map(|w| w.work.tasks_rejected).sum::<u32>();
     assert!(rejected(&scams) > 2 * rejected(&fair));
-    assert!(scams.run.worker_net_cents < fair.run.worker_net_cents);
+    assert!(scams.run.books.worker_net_cents < fair.run.books.worker_net_cents);
     // Avoidance: a worker is cheated by each bad requester once a session at most, so
     // rejections fall as workers learn whom to avoid.
     let text = tweak("", &[("requesters.rejecting_share", "0.15")]);
@@ -232,12 +232,12 @@ fn leaving_below_the_payout_minimum_forfeits_when_the_platform_keeps_it() {
     let base = "[churn]\nexit_patience_days = 2\n[platform.payout]\ndelay_days = 3\nminimum_usd = 100.0\n";
     let kept = run(&tweak(&format!("{base}forfeit_below_minimum = true\n"), &[UNDERPAID]));
     let paid = run(&tweak(&format!("{base}forfeit_below_minimum = false\n"), &[UNDERPAID]));
-    assert!(kept.run.forfeited_cents > 0);
-    assert_eq!(paid.run.forfeited_cents, 0);
+    assert!(kept.run.books.forfeited_cents > 0);
+    assert_eq!(paid.run.books.forfeited_cents, 0);
     for r in [&kept, &paid] {
         assert_eq!(
-            r.run.worker_net_cents,
-            r.run.paid_out_cents + r.run.pending_cents + r.run.forfeited_cents
+            r.run.books.worker_net_cents,
+            r.run.books.paid_out_cents + r.run.books.pending_cents + r.run.books.forfeited_cents
         );
         for w in &r.workers {
             assert_eq!(
@@ -416,9 +416,9 @@ fn dispatch_surges_pay_when_demand_outruns_supply() {
             .iter()
             .any(|d| d.surge_multiplier > 1.0 && d.surge_multiplier <= 2.0)
     );
-    assert!(surge.run.worker_net_cents > flat.run.worker_net_cents);
+    assert!(surge.run.books.worker_net_cents > flat.run.books.worker_net_cents);
     // Jobs are paid by the hour of expected time, travel included: $14–24 per hour.
-    let per_hour = flat.run.worker_net_cents as f64 / 100.0 / flat.run.hours_paid;
+    let per_hour = flat.run.books.worker_net_cents as f64 / 100.0 / flat.run.hours_paid;
     assert!((10.0..30.0).contains(&per_hour), "{per_hour}");
 }
 

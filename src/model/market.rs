@@ -10,7 +10,9 @@ use super::alias::AliasTable;
 use super::behaviour::LearningCurve;
 use super::demand::DemandProcess;
 use super::posting::{Poster, platform_weights};
-use super::record::{DailyRow, PlatformRunRow, RunRecord, RunRow, Work, WorkerPlatformRow, WorkerRow, hourly_usd};
+use super::record::{
+    Books, DailyRow, PlatformRunRow, RunRecord, RunRow, Work, WorkerPlatformRow, WorkerRow, hourly_usd,
+};
 use super::requester::{Requester, posting_weights};
 use super::stars::Stars;
 pub use super::venue::Flows;
@@ -706,11 +708,8 @@ impl<'s> Market<'s> {
                 tasks_posted: v.totals.tasks_posted,
                 tasks_done: v.totals.tasks_done,
                 tasks_unfilled: v.totals.tasks_unfilled,
-                requester_spend_cents: v.totals.requester_spend_cents,
-                worker_net_cents: v.totals.worker_net_cents,
-                platform_fee_cents: v.totals.platform_fee_cents,
-                levy_cents: v.totals.levy_cents,
-                processing_cents: v.totals.processing_cents,
+                // Balances are added up member by member below.
+                books: books(&v.totals, 0, 0, 0),
                 ..PlatformRunRow::default()
             })
             .collect();
@@ -743,9 +742,9 @@ impl<'s> Market<'s> {
                 let row = &mut platform_rows[p];
                 row.workers_joined += 1;
                 row.workers_active += u64::from(mt.tasks_done > 0);
-                row.paid_out_cents += b.paid_out;
-                row.pending_cents += b.pending();
-                row.forfeited_cents += b.forfeited;
+                row.books.paid_out_cents += b.paid_out;
+                row.books.pending_cents += b.pending();
+                row.books.forfeited_cents += b.forfeited;
                 if mt.paid_seconds > 0 && mt.paid_seconds as f64 >= sc.reporting.min_paid_seconds {
                     platform_wages[p].extend(hourly_usd(mt.net_cents, u64::from(mt.paid_seconds)));
                 }
@@ -816,14 +815,7 @@ impl<'s> Market<'s> {
             tasks_unfilled: f.tasks_unfilled,
             hours_paid: paid_seconds as f64 / 3600.0,
             hours_unpaid: unpaid_seconds as f64 / 3600.0,
-            requester_spend_cents: f.requester_spend_cents,
-            worker_net_cents: f.worker_net_cents,
-            paid_out_cents: paid_out,
-            pending_cents: pending,
-            platform_fee_cents: f.platform_fee_cents,
-            levy_cents: f.levy_cents,
-            processing_cents: f.processing_cents,
-            forfeited_cents: forfeited,
+            books: books(f, paid_out, pending, forfeited),
             floor_raised_tasks: f.floor_raised,
             floor_dropped_tasks: f.floor_dropped,
             ..RunRow::default()
@@ -851,6 +843,21 @@ fn ewma(current: f64, observation: f64, weight: f64) -> f64 {
 }
 
 /// Adds one membership's totals into a worker's.
+/// The books of the run or of a platform: the money flows, and what became of workers'
+/// balances.
+fn books(f: &Flows, paid_out_cents: i64, pending_cents: i64, forfeited_cents: i64) -> Books {
+    Books {
+        requester_spend_cents: f.requester_spend_cents,
+        worker_net_cents: f.worker_net_cents,
+        paid_out_cents,
+        pending_cents,
+        platform_fee_cents: f.platform_fee_cents,
+        levy_cents: f.levy_cents,
+        processing_cents: f.processing_cents,
+        forfeited_cents,
+    }
+}
+
 /// A worker's tallies and balances as recorded, on one platform or added up over all.
 fn work(t: &Totals, paid_out_cents: i64, pending_cents: i64, forfeited_cents: i64) -> Work {
     Work {

@@ -7,6 +7,29 @@
 use crate::metrics;
 use crate::scenario::WageReporting;
 
+/// Where the money of a run, or of one platform in it, went. The books balance:
+/// requesters' spend is `worker_net + platform_fee + levy + processing`, and workers'
+/// net is `paid_out + pending + forfeited`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Books {
+    /// Everything requesters paid.
+    pub requester_spend_cents: i64,
+    /// What workers kept.
+    pub worker_net_cents: i64,
+    /// Paid out to workers.
+    pub paid_out_cents: i64,
+    /// Still held for workers at the end.
+    pub pending_cents: i64,
+    /// Platform fees on both sides.
+    pub platform_fee_cents: i64,
+    /// Levies.
+    pub levy_cents: i64,
+    /// Payment processing.
+    pub processing_cents: i64,
+    /// Balances kept by the platform when workers left below the minimum.
+    pub forfeited_cents: i64,
+}
+
 /// One run (a variant and a replicate) in the `runs` table.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RunRow {
@@ -28,22 +51,8 @@ pub struct RunRow {
     pub hours_paid: f64,
     /// Hours of searching, returned and rejected work.
     pub hours_unpaid: f64,
-    /// Everything requesters paid.
-    pub requester_spend_cents: i64,
-    /// What workers kept.
-    pub worker_net_cents: i64,
-    /// Paid out to workers.
-    pub paid_out_cents: i64,
-    /// Still held for workers at the end.
-    pub pending_cents: i64,
-    /// Platform fees on both sides.
-    pub platform_fee_cents: i64,
-    /// Levies.
-    pub levy_cents: i64,
-    /// Payment processing.
-    pub processing_cents: i64,
-    /// Balances kept by the platform when workers left below the minimum.
-    pub forfeited_cents: i64,
+    /// The run's books.
+    pub books: Books,
     /// Gini of net income among active workers.
     pub gini_net_income: Option<f64>,
     /// Share of net income earned by the top 10% of active workers.
@@ -201,22 +210,8 @@ pub struct PlatformRunRow {
     pub tasks_done: u64,
     /// Tasks nobody took there.
     pub tasks_unfilled: u64,
-    /// What requesters paid there.
-    pub requester_spend_cents: i64,
-    /// Workers' net pay there.
-    pub worker_net_cents: i64,
-    /// Paid out.
-    pub paid_out_cents: i64,
-    /// Still held.
-    pub pending_cents: i64,
-    /// Platform fees.
-    pub platform_fee_cents: i64,
-    /// Levies.
-    pub levy_cents: i64,
-    /// Payment processing.
-    pub processing_cents: i64,
-    /// Forfeited balances.
-    pub forfeited_cents: i64,
+    /// The platform's books.
+    pub books: Books,
     /// Median net per paid hour there, over workers with enough paid hours there.
     pub median_hourly_wage: Option<f64>,
 }
