@@ -1,5 +1,6 @@
 //! What a run leaves behind: one row for the run, one per worker, one per day. These
-//! are plain structs; `output::tables` turns them into polars frames.
+//! are plain structs; each table in `output::columns` says which field each of its
+//! columns reads, and `output::tables` builds the frames from that.
 //!
 //! Recording never draws a random number: every figure here is computed from state the
 //! simulation already holds.
