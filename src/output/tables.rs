@@ -268,3 +268,59 @@ impl Drop for TableWriter {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::record::{DailyRow, PlatformRunRow, WorkerPlatformRow, WorkerRow};
+    use crate::output::columns::Doc;
+
+    /// `columns.md` states each column's type from its table entry; this checks that the
+    /// frames (and so the Parquet files) really have that type and those names.
+    #[test]
+    fn frames_have_the_documented_names_and_types() {
+        let rec = RunRecord {
+            replicate: 3,
+            workers: vec![WorkerRow::default()],
+            daily: vec![DailyRow::default()],
+            worker_platforms: vec![WorkerPlatformRow::default()],
+            platforms: vec![PlatformRunRow::default()],
+            ..RunRecord::default()
+        };
+        let frames = [
+            (runs_frame("base", &rec).unwrap(), columns::docs(columns::RUNS)),
+            (workers_frame("base", &rec).unwrap(), columns::docs(columns::WORKERS)),
+            (daily_frame("base", &rec).unwrap(), columns::docs(columns::DAILY)),
+            (
+                worker_platforms_frame("base", &rec).unwrap(),
+                columns::docs(columns::WORKER_PLATFORMS),
+            ),
+            (
+                platform_runs_frame("base", &rec).unwrap(),
+                columns::docs(columns::PLATFORM_RUNS),
+            ),
+        ];
+        for (df, docs) in frames {
+            assert_eq!(df.height(), 1);
+            let have: Vec<(&str, DataType)> = df
+                .columns()
+                .iter()
+                .map(|c| (c.name().as_str(), c.dtype().clone()))
+                .collect();
+            let want: Vec<(&str, DataType)> = docs.iter().map(|d: &Doc| (d.name, polars_type(d.dtype))).collect();
+            assert_eq!(have, want);
+        }
+    }
+
+    fn polars_type(dtype: &str) -> DataType {
+        match dtype.trim_end_matches(" or null") {
+            "u32" => DataType::UInt32,
+            "u64" => DataType::UInt64,
+            "i64" => DataType::Int64,
+            "f64" => DataType::Float64,
+            "bool" => DataType::Boolean,
+            "string" => DataType::String,
+            other => panic!("no polars type for {other}"),
+        }
+    }
+}
