@@ -112,8 +112,8 @@ fn switching_costs_slow_workers_down_and_staying_with_a_batch_helps() {
 fn returned_tasks_are_unpaid_time() {
     let base = run(&market(""));
     let returns = run(&market("[unpaid]\nreturn_probability = 0.2\n"));
-    assert_eq!(base.workers.iter().map(|w| w.tasks_returned).sum::<u64>(), 0);
-    assert!(returns.workers.iter().map(|w| w.tasks_returned).sum::<u64>() > 1000);
+    assert_eq!(base.workers.iter().map(|w| w.work.tasks_returned).sum::<u64>(), 0);
+    assert!(returns.workers.iter().map(|w| w.work.tasks_returned).sum::<u64>() > 1000);
     assert!(returns.run.hours_unpaid > 1.5 * base.run.hours_unpaid);
     assert!(returns.run.median_hourly_wage_all_time.unwrap() < base.run.median_hourly_wage_all_time.unwrap());
     // Paid time alone is not what moves: the wage per paid hour stays close.
@@ -140,9 +140,9 @@ fn scam_requesters_cost_workers_who_then_avoid_them() {
             ("requesters.nonpaying_share", "0.2"),
         ],
     ));
-    let rejected = |r: &RunRecord| r.workers.iter().map(|w| w.tasks_rejected).sum::<u32>();
+    let rejected = |r: &RunRecord| r.workers.iter().map(|w| w.work.tasks_rejected).sum::<u32>();
     assert!(rejected(&scams) > 2 * rejected(&fair));
-    assert!(scams.run.worker_net_cents < fair.run.worker_net_cents);
+    assert!(scams.run.books.worker_net_cents < fair.run.books.worker_net_cents);
     // Avoidance: a worker is cheated by each bad requester once a session at most, so
     // rejections fall as workers learn whom to avoid.
     let text = tweak("", &[("requesters.rejecting_share", "0.15")]);
@@ -232,17 +232,17 @@ fn leaving_below_the_payout_minimum_forfeits_when_the_platform_keeps_it() {
     let base = "[churn]\nexit_patience_days = 2\n[platform.payout]\ndelay_days = 3\nminimum_usd = 100.0\n";
     let kept = run(&tweak(&format!("{base}forfeit_below_minimum = true\n"), &[UNDERPAID]));
     let paid = run(&tweak(&format!("{base}forfeit_below_minimum = false\n"), &[UNDERPAID]));
-    assert!(kept.run.forfeited_cents > 0);
-    assert_eq!(paid.run.forfeited_cents, 0);
+    assert!(kept.run.books.forfeited_cents > 0);
+    assert_eq!(paid.run.books.forfeited_cents, 0);
     for r in [&kept, &paid] {
         assert_eq!(
-            r.run.worker_net_cents,
-            r.run.paid_out_cents + r.run.pending_cents + r.run.forfeited_cents
+            r.run.books.worker_net_cents,
+            r.run.books.paid_out_cents + r.run.books.pending_cents + r.run.books.forfeited_cents
         );
         for w in &r.workers {
             assert_eq!(
-                w.net_cents,
-                w.paid_out_cents + w.pending_cents + w.forfeited_cents,
+                w.work.net_cents,
+                w.work.paid_out_cents + w.work.pending_cents + w.work.forfeited_cents,
                 "{w:?}"
             );
         }
@@ -253,7 +253,7 @@ fn leaving_below_the_payout_minimum_forfeits_when_the_platform_keeps_it() {
         .iter()
         .filter(|w| w.exited_day.is_some_and(|d| d <= 15))
         .collect();
-    assert!(!left_paid.is_empty() && left_paid.iter().all(|w| w.pending_cents == 0));
+    assert!(!left_paid.is_empty() && left_paid.iter().all(|w| w.work.pending_cents == 0));
 }
 
 #[test]
@@ -299,13 +299,13 @@ fn estimated_taxes_follow_the_rule() {
         "[taxes]\nself_employment_percent = 15.3\nself_employment_threshold_usd = 0.0\nincome_tax_percent = 10.0\nallowance_usd = 0.0\n",
     ));
     for w in &r.workers {
-        let expected = if w.net_cents > 0 {
-            (w.net_cents * 153_000 + 500_000) / 1_000_000 + (w.net_cents * 100_000 + 500_000) / 1_000_000
+        let expected = if w.work.net_cents > 0 {
+            (w.work.net_cents * 153_000 + 500_000) / 1_000_000 + (w.work.net_cents * 100_000 + 500_000) / 1_000_000
         } else {
             0
         };
         assert_eq!(w.tax_cents, expected, "{w:?}");
-        assert_eq!(w.after_tax_cents, w.net_cents - w.tax_cents);
+        assert_eq!(w.after_tax_cents, w.work.net_cents - w.tax_cents);
     }
     assert!(run(&market("")).workers.iter().all(|w| w.tax_cents == 0));
 }
@@ -345,10 +345,10 @@ fn specialists_earn_more_per_task_and_face_thinner_demand() {
         let ws: Vec<_> = r
             .workers
             .iter()
-            .filter(|w| w.specialty.is_empty() != specialist && w.tasks_done > 0)
+            .filter(|w| w.specialty.is_empty() != specialist && w.work.tasks_done > 0)
             .collect();
-        let gross: i64 = ws.iter().map(|w| w.gross_cents).sum();
-        let tasks: u32 = ws.iter().map(|w| w.tasks_done - w.tasks_rejected).sum();
+        let gross: i64 = ws.iter().map(|w| w.work.gross_cents).sum();
+        let tasks: u32 = ws.iter().map(|w| w.work.tasks_done - w.work.tasks_rejected).sum();
         gross as f64 / f64::from(tasks)
     };
     // Each side takes only its own tasks: $1.00 for specialists, $0.20 for the others.
@@ -358,7 +358,7 @@ fn specialists_earn_more_per_task_and_face_thinner_demand() {
     // More specialists share the same niche demand: fewer tasks each.
     let tasks_each = |r: &RunRecord| {
         let ws: Vec<_> = r.workers.iter().filter(|w| !w.specialty.is_empty()).collect();
-        ws.iter().map(|w| f64::from(w.tasks_done)).sum::<f64>() / ws.len() as f64
+        ws.iter().map(|w| f64::from(w.work.tasks_done)).sum::<f64>() / ws.len() as f64
     };
     assert!(
         tasks_each(&many) < 0.5 * tasks_each(&few),
@@ -416,9 +416,9 @@ fn dispatch_surges_pay_when_demand_outruns_supply() {
             .iter()
             .any(|d| d.surge_multiplier > 1.0 && d.surge_multiplier <= 2.0)
     );
-    assert!(surge.run.worker_net_cents > flat.run.worker_net_cents);
+    assert!(surge.run.books.worker_net_cents > flat.run.books.worker_net_cents);
     // Jobs are paid by the hour of expected time, travel included: $14–24 per hour.
-    let per_hour = flat.run.worker_net_cents as f64 / 100.0 / flat.run.hours_paid;
+    let per_hour = flat.run.books.worker_net_cents as f64 / 100.0 / flat.run.hours_paid;
     assert!((10.0..30.0).contains(&per_hour), "{per_hour}");
 }
 
@@ -426,7 +426,7 @@ fn dispatch_surges_pay_when_demand_outruns_supply() {
 fn dispatch_acceptance_gate_shuts_out_workers_who_decline() {
     let lenient = run(&dispatch_market("decline_probability = 0.4\n"));
     let strict = run(&dispatch_market("decline_probability = 0.4\nmin_acceptance = 0.7\n"));
-    let active = |r: &RunRecord| r.workers.iter().filter(|w| w.tasks_done > 0).count();
+    let active = |r: &RunRecord| r.workers.iter().filter(|w| w.work.tasks_done > 0).count();
     assert!(
         strict.run.tasks_done < lenient.run.tasks_done,
         "{} vs {}",
@@ -441,7 +441,7 @@ fn dispatch_acceptance_gate_is_a_time_out_that_ends_as_refusals_fade() {
     let gate = "decline_probability = 0.4\nmin_acceptance = 0.7\n";
     let lasting = run(&dispatch_market(&format!("{gate}acceptance_window_days = 3650.0\n")));
     let short = run(&dispatch_market(&format!("{gate}acceptance_window_days = 1.0\n")));
-    let offers = |r: &RunRecord| r.workers.iter().map(|w| w.offers_received).sum::<u64>();
+    let offers = |r: &RunRecord| r.workers.iter().map(|w| w.work.offers_received).sum::<u64>();
     assert!(
         short.run.tasks_done > lasting.run.tasks_done && offers(&short) > offers(&lasting),
         "a one-day window lets timed-out workers back: {} vs {} tasks",
@@ -449,8 +449,11 @@ fn dispatch_acceptance_gate_is_a_time_out_that_ends_as_refusals_fade() {
         lasting.run.tasks_done
     );
     for w in &short.workers {
-        assert!(w.offers_accepted <= w.offers_received, "{w:?}");
-        assert!(u64::from(w.tasks_done) <= w.offers_accepted + w.tasks_returned, "{w:?}");
+        assert!(w.work.offers_accepted <= w.work.offers_received, "{w:?}");
+        assert!(
+            u64::from(w.work.tasks_done) <= w.work.offers_accepted + w.work.tasks_returned,
+            "{w:?}"
+        );
     }
 }
 
@@ -476,7 +479,7 @@ worker_percent = {b_fee}
 /// Share of the time workers gave platform `name` (paid, unpaid and idle).
 fn time_share(r: &RunRecord, name: &str) -> f64 {
     let given = |row: &gigsim::model::record::WorkerPlatformRow| {
-        (row.paid_seconds + row.unpaid_seconds + row.idle_seconds) as f64
+        (row.work.paid_seconds + row.work.unpaid_seconds + row.work.idle_seconds) as f64
     };
     let on: f64 = r
         .worker_platforms
@@ -506,7 +509,9 @@ fn multi_homers_move_their_time_to_the_platform_that_pays_them_more() {
     // What b's workers keep per paid hour falls by the fee; a's does not.
     let net_per_hour = |r: &RunRecord, name: &str| {
         let rows = r.worker_platforms.iter().filter(|x| x.platform == name);
-        let (net, secs) = rows.fold((0i64, 0u64), |(n, s), x| (n + x.net_cents, s + x.paid_seconds));
+        let (net, secs) = rows.fold((0i64, 0u64), |(n, s), x| {
+            (n + x.work.net_cents, s + x.work.paid_seconds)
+        });
         net as f64 / secs as f64
     };
     assert!(net_per_hour(&taxed, "b") < 0.7 * net_per_hour(&taxed, "a"));

@@ -60,12 +60,12 @@ fn higher_worker_fee_lowers_net_pay_with_the_same_tasks_done() {
     for (l, h) in low.iter().zip(&high) {
         assert_eq!(l.run.tasks_done, h.run.tasks_done, "same tasks done");
         assert!(
-            h.run.worker_net_cents < l.run.worker_net_cents,
+            h.run.books.worker_net_cents < l.run.books.worker_net_cents,
             "{} vs {}",
-            h.run.worker_net_cents,
-            l.run.worker_net_cents
+            h.run.books.worker_net_cents,
+            l.run.books.worker_net_cents
         );
-        assert!(h.run.platform_fee_cents > l.run.platform_fee_cents);
+        assert!(h.run.books.platform_fee_cents > l.run.books.platform_fee_cents);
     }
 }
 
@@ -119,11 +119,11 @@ fn no_worker_below_the_gate_gets_a_gated_task_in_search() {
     let below: Vec<_> = rec.workers.iter().filter(|w| w.rating.unwrap() < 4.0).collect();
     assert!(below.len() > 100, "the test needs workers below the gate");
     assert!(
-        below.iter().all(|w| w.tasks_done == 0),
+        below.iter().all(|w| w.work.tasks_done == 0),
         "a worker below the gate got work"
     );
     assert!(
-        rec.workers.iter().any(|w| w.tasks_done > 0),
+        rec.workers.iter().any(|w| w.work.tasks_done > 0),
         "workers above the gate worked"
     );
 }
@@ -182,9 +182,9 @@ fn passing_requester_fees_through_lowers_worker_pay() {
     let kept = runs(&fee_market("requester_percent = 20.0\npass_through = 0.0"), 2);
     let passed = runs(&fee_market("requester_percent = 20.0\npass_through = 1.0"), 2);
     for (k, p) in kept.iter().zip(&passed) {
-        assert!(p.run.worker_net_cents < k.run.worker_net_cents);
+        assert!(p.run.books.worker_net_cents < k.run.books.worker_net_cents);
         // Posted pay falls by about the fee: 50 cents → 50 − 10 = 40 cents.
-        let ratio = p.run.worker_net_cents as f64 / k.run.worker_net_cents as f64;
+        let ratio = p.run.books.worker_net_cents as f64 / k.run.books.worker_net_cents as f64;
         assert!((ratio - 0.8).abs() < 0.02, "{ratio}");
     }
 }
@@ -231,7 +231,10 @@ fn a_pay_floor_raises_or_drops_tasks_below_it() {
     assert_eq!(raised.run.floor_raised_tasks, raised.run.tasks_posted);
     assert_eq!(raised.run.tasks_done, none.run.tasks_done);
     // 120 s at $20/h is 66.7 cents, rounded up to 67.
-    assert_eq!(raised.run.worker_net_cents * 50, none.run.worker_net_cents * 67);
+    assert_eq!(
+        raised.run.books.worker_net_cents * 50,
+        none.run.books.worker_net_cents * 67
+    );
     assert_eq!(dropped.run.tasks_posted, 0);
     assert!(dropped.run.floor_dropped_tasks > 0);
     assert_eq!((none.run.floor_raised_tasks, none.run.floor_dropped_tasks), (0, 0));

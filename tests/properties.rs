@@ -135,26 +135,26 @@ fn step_and_check(text: &str, v: usize, r: u32) -> Result<Stepped, TestCaseError
 fn check_record(text: &str, rec: &RunRecord, days: u32, warmup: u32) -> Result<(), TestCaseError> {
     let run = &rec.run;
     let here = |what: &str| format!("variant {} replicate {}: {what}", rec.variant, rec.replicate);
-    if run.requester_spend_cents
-        != run.worker_net_cents + run.platform_fee_cents + run.levy_cents + run.processing_cents
+    if run.books.requester_spend_cents
+        != run.books.worker_net_cents + run.books.platform_fee_cents + run.books.levy_cents + run.books.processing_cents
     {
         return Err(fail(
             text,
             here(&format!("requester_spend_cents identity fails: {run:?}")),
         ));
     }
-    if run.worker_net_cents != run.paid_out_cents + run.pending_cents + run.forfeited_cents {
+    if run.books.worker_net_cents != run.books.paid_out_cents + run.books.pending_cents + run.books.forfeited_cents {
         return Err(fail(text, here(&format!("worker_net_cents identity fails: {run:?}"))));
     }
     for (name, v) in [
-        ("requester_spend_cents", run.requester_spend_cents),
-        ("worker_net_cents", run.worker_net_cents),
-        ("paid_out_cents", run.paid_out_cents),
-        ("pending_cents", run.pending_cents),
-        ("platform_fee_cents", run.platform_fee_cents),
-        ("levy_cents", run.levy_cents),
-        ("processing_cents", run.processing_cents),
-        ("forfeited_cents", run.forfeited_cents),
+        ("requester_spend_cents", run.books.requester_spend_cents),
+        ("worker_net_cents", run.books.worker_net_cents),
+        ("paid_out_cents", run.books.paid_out_cents),
+        ("pending_cents", run.books.pending_cents),
+        ("platform_fee_cents", run.books.platform_fee_cents),
+        ("levy_cents", run.books.levy_cents),
+        ("processing_cents", run.books.processing_cents),
+        ("forfeited_cents", run.books.forfeited_cents),
     ] {
         if v < 0 {
             return Err(fail(text, here(&format!("{name} is negative: {v}"))));
@@ -179,30 +179,30 @@ fn check_record(text: &str, rec: &RunRecord, days: u32, warmup: u32) -> Result<(
     let mut sums = [0i64; 5];
     for w in &rec.workers {
         let who = here(&format!("worker {}: {w:?}", w.worker_id));
-        if w.net_cents != w.paid_out_cents + w.pending_cents + w.forfeited_cents {
+        if w.work.net_cents != w.work.paid_out_cents + w.work.pending_cents + w.work.forfeited_cents {
             return Err(fail(text, format!("{who}: per-worker identity fails")));
         }
-        if w.net_cents != w.gross_cents - w.fee_cents {
+        if w.work.net_cents != w.work.gross_cents - w.work.fee_cents {
             return Err(fail(text, format!("{who}: net is not gross - fee")));
         }
         if [
-            w.net_cents,
-            w.gross_cents,
-            w.fee_cents,
-            w.paid_out_cents,
-            w.pending_cents,
-            w.forfeited_cents,
+            w.work.net_cents,
+            w.work.gross_cents,
+            w.work.fee_cents,
+            w.work.paid_out_cents,
+            w.work.pending_cents,
+            w.work.forfeited_cents,
         ]
         .iter()
         .any(|&c| c < 0)
         {
             return Err(fail(text, format!("{who}: a negative amount")));
         }
-        if w.tax_cents < 0 || w.tax_cents > w.net_cents || w.after_tax_cents != w.net_cents - w.tax_cents {
+        if w.tax_cents < 0 || w.tax_cents > w.work.net_cents || w.after_tax_cents != w.work.net_cents - w.tax_cents {
             return Err(fail(text, format!("{who}: the estimated tax is outside 0..=net")));
         }
         let finite = |x: Option<f64>| x.is_none_or(f64::is_finite);
-        if !finite(w.hourly_wage) || !finite(w.hourly_wage_all_time) || !w.approval_rate.is_finite() {
+        if !finite(w.work.hourly_wage) || !finite(w.hourly_wage_all_time) || !w.approval_rate.is_finite() {
             return Err(fail(text, format!("{who}: a wage or rate is not finite")));
         }
         if w.rating.is_some_and(|r| !(1.0..=5.0).contains(&r)) || !(0.0..=1.0).contains(&w.approval_rate) {
@@ -214,18 +214,18 @@ fn check_record(text: &str, rec: &RunRecord, days: u32, warmup: u32) -> Result<(
                 format!("{who}: exited before the metric period or before entering"),
             ));
         }
-        sums[0] += w.net_cents;
-        sums[1] += w.paid_out_cents;
-        sums[2] += w.pending_cents;
-        sums[3] += w.forfeited_cents;
-        sums[4] += w.fee_cents;
+        sums[0] += w.work.net_cents;
+        sums[1] += w.work.paid_out_cents;
+        sums[2] += w.work.pending_cents;
+        sums[3] += w.work.forfeited_cents;
+        sums[4] += w.work.fee_cents;
     }
     if [sums[0], sums[1], sums[2], sums[3]]
         != [
-            run.worker_net_cents,
-            run.paid_out_cents,
-            run.pending_cents,
-            run.forfeited_cents,
+            run.books.worker_net_cents,
+            run.books.paid_out_cents,
+            run.books.pending_cents,
+            run.books.forfeited_cents,
         ]
     {
         return Err(fail(
@@ -240,8 +240,8 @@ fn check_record(text: &str, rec: &RunRecord, days: u32, warmup: u32) -> Result<(
     let daily_unfilled: u64 = rec.daily.iter().map(|d| d.tasks_unfilled).sum();
     if (daily_fee, daily_net, daily_posted, daily_done, daily_unfilled)
         != (
-            run.platform_fee_cents,
-            run.worker_net_cents,
+            run.books.platform_fee_cents,
+            run.books.worker_net_cents,
             run.tasks_posted,
             run.tasks_done,
             run.tasks_unfilled,
@@ -255,27 +255,28 @@ fn check_record(text: &str, rec: &RunRecord, days: u32, warmup: u32) -> Result<(
     if !rec.platforms.is_empty() {
         let p_sum = |f: fn(&gigsim::model::record::PlatformRunRow) -> i64| rec.platforms.iter().map(f).sum::<i64>();
         let by_platform = [
-            p_sum(|p| p.requester_spend_cents),
-            p_sum(|p| p.worker_net_cents),
-            p_sum(|p| p.platform_fee_cents),
-            p_sum(|p| p.paid_out_cents),
-            p_sum(|p| p.pending_cents),
-            p_sum(|p| p.forfeited_cents),
+            p_sum(|p| p.books.requester_spend_cents),
+            p_sum(|p| p.books.worker_net_cents),
+            p_sum(|p| p.books.platform_fee_cents),
+            p_sum(|p| p.books.paid_out_cents),
+            p_sum(|p| p.books.pending_cents),
+            p_sum(|p| p.books.forfeited_cents),
         ];
         let whole = [
-            run.requester_spend_cents,
-            run.worker_net_cents,
-            run.platform_fee_cents,
-            run.paid_out_cents,
-            run.pending_cents,
-            run.forfeited_cents,
+            run.books.requester_spend_cents,
+            run.books.worker_net_cents,
+            run.books.platform_fee_cents,
+            run.books.paid_out_cents,
+            run.books.pending_cents,
+            run.books.forfeited_cents,
         ];
         if by_platform != whole {
             return Err(fail(text, here("the platforms do not add up to the run")));
         }
         for p in &rec.platforms {
-            if p.requester_spend_cents != p.worker_net_cents + p.platform_fee_cents + p.levy_cents + p.processing_cents
-                || p.worker_net_cents != p.paid_out_cents + p.pending_cents + p.forfeited_cents
+            if p.books.requester_spend_cents
+                != p.books.worker_net_cents + p.books.platform_fee_cents + p.books.levy_cents + p.books.processing_cents
+                || p.books.worker_net_cents != p.books.paid_out_cents + p.books.pending_cents + p.books.forfeited_cents
             {
                 return Err(fail(
                     text,
@@ -283,8 +284,8 @@ fn check_record(text: &str, rec: &RunRecord, days: u32, warmup: u32) -> Result<(
                 ));
             }
         }
-        let wp_net: i64 = rec.worker_platforms.iter().map(|r| r.net_cents).sum();
-        if wp_net != run.worker_net_cents {
+        let wp_net: i64 = rec.worker_platforms.iter().map(|r| r.work.net_cents).sum();
+        if wp_net != run.books.worker_net_cents {
             return Err(fail(text, here("worker-platform rows do not add up to the run")));
         }
     }
@@ -325,7 +326,7 @@ fn check(text: &str) -> Result<(), TestCaseError> {
         // The record holds what the market did, second for second.
         for w in &rec.workers {
             let expected = seconds.get(&w.worker_id).copied().unwrap_or_default();
-            if [w.paid_seconds, w.unpaid_seconds, w.idle_seconds] != expected {
+            if [w.work.paid_seconds, w.work.unpaid_seconds, w.work.idle_seconds] != expected {
                 return Err(fail(
                     text,
                     format!("worker {}: the record's seconds differ from the market's", w.worker_id),

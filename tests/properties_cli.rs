@@ -116,11 +116,11 @@ fn in_order(have: &[String], want: &[&str]) -> bool {
     want.iter().all(|w| it.any(|h| h == w))
 }
 
-fn check_columns(
+fn check_columns<R>(
     text: &str,
     dir: &Path,
     table: &str,
-    documented: &[Column],
+    documented: &[Column<R>],
     contract: &[&str],
 ) -> Result<(), TestCaseError> {
     let have = header(&dir.join(format!("{table}.csv")));

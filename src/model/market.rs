@@ -10,7 +10,9 @@ use super::alias::AliasTable;
 use super::behaviour::LearningCurve;
 use super::demand::DemandProcess;
 use super::posting::{Poster, platform_weights};
-use super::record::{DailyRow, PlatformRunRow, RunRecord, RunRow, WorkerPlatformRow, WorkerRow, hourly_usd};
+use super::record::{
+    Books, DailyRow, PlatformRunRow, RunRecord, RunRow, Work, WorkerPlatformRow, WorkerRow, hourly_usd,
+};
 use super::requester::{Requester, posting_weights};
 use super::stars::Stars;
 pub use super::venue::Flows;
@@ -706,11 +708,8 @@ impl<'s> Market<'s> {
                 tasks_posted: v.totals.tasks_posted,
                 tasks_done: v.totals.tasks_done,
                 tasks_unfilled: v.totals.tasks_unfilled,
-                requester_spend_cents: v.totals.requester_spend_cents,
-                worker_net_cents: v.totals.worker_net_cents,
-                platform_fee_cents: v.totals.platform_fee_cents,
-                levy_cents: v.totals.levy_cents,
-                processing_cents: v.totals.processing_cents,
+                // Balances are added up member by member below.
+                books: books(&v.totals, 0, 0, 0),
                 ..PlatformRunRow::default()
             })
             .collect();
@@ -743,9 +742,9 @@ impl<'s> Market<'s> {
                 let row = &mut platform_rows[p];
                 row.workers_joined += 1;
                 row.workers_active += u64::from(mt.tasks_done > 0);
-                row.paid_out_cents += b.paid_out;
-                row.pending_cents += b.pending();
-                row.forfeited_cents += b.forfeited;
+                row.books.paid_out_cents += b.paid_out;
+                row.books.pending_cents += b.pending();
+                row.books.forfeited_cents += b.forfeited;
                 if mt.paid_seconds > 0 && mt.paid_seconds as f64 >= sc.reporting.min_paid_seconds {
                     platform_wages[p].extend(hourly_usd(mt.net_cents, u64::from(mt.paid_seconds)));
                 }
@@ -753,21 +752,7 @@ impl<'s> Market<'s> {
                     per_platform.push(WorkerPlatformRow {
                         worker_id: id as u32,
                         platform: self.venues[p].params.name.clone(),
-                        tasks_done: mt.tasks_done,
-                        tasks_rejected: mt.tasks_rejected,
-                        tasks_returned: mt.tasks_returned,
-                        gross_cents: mt.gross_cents,
-                        fee_cents: mt.fee_cents(),
-                        net_cents: mt.net_cents,
-                        paid_out_cents: b.paid_out,
-                        pending_cents: b.pending(),
-                        forfeited_cents: b.forfeited,
-                        paid_seconds: u64::from(mt.paid_seconds),
-                        unpaid_seconds: u64::from(mt.unpaid_seconds),
-                        idle_seconds: u64::from(mt.idle_seconds),
-                        offers_received: mt.offers_received,
-                        offers_accepted: mt.offers_accepted,
-                        hourly_wage: hourly_usd(mt.net_cents, u64::from(mt.paid_seconds)),
+                        work: work(mt, b.paid_out, b.pending(), b.forfeited),
                         rating: (member.reviews > 0).then_some(member.rating),
                         reviews: member.reviews,
                         approval_rate: member.approval_rate(),
@@ -786,21 +771,7 @@ impl<'s> Market<'s> {
                 exited_day: w.exited_day,
                 first_task_day: w.first_task_day,
                 platforms_joined: joined,
-                tasks_done: t.tasks_done,
-                tasks_rejected: t.tasks_rejected,
-                tasks_returned: t.tasks_returned,
-                gross_cents: t.gross_cents,
-                fee_cents: t.fee_cents(),
-                net_cents: t.net_cents,
-                paid_out_cents: b_paid,
-                pending_cents: b_pending,
-                forfeited_cents: b_forfeited,
-                paid_seconds: u64::from(t.paid_seconds),
-                unpaid_seconds: u64::from(t.unpaid_seconds),
-                idle_seconds: u64::from(t.idle_seconds),
-                offers_received: t.offers_received,
-                offers_accepted: t.offers_accepted,
-                hourly_wage: hourly_usd(t.net_cents, u64::from(t.paid_seconds)),
+                work: work(&t, b_paid, b_pending, b_forfeited),
                 hourly_wage_all_time: hourly_usd(t.net_cents, u64::from(t.paid_seconds) + u64::from(t.unpaid_seconds)),
                 // One platform: its rating as it is; several: the mean over all reviews.
                 rating: (reviews > 0).then(|| {
@@ -844,14 +815,7 @@ impl<'s> Market<'s> {
             tasks_unfilled: f.tasks_unfilled,
             hours_paid: paid_seconds as f64 / 3600.0,
             hours_unpaid: unpaid_seconds as f64 / 3600.0,
-            requester_spend_cents: f.requester_spend_cents,
-            worker_net_cents: f.worker_net_cents,
-            paid_out_cents: paid_out,
-            pending_cents: pending,
-            platform_fee_cents: f.platform_fee_cents,
-            levy_cents: f.levy_cents,
-            processing_cents: f.processing_cents,
-            forfeited_cents: forfeited,
+            books: books(f, paid_out, pending, forfeited),
             floor_raised_tasks: f.floor_raised,
             floor_dropped_tasks: f.floor_dropped,
             ..RunRow::default()
@@ -879,6 +843,42 @@ fn ewma(current: f64, observation: f64, weight: f64) -> f64 {
 }
 
 /// Adds one membership's totals into a worker's.
+/// The books of the run or of a platform: the money flows, and what became of workers'
+/// balances.
+fn books(f: &Flows, paid_out_cents: i64, pending_cents: i64, forfeited_cents: i64) -> Books {
+    Books {
+        requester_spend_cents: f.requester_spend_cents,
+        worker_net_cents: f.worker_net_cents,
+        paid_out_cents,
+        pending_cents,
+        platform_fee_cents: f.platform_fee_cents,
+        levy_cents: f.levy_cents,
+        processing_cents: f.processing_cents,
+        forfeited_cents,
+    }
+}
+
+/// A worker's tallies and balances as recorded, on one platform or added up over all.
+fn work(t: &Totals, paid_out_cents: i64, pending_cents: i64, forfeited_cents: i64) -> Work {
+    Work {
+        tasks_done: t.tasks_done,
+        tasks_rejected: t.tasks_rejected,
+        tasks_returned: t.tasks_returned,
+        gross_cents: t.gross_cents,
+        fee_cents: t.fee_cents(),
+        net_cents: t.net_cents,
+        paid_out_cents,
+        pending_cents,
+        forfeited_cents,
+        paid_seconds: u64::from(t.paid_seconds),
+        unpaid_seconds: u64::from(t.unpaid_seconds),
+        idle_seconds: u64::from(t.idle_seconds),
+        offers_received: t.offers_received,
+        offers_accepted: t.offers_accepted,
+        hourly_wage: hourly_usd(t.net_cents, u64::from(t.paid_seconds)),
+    }
+}
+
 fn add_totals(t: &mut Totals, o: &Totals) {
     t.tasks_done += o.tasks_done;
     t.tasks_rejected += o.tasks_rejected;

@@ -1,11 +1,35 @@
 //! What a run leaves behind: one row for the run, one per worker, one per day. These
-//! are plain structs; `output::tables` turns them into polars frames.
+//! are plain structs; each table in `output::columns` says which field each of its
+//! columns reads, and `output::tables` builds the frames from that.
 //!
 //! Recording never draws a random number: every figure here is computed from state the
 //! simulation already holds.
 
 use crate::metrics;
 use crate::scenario::WageReporting;
+
+/// Where the money of a run, or of one platform in it, went. The books balance:
+/// requesters' spend is `worker_net + platform_fee + levy + processing`, and workers'
+/// net is `paid_out + pending + forfeited`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Books {
+    /// Everything requesters paid.
+    pub requester_spend_cents: i64,
+    /// What workers kept.
+    pub worker_net_cents: i64,
+    /// Paid out to workers.
+    pub paid_out_cents: i64,
+    /// Still held for workers at the end.
+    pub pending_cents: i64,
+    /// Platform fees on both sides.
+    pub platform_fee_cents: i64,
+    /// Levies.
+    pub levy_cents: i64,
+    /// Payment processing.
+    pub processing_cents: i64,
+    /// Balances kept by the platform when workers left below the minimum.
+    pub forfeited_cents: i64,
+}
 
 /// One run (a variant and a replicate) in the `runs` table.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -28,22 +52,8 @@ pub struct RunRow {
     pub hours_paid: f64,
     /// Hours of searching, returned and rejected work.
     pub hours_unpaid: f64,
-    /// Everything requesters paid.
-    pub requester_spend_cents: i64,
-    /// What workers kept.
-    pub worker_net_cents: i64,
-    /// Paid out to workers.
-    pub paid_out_cents: i64,
-    /// Still held for workers at the end.
-    pub pending_cents: i64,
-    /// Platform fees on both sides.
-    pub platform_fee_cents: i64,
-    /// Levies.
-    pub levy_cents: i64,
-    /// Payment processing.
-    pub processing_cents: i64,
-    /// Balances kept by the platform when workers left below the minimum.
-    pub forfeited_cents: i64,
+    /// The run's books.
+    pub books: Books,
     /// Gini of net income among active workers.
     pub gini_net_income: Option<f64>,
     /// Share of net income earned by the top 10% of active workers.
@@ -64,19 +74,10 @@ pub struct RunRow {
     pub floor_dropped_tasks: u64,
 }
 
-/// One worker in one run, in the `workers` table.
+/// What a worker did and earned in a run: over all their platforms in a `workers` row,
+/// on one platform in a `worker_platforms` row.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct WorkerRow {
-    /// Stable id: the same person in every variant of a replicate.
-    pub worker_id: u32,
-    /// Day registered (0 = before day 1).
-    pub entered_day: u32,
-    /// Day they left.
-    pub exited_day: Option<u32>,
-    /// First day they finished a task.
-    pub first_task_day: Option<u32>,
-    /// Platforms joined.
-    pub platforms_joined: u32,
+pub struct Work {
     /// Tasks submitted.
     pub tasks_done: u32,
     /// Tasks rejected.
@@ -107,6 +108,23 @@ pub struct WorkerRow {
     pub offers_accepted: u64,
     /// Net per paid hour, US$.
     pub hourly_wage: Option<f64>,
+}
+
+/// One worker in one run, in the `workers` table.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WorkerRow {
+    /// Stable id: the same person in every variant of a replicate.
+    pub worker_id: u32,
+    /// Day registered (0 = before day 1).
+    pub entered_day: u32,
+    /// Day they left.
+    pub exited_day: Option<u32>,
+    /// First day they finished a task.
+    pub first_task_day: Option<u32>,
+    /// Platforms joined.
+    pub platforms_joined: u32,
+    /// What they did and earned, all platforms together.
+    pub work: Work,
     /// Net per worked hour, US$.
     pub hourly_wage_all_time: Option<f64>,
     /// Mean stars (none without reviews).
@@ -167,36 +185,8 @@ pub struct WorkerPlatformRow {
     pub worker_id: u32,
     /// Platform name.
     pub platform: String,
-    /// Tasks submitted there.
-    pub tasks_done: u32,
-    /// Tasks rejected there.
-    pub tasks_rejected: u32,
-    /// Tasks returned there.
-    pub tasks_returned: u64,
-    /// Pay of approved tasks.
-    pub gross_cents: i64,
-    /// Worker-side fees and levy.
-    pub fee_cents: i64,
-    /// Net pay.
-    pub net_cents: i64,
-    /// Paid out.
-    pub paid_out_cents: i64,
-    /// Still held.
-    pub pending_cents: i64,
-    /// Forfeited.
-    pub forfeited_cents: i64,
-    /// Seconds of approved work.
-    pub paid_seconds: u64,
-    /// Seconds of unpaid work.
-    pub unpaid_seconds: u64,
-    /// Seconds available with no work.
-    pub idle_seconds: u64,
-    /// `dispatch`: offers received.
-    pub offers_received: u64,
-    /// `dispatch`: offers accepted.
-    pub offers_accepted: u64,
-    /// Net per paid hour, US$.
-    pub hourly_wage: Option<f64>,
+    /// What they did and earned there.
+    pub work: Work,
     /// Mean stars on this platform.
     pub rating: Option<f64>,
     /// Reviews on this platform.
@@ -221,22 +211,8 @@ pub struct PlatformRunRow {
     pub tasks_done: u64,
     /// Tasks nobody took there.
     pub tasks_unfilled: u64,
-    /// What requesters paid there.
-    pub requester_spend_cents: i64,
-    /// Workers' net pay there.
-    pub worker_net_cents: i64,
-    /// Paid out.
-    pub paid_out_cents: i64,
-    /// Still held.
-    pub pending_cents: i64,
-    /// Platform fees.
-    pub platform_fee_cents: i64,
-    /// Levies.
-    pub levy_cents: i64,
-    /// Payment processing.
-    pub processing_cents: i64,
-    /// Forfeited balances.
-    pub forfeited_cents: i64,
+    /// The platform's books.
+    pub books: Books,
     /// Median net per paid hour there, over workers with enough paid hours there.
     pub median_hourly_wage: Option<f64>,
 }
@@ -270,20 +246,20 @@ impl RunRow {
     pub fn fill_metrics(&mut self, workers: &[WorkerRow], reporting: WageReporting) {
         let active: Vec<f64> = workers
             .iter()
-            .filter(|w| w.tasks_done > 0)
-            .map(|w| w.net_cents as f64)
+            .filter(|w| w.work.tasks_done > 0)
+            .map(|w| w.work.net_cents as f64)
             .collect();
         self.workers_registered = workers.len() as u64;
         self.workers_active = active.len() as u64;
         self.gini_net_income = metrics::gini(&active);
         self.top10_share_net_income = metrics::top_share(&active, 0.1);
         self.share_never_paid = (!workers.is_empty())
-            .then(|| workers.iter().filter(|w| w.net_cents <= 0).count() as f64 / workers.len() as f64);
+            .then(|| workers.iter().filter(|w| w.work.net_cents <= 0).count() as f64 / workers.len() as f64);
         let eligible: Vec<&WorkerRow> = workers
             .iter()
-            .filter(|w| w.paid_seconds > 0 && w.paid_seconds as f64 >= reporting.min_paid_seconds)
+            .filter(|w| w.work.paid_seconds > 0 && w.work.paid_seconds as f64 >= reporting.min_paid_seconds)
             .collect();
-        let mut wages: Vec<f64> = eligible.iter().filter_map(|w| w.hourly_wage).collect();
+        let mut wages: Vec<f64> = eligible.iter().filter_map(|w| w.work.hourly_wage).collect();
         let all_time: Vec<f64> = eligible.iter().filter_map(|w| w.hourly_wage_all_time).collect();
         wages.sort_by(f64::total_cmp);
         self.mean_hourly_wage = metrics::mean(&wages);

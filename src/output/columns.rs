@@ -1,411 +1,829 @@
-//! Every column of every table: its name, unit and definition. The table builders take
-//! their column names from here and `columns.md` is written from here, so the two
-//! cannot disagree (a test checks the builders against this list).
+//! Every column of every table, stated once: its name, unit, type, definition, and how
+//! its value is read from the row the model recorded (`model::record`) or from the
+//! summary's rows.
+//!
+//! Everything else follows from these tables: `tables` builds each frame by one loop
+//! over a table's columns, so a column's name, order and type cannot differ from what
+//! is written here; `columns.md` (and `docs/columns.md`) is rendered from them; the
+//! summary and the report take a metric's unit from them.
+//!
+//! Adding a column is one entry here plus the model code that computes the value (for a
+//! per-run table: a field of its row in `model::record`, set where the row is made in
+//! `model::market`).
 
-/// One documented column.
-#[derive(Clone, Copy, Debug)]
-pub struct Column {
+use super::comparison::Contrast;
+use super::summary::SummaryRow;
+use crate::model::record::{DailyRow, PlatformRunRow, RunRow, WorkerPlatformRow, WorkerRow};
+use Get::*;
+
+/// How a column's value is read from a row of its table. The variant is also the
+/// column's type in Parquet and CSV, so the compiler checks each getter against the
+/// type the table promises.
+pub enum Get<R> {
+    /// The run's variant name (per-run tables; the same in every row of a run).
+    Variant,
+    /// The run's replicate number, `u32` (per-run tables).
+    Replicate,
+    /// An unsigned 32-bit integer.
+    U32(fn(&R) -> u32),
+    /// An unsigned 64-bit integer.
+    U64(fn(&R) -> u64),
+    /// A signed 64-bit integer (money in cents).
+    I64(fn(&R) -> i64),
+    /// A float.
+    F64(fn(&R) -> f64),
+    /// `true` or `false`.
+    Bool(fn(&R) -> bool),
+    /// Text.
+    Text(fn(&R) -> &str),
+    /// An unsigned 32-bit integer or null (empty in CSV).
+    MaybeU32(fn(&R) -> Option<u32>),
+    /// A float or null (empty in CSV).
+    MaybeF64(fn(&R) -> Option<f64>),
+}
+
+impl<R> Get<R> {
+    /// The column's type as `columns.md` names it.
+    pub fn dtype(&self) -> &'static str {
+        match self {
+            Variant | Text(_) => "string",
+            Replicate | U32(_) => "u32",
+            U64(_) => "u64",
+            I64(_) => "i64",
+            F64(_) => "f64",
+            Bool(_) => "bool",
+            MaybeU32(_) => "u32 or null",
+            MaybeF64(_) => "f64 or null",
+        }
+    }
+}
+
+/// One column of a table whose rows are `R`s.
+pub struct Column<R> {
     /// Column name.
     pub name: &'static str,
     /// Unit ("" for none).
     pub unit: &'static str,
     /// Definition.
     pub doc: &'static str,
+    /// How its value is read from a row (and so its type).
+    pub get: Get<R>,
 }
 
-const fn col(name: &'static str, unit: &'static str, doc: &'static str) -> Column {
-    Column { name, unit, doc }
+impl<R> Column<R> {
+    /// What `columns.md` says of the column.
+    pub fn describe(&self) -> Doc {
+        Doc {
+            name: self.name,
+            dtype: self.get.dtype(),
+            unit: self.unit,
+            doc: self.doc,
+        }
+    }
 }
 
-const VARIANT: Column = col("variant", "", "Variant name; `base` is the scenario as written.");
-const REPLICATE: Column = col("replicate", "", "Replicate number, from 0.");
+const fn col<R>(name: &'static str, unit: &'static str, doc: &'static str, get: Get<R>) -> Column<R> {
+    Column { name, unit, doc, get }
+}
 
-/// The `runs` table: one row per (variant, replicate).
-pub const RUNS: &[Column] = &[
-    VARIANT,
-    REPLICATE,
-    col("seed", "", "Master seed of the run."),
+const VARIANT_DOC: &str = "Variant name; `base` is the scenario as written.";
+
+/// The first column of every per-run table.
+const fn variant<R>() -> Column<R> {
+    col("variant", "", VARIANT_DOC, Variant)
+}
+
+/// The second column of every per-run table.
+const fn replicate<R>() -> Column<R> {
+    col("replicate", "", "Replicate number, from 0.", Replicate)
+}
+
+/// A mean that is not a number (no replicate had a value) is written as null.
+fn finite(v: f64) -> Option<f64> {
+    v.is_finite().then_some(v)
+}
+
+/// Columns of `runs`.
+pub const RUNS: &[Column<RunRow>] = &[
+    variant(),
+    replicate(),
+    col("seed", "", "Master seed of the run.", U64(|r| r.seed)),
     col(
         "days",
         "days",
         "Days in the metric period (simulated days minus warm-up).",
+        U32(|r| r.days),
     ),
     col(
         "workers_registered",
         "workers",
         "Workers registered at some point of the metric period.",
+        U64(|r| r.workers_registered),
     ),
-    col("workers_active", "workers", "Workers who submitted at least one task."),
-    col("tasks_posted", "tasks", "Tasks posted."),
+    col(
+        "workers_active",
+        "workers",
+        "Workers who submitted at least one task.",
+        U64(|r| r.workers_active),
+    ),
+    col("tasks_posted", "tasks", "Tasks posted.", U64(|r| r.tasks_posted)),
     col(
         "tasks_done",
         "tasks",
         "Tasks submitted (approved or rejected); a job spanning days counts on the day it ends.",
+        U64(|r| r.tasks_done),
     ),
-    col("tasks_unfilled", "tasks", "Tasks posted that nobody took."),
-    col("hours_paid", "hours", "Hours of approved work, all workers."),
+    col(
+        "tasks_unfilled",
+        "tasks",
+        "Tasks posted that nobody took.",
+        U64(|r| r.tasks_unfilled),
+    ),
+    col(
+        "hours_paid",
+        "hours",
+        "Hours of approved work, all workers.",
+        F64(|r| r.hours_paid),
+    ),
     col(
         "hours_unpaid",
         "hours",
         "Hours of unpaid work (searching, returned and rejected tasks), all workers.",
+        F64(|r| r.hours_unpaid),
     ),
     col(
         "requester_spend_cents",
         "US cents",
         "Everything requesters paid: worker_net + platform_fee + levy + processing.",
+        I64(|r| r.books.requester_spend_cents),
     ),
     col(
         "worker_net_cents",
         "US cents",
         "What workers kept: paid_out + pending + forfeited.",
+        I64(|r| r.books.worker_net_cents),
     ),
-    col("paid_out_cents", "US cents", "Paid out to workers."),
+    col(
+        "paid_out_cents",
+        "US cents",
+        "Paid out to workers.",
+        I64(|r| r.books.paid_out_cents),
+    ),
     col(
         "pending_cents",
         "US cents",
         "Earned by workers and still held by the platform at the end.",
+        I64(|r| r.books.pending_cents),
     ),
     col(
         "platform_fee_cents",
         "US cents",
         "Platform fees, requester and worker side.",
+        I64(|r| r.books.platform_fee_cents),
     ),
-    col("levy_cents", "US cents", "Levies for a welfare fund."),
+    col(
+        "levy_cents",
+        "US cents",
+        "Levies for a welfare fund.",
+        I64(|r| r.books.levy_cents),
+    ),
     col(
         "processing_cents",
         "US cents",
         "Payment processing (not platform revenue).",
+        I64(|r| r.books.processing_cents),
     ),
     col(
         "forfeited_cents",
         "US cents",
         "Balances kept by the platform when workers left below the payout minimum.",
+        I64(|r| r.books.forfeited_cents),
     ),
     col(
         "gini_net_income",
         "0-1",
         "Gini coefficient of net income among active workers.",
+        MaybeF64(|r| r.gini_net_income),
     ),
     col(
         "top10_share_net_income",
         "share",
         "Share of net income earned by the top 10% of active workers.",
+        MaybeF64(|r| r.top10_share_net_income),
     ),
     col(
         "share_never_paid",
         "share",
         "Share of registered workers who earned nothing.",
+        MaybeF64(|r| r.share_never_paid),
     ),
     col(
         "mean_hourly_wage",
         "US$/h",
         "Mean of net pay per paid hour, over workers with at least min_hours_for_wage paid hours.",
+        MaybeF64(|r| r.mean_hourly_wage),
     ),
-    col("median_hourly_wage", "US$/h", "Median of the same."),
+    col(
+        "median_hourly_wage",
+        "US$/h",
+        "Median of the same.",
+        MaybeF64(|r| r.median_hourly_wage),
+    ),
     col(
         "median_hourly_wage_all_time",
         "US$/h",
         "Median of net pay per worked hour (paid and unpaid), same workers.",
+        MaybeF64(|r| r.median_hourly_wage_all_time),
     ),
     col(
         "share_below_wage_floor",
         "share",
         "Share of those workers earning less per paid hour than wage_floor_usd.",
+        MaybeF64(|r| r.share_below_wage_floor),
     ),
     col(
         "floor_raised_tasks",
         "tasks",
         "Tasks whose pay the platform's pay floor raised.",
+        U64(|r| r.floor_raised_tasks),
     ),
     col(
         "floor_dropped_tasks",
         "tasks",
         "Tasks the platform's pay floor kept from being posted.",
+        U64(|r| r.floor_dropped_tasks),
     ),
 ];
 
-/// The `workers` table: one row per worker per run.
-pub const WORKERS: &[Column] = &[
-    VARIANT,
-    REPLICATE,
+/// Columns of `workers`.
+pub const WORKERS: &[Column<WorkerRow>] = &[
+    variant(),
+    replicate(),
     col(
         "worker_id",
         "",
         "Worker id, the same person in every variant of a replicate.",
+        U32(|r| r.worker_id),
     ),
-    col("entered_day", "day", "Day the worker registered (0 = before day 1)."),
-    col("exited_day", "day", "Day the worker left (empty if they stayed)."),
+    col(
+        "entered_day",
+        "day",
+        "Day the worker registered (0 = before day 1).",
+        U32(|r| r.entered_day),
+    ),
+    col(
+        "exited_day",
+        "day",
+        "Day the worker left (empty if they stayed).",
+        MaybeU32(|r| r.exited_day),
+    ),
     col(
         "first_task_day",
         "day",
         "First day the worker finished a task (empty if never).",
+        MaybeU32(|r| r.first_task_day),
     ),
-    col("platforms_joined", "platforms", "Platforms the worker joined."),
-    col("tasks_done", "tasks", "Tasks submitted (approved or rejected)."),
-    col("tasks_rejected", "tasks", "Tasks rejected (unpaid)."),
+    col(
+        "platforms_joined",
+        "platforms",
+        "Platforms the worker joined.",
+        U32(|r| r.platforms_joined),
+    ),
+    col(
+        "tasks_done",
+        "tasks",
+        "Tasks submitted (approved or rejected).",
+        U32(|r| r.work.tasks_done),
+    ),
+    col(
+        "tasks_rejected",
+        "tasks",
+        "Tasks rejected (unpaid).",
+        U32(|r| r.work.tasks_rejected),
+    ),
     col(
         "tasks_returned",
         "tasks",
         "Tasks started and returned unfinished (unpaid).",
+        U64(|r| r.work.tasks_returned),
     ),
     col(
         "gross_cents",
         "US cents",
         "Pay of approved tasks before worker-side fees.",
+        I64(|r| r.work.gross_cents),
     ),
-    col("fee_cents", "US cents", "Worker-side platform fees and levy."),
+    col(
+        "fee_cents",
+        "US cents",
+        "Worker-side platform fees and levy.",
+        I64(|r| r.work.fee_cents),
+    ),
     col(
         "net_cents",
         "US cents",
         "gross - fee: what the worker kept; = paid_out + pending + forfeited.",
+        I64(|r| r.work.net_cents),
     ),
-    col("paid_out_cents", "US cents", "Paid out to the worker."),
-    col("pending_cents", "US cents", "Held by the platform at the end."),
+    col(
+        "paid_out_cents",
+        "US cents",
+        "Paid out to the worker.",
+        I64(|r| r.work.paid_out_cents),
+    ),
+    col(
+        "pending_cents",
+        "US cents",
+        "Held by the platform at the end.",
+        I64(|r| r.work.pending_cents),
+    ),
     col(
         "forfeited_cents",
         "US cents",
         "Kept by the platform when the worker left below the payout minimum.",
+        I64(|r| r.work.forfeited_cents),
     ),
-    col("paid_seconds", "seconds", "Time on approved work."),
+    col(
+        "paid_seconds",
+        "seconds",
+        "Time on approved work.",
+        U64(|r| r.work.paid_seconds),
+    ),
     col(
         "unpaid_seconds",
         "seconds",
         "Time searching for work and on returned and rejected tasks.",
+        U64(|r| r.work.unpaid_seconds),
     ),
     col(
         "idle_seconds",
         "seconds",
         "Time available with no work found (neither paid nor unpaid).",
+        U64(|r| r.work.idle_seconds),
     ),
     col(
         "offers_received",
         "offers",
         "dispatch: jobs the platform offered the worker (0 on other platforms).",
+        U64(|r| r.work.offers_received),
     ),
-    col("offers_accepted", "offers", "dispatch: offers the worker took."),
-    col("hourly_wage", "US$/h", "net / paid hours (empty without paid time)."),
-    col("hourly_wage_all_time", "US$/h", "net / (paid + unpaid) hours."),
+    col(
+        "offers_accepted",
+        "offers",
+        "dispatch: offers the worker took.",
+        U64(|r| r.work.offers_accepted),
+    ),
+    col(
+        "hourly_wage",
+        "US$/h",
+        "net / paid hours (empty without paid time).",
+        MaybeF64(|r| r.work.hourly_wage),
+    ),
+    col(
+        "hourly_wage_all_time",
+        "US$/h",
+        "net / (paid + unpaid) hours.",
+        MaybeF64(|r| r.hourly_wage_all_time),
+    ),
     col(
         "rating",
         "stars",
         "Mean star rating at the end (empty without reviews).",
+        MaybeF64(|r| r.rating),
     ),
     col(
         "reviews",
         "reviews",
         "Reviews at the end, including those before day 1.",
+        U64(|r| r.reviews),
     ),
     col(
         "approval_rate",
         "share",
         "Share of the worker's submitted work ever approved, including before day 1.",
+        F64(|r| r.approval_rate),
     ),
     col(
         "experience_tasks",
         "tasks",
         "Tasks the worker had done before entering (0 for newcomers).",
+        U32(|r| r.experience_tasks),
     ),
     col(
         "uses_tools",
         "",
         "Whether the worker invested unpaid time in tools and templates ([tools]).",
+        Bool(|r| r.uses_tools),
     ),
     col(
         "tax_cents",
         "US cents",
         "Estimated tax on net earnings ([taxes]; 0 when off).",
+        I64(|r| r.tax_cents),
     ),
-    col("after_tax_cents", "US cents", "net - tax."),
+    col("after_tax_cents", "US cents", "net - tax.", I64(|r| r.after_tax_cents)),
     col(
         "specialty",
         "",
         "The niche category the worker specialises in (empty for generalists).",
+        Text(|r| r.specialty.as_str()),
     ),
 ];
 
-/// The `daily` table: one row per day per run (after warm-up).
-pub const DAILY: &[Column] = &[
-    VARIANT,
-    REPLICATE,
-    col("day", "day", "Day, from 1."),
+/// Columns of `daily`.
+pub const DAILY: &[Column<DailyRow>] = &[
+    variant(),
+    replicate(),
+    col("day", "day", "Day, from 1.", U32(|r| r.day)),
     col(
         "demand_multiplier",
         "multiplier",
         "weekday x season x regime x noise x shocks.",
+        F64(|r| r.demand_multiplier),
     ),
-    col("tasks_posted", "tasks", "Tasks posted that day."),
-    col("tasks_done", "tasks", "Tasks submitted that day."),
-    col("tasks_unfilled", "tasks", "Tasks posted that day that nobody took."),
-    col("workers_active", "workers", "Workers who submitted a task that day."),
-    col("entries", "workers", "Workers who arrived that day."),
-    col("exits", "workers", "Workers who left that day."),
+    col(
+        "tasks_posted",
+        "tasks",
+        "Tasks posted that day.",
+        U64(|r| r.tasks_posted),
+    ),
+    col(
+        "tasks_done",
+        "tasks",
+        "Tasks submitted that day.",
+        U64(|r| r.tasks_done),
+    ),
+    col(
+        "tasks_unfilled",
+        "tasks",
+        "Tasks posted that day that nobody took.",
+        U64(|r| r.tasks_unfilled),
+    ),
+    col(
+        "workers_active",
+        "workers",
+        "Workers who submitted a task that day.",
+        U64(|r| r.workers_active),
+    ),
+    col(
+        "entries",
+        "workers",
+        "Workers who arrived that day.",
+        U64(|r| r.entries),
+    ),
+    col("exits", "workers", "Workers who left that day.", U64(|r| r.exits)),
     col(
         "mean_hourly_wage",
         "US$/h",
         "Mean over workers paid that day of their net per paid hour that day.",
+        MaybeF64(|r| r.mean_hourly_wage),
     ),
-    col("median_hourly_wage", "US$/h", "Median of the same."),
-    col("platform_fee_cents", "US cents", "Platform fees that day."),
-    col("worker_net_cents", "US cents", "Workers' net pay that day."),
+    col(
+        "median_hourly_wage",
+        "US$/h",
+        "Median of the same.",
+        MaybeF64(|r| r.median_hourly_wage),
+    ),
+    col(
+        "platform_fee_cents",
+        "US cents",
+        "Platform fees that day.",
+        I64(|r| r.platform_fee_cents),
+    ),
+    col(
+        "worker_net_cents",
+        "US cents",
+        "Workers' net pay that day.",
+        I64(|r| r.worker_net_cents),
+    ),
     col(
         "surge_multiplier",
         "multiplier",
         "Dispatch surge multiplier of pay that day (1 without surge).",
+        F64(|r| r.surge_multiplier),
     ),
 ];
 
-/// The `worker_platforms` table (scenarios with several `[[platforms]]`): one row per
-/// worker, platform joined and run.
-pub const WORKER_PLATFORMS: &[Column] = &[
-    VARIANT,
-    REPLICATE,
-    col("worker_id", "", "Worker id (as in `workers`)."),
-    col("platform", "", "Platform name."),
-    col("tasks_done", "tasks", "Tasks submitted on this platform."),
-    col("tasks_rejected", "tasks", "Tasks rejected on this platform."),
-    col("tasks_returned", "tasks", "Tasks returned unfinished on this platform."),
+/// Columns of `worker_platforms`.
+pub const WORKER_PLATFORMS: &[Column<WorkerPlatformRow>] = &[
+    variant(),
+    replicate(),
+    col("worker_id", "", "Worker id (as in `workers`).", U32(|r| r.worker_id)),
+    col("platform", "", "Platform name.", Text(|r| r.platform.as_str())),
+    col(
+        "tasks_done",
+        "tasks",
+        "Tasks submitted on this platform.",
+        U32(|r| r.work.tasks_done),
+    ),
+    col(
+        "tasks_rejected",
+        "tasks",
+        "Tasks rejected on this platform.",
+        U32(|r| r.work.tasks_rejected),
+    ),
+    col(
+        "tasks_returned",
+        "tasks",
+        "Tasks returned unfinished on this platform.",
+        U64(|r| r.work.tasks_returned),
+    ),
     col(
         "gross_cents",
         "US cents",
         "Pay of approved tasks before worker-side fees.",
+        I64(|r| r.work.gross_cents),
     ),
-    col("fee_cents", "US cents", "Worker-side fees and levy on this platform."),
+    col(
+        "fee_cents",
+        "US cents",
+        "Worker-side fees and levy on this platform.",
+        I64(|r| r.work.fee_cents),
+    ),
     col(
         "net_cents",
         "US cents",
         "gross - fee; = paid_out + pending + forfeited.",
+        I64(|r| r.work.net_cents),
     ),
-    col("paid_out_cents", "US cents", "Paid out by this platform."),
-    col("pending_cents", "US cents", "Held by this platform at the end."),
+    col(
+        "paid_out_cents",
+        "US cents",
+        "Paid out by this platform.",
+        I64(|r| r.work.paid_out_cents),
+    ),
+    col(
+        "pending_cents",
+        "US cents",
+        "Held by this platform at the end.",
+        I64(|r| r.work.pending_cents),
+    ),
     col(
         "forfeited_cents",
         "US cents",
         "Kept by this platform below its payout minimum.",
+        I64(|r| r.work.forfeited_cents),
     ),
-    col("paid_seconds", "seconds", "Time on approved work on this platform."),
-    col("unpaid_seconds", "seconds", "Unpaid time on this platform."),
+    col(
+        "paid_seconds",
+        "seconds",
+        "Time on approved work on this platform.",
+        U64(|r| r.work.paid_seconds),
+    ),
+    col(
+        "unpaid_seconds",
+        "seconds",
+        "Unpaid time on this platform.",
+        U64(|r| r.work.unpaid_seconds),
+    ),
     col(
         "idle_seconds",
         "seconds",
         "Time given to this platform with no work found.",
+        U64(|r| r.work.idle_seconds),
     ),
     col(
         "offers_received",
         "offers",
         "dispatch: jobs the platform offered the worker (0 on other platforms).",
+        U64(|r| r.work.offers_received),
     ),
-    col("offers_accepted", "offers", "dispatch: offers the worker took."),
-    col("hourly_wage", "US$/h", "net / paid hours on this platform."),
-    col("rating", "stars", "Mean star rating on this platform."),
-    col("reviews", "reviews", "Reviews on this platform."),
-    col("approval_rate", "share", "Share of work approved on this platform."),
+    col(
+        "offers_accepted",
+        "offers",
+        "dispatch: offers the worker took.",
+        U64(|r| r.work.offers_accepted),
+    ),
+    col(
+        "hourly_wage",
+        "US$/h",
+        "net / paid hours on this platform.",
+        MaybeF64(|r| r.work.hourly_wage),
+    ),
+    col(
+        "rating",
+        "stars",
+        "Mean star rating on this platform.",
+        MaybeF64(|r| r.rating),
+    ),
+    col("reviews", "reviews", "Reviews on this platform.", U32(|r| r.reviews)),
+    col(
+        "approval_rate",
+        "share",
+        "Share of work approved on this platform.",
+        F64(|r| r.approval_rate),
+    ),
 ];
 
-/// The `platform_runs` table (scenarios with several `[[platforms]]`): one row per
-/// platform per run; each platform's books balance like the run's.
-pub const PLATFORM_RUNS: &[Column] = &[
-    VARIANT,
-    REPLICATE,
-    col("platform", "", "Platform name."),
+/// Columns of `platform_runs`.
+pub const PLATFORM_RUNS: &[Column<PlatformRunRow>] = &[
+    variant(),
+    replicate(),
+    col("platform", "", "Platform name.", Text(|r| r.platform.as_str())),
     col(
         "workers_joined",
         "workers",
         "Workers who joined the platform (registered in the metric period).",
+        U64(|r| r.workers_joined),
     ),
     col(
         "workers_active",
         "workers",
         "Of those, workers who submitted a task there.",
+        U64(|r| r.workers_active),
     ),
-    col("tasks_posted", "tasks", "Tasks posted there."),
-    col("tasks_done", "tasks", "Tasks submitted there."),
-    col("tasks_unfilled", "tasks", "Tasks posted there that nobody took."),
-    col("requester_spend_cents", "US cents", "Everything requesters paid there."),
-    col("worker_net_cents", "US cents", "Workers' net pay there."),
-    col("paid_out_cents", "US cents", "Paid out there."),
-    col("pending_cents", "US cents", "Held there at the end."),
-    col("platform_fee_cents", "US cents", "The platform's fees."),
-    col("levy_cents", "US cents", "Levies there."),
-    col("processing_cents", "US cents", "Payment processing there."),
-    col("forfeited_cents", "US cents", "Balances the platform kept."),
+    col("tasks_posted", "tasks", "Tasks posted there.", U64(|r| r.tasks_posted)),
+    col("tasks_done", "tasks", "Tasks submitted there.", U64(|r| r.tasks_done)),
+    col(
+        "tasks_unfilled",
+        "tasks",
+        "Tasks posted there that nobody took.",
+        U64(|r| r.tasks_unfilled),
+    ),
+    col(
+        "requester_spend_cents",
+        "US cents",
+        "Everything requesters paid there.",
+        I64(|r| r.books.requester_spend_cents),
+    ),
+    col(
+        "worker_net_cents",
+        "US cents",
+        "Workers' net pay there.",
+        I64(|r| r.books.worker_net_cents),
+    ),
+    col(
+        "paid_out_cents",
+        "US cents",
+        "Paid out there.",
+        I64(|r| r.books.paid_out_cents),
+    ),
+    col(
+        "pending_cents",
+        "US cents",
+        "Held there at the end.",
+        I64(|r| r.books.pending_cents),
+    ),
+    col(
+        "platform_fee_cents",
+        "US cents",
+        "The platform's fees.",
+        I64(|r| r.books.platform_fee_cents),
+    ),
+    col("levy_cents", "US cents", "Levies there.", I64(|r| r.books.levy_cents)),
+    col(
+        "processing_cents",
+        "US cents",
+        "Payment processing there.",
+        I64(|r| r.books.processing_cents),
+    ),
+    col(
+        "forfeited_cents",
+        "US cents",
+        "Balances the platform kept.",
+        I64(|r| r.books.forfeited_cents),
+    ),
     col(
         "median_hourly_wage",
         "US$/h",
         "Median net per paid hour there, over workers with at least min_hours_for_wage paid hours there.",
+        MaybeF64(|r| r.median_hourly_wage),
     ),
 ];
 
-/// `summary.csv`: one row per variant and headline metric.
-pub const SUMMARY: &[Column] = &[
-    VARIANT,
-    col("metric", "", "Headline metric (a column of `runs`)."),
-    col("mean", "unit of the metric", "Mean across replicates."),
+/// Columns of `summary.csv`.
+pub const SUMMARY: &[Column<SummaryRow>] = &[
+    col("variant", "", VARIANT_DOC, Text(|r| r.variant.as_str())),
+    col(
+        "metric",
+        "",
+        "Headline metric (a column of `runs`).",
+        Text(|r| r.metric.as_str()),
+    ),
+    col(
+        "mean",
+        "unit of the metric",
+        "Mean across replicates.",
+        MaybeF64(|r| finite(r.estimate.mean)),
+    ),
     col(
         "sd",
         "unit of the metric",
         "Standard deviation across replicates (empty for one replicate).",
+        MaybeF64(|r| r.estimate.sd),
     ),
     col(
         "ci_low",
         "unit of the metric",
         "Lower end of the 95% confidence interval of the mean (Student's t, n-1 df).",
+        MaybeF64(|r| r.estimate.ci_low),
     ),
-    col("ci_high", "unit of the metric", "Upper end of the same."),
-    col("n", "replicates", "Replicates with a value for the metric."),
+    col(
+        "ci_high",
+        "unit of the metric",
+        "Upper end of the same.",
+        MaybeF64(|r| r.estimate.ci_high),
+    ),
+    col(
+        "n",
+        "replicates",
+        "Replicates with a value for the metric.",
+        U32(|r| r.estimate.n as u32),
+    ),
 ];
 
-/// `comparison.csv` (compare): per variant and headline metric, the variant's estimate and
-/// its paired difference from `base` (same replicates: common random numbers).
-pub const COMPARISON: &[Column] = &[
-    VARIANT,
-    col("metric", "", "Headline metric (a column of `runs`)."),
-    col("mean", "unit of the metric", "Mean across replicates."),
-    col("ci_low", "unit of the metric", "Lower end of the 95% CI of the mean."),
-    col("ci_high", "unit of the metric", "Upper end of the 95% CI of the mean."),
-    col("n", "replicates", "Replicates with a value."),
+// The columns `comparison.csv` and `sweep.csv` share: a variant's (or point's) own
+// estimate and the paired interval of its difference from the reference.
+const METRIC: Column<Contrast> = col(
+    "metric",
+    "",
+    "Headline metric (a column of `runs`).",
+    Text(|r| r.metric.as_str()),
+);
+const MEAN: Column<Contrast> = col(
+    "mean",
+    "unit of the metric",
+    "Mean across replicates.",
+    MaybeF64(|r| finite(r.level.mean)),
+);
+const CI_LOW: Column<Contrast> = col(
+    "ci_low",
+    "unit of the metric",
+    "Lower end of the 95% CI of the mean.",
+    MaybeF64(|r| r.level.ci_low),
+);
+const CI_HIGH: Column<Contrast> = col(
+    "ci_high",
+    "unit of the metric",
+    "Upper end of the 95% CI of the mean.",
+    MaybeF64(|r| r.level.ci_high),
+);
+const N: Column<Contrast> = col("n", "replicates", "Replicates with a value.", U32(|r| r.level.n as u32));
+const DIFF_CI_LOW: Column<Contrast> = col(
+    "diff_ci_low",
+    "unit of the metric",
+    "Lower end of the 95% CI of the paired difference (Student's t on the differences).",
+    MaybeF64(|r| r.diff.ci_low),
+);
+const DIFF_CI_HIGH: Column<Contrast> = col(
+    "diff_ci_high",
+    "unit of the metric",
+    "Upper end of the same.",
+    MaybeF64(|r| r.diff.ci_high),
+);
+
+/// Columns of `comparison.csv`.
+pub const COMPARISON: &[Column<Contrast>] = &[
+    col("variant", "", VARIANT_DOC, Text(|r| r.variant.as_str())),
+    METRIC,
+    MEAN,
+    CI_LOW,
+    CI_HIGH,
+    N,
     col(
         "diff_mean",
         "unit of the metric",
         "Mean over replicates of (variant - base) in the same replicate; 0 for base.",
+        MaybeF64(|r| finite(r.diff.mean)),
     ),
-    col(
-        "diff_ci_low",
-        "unit of the metric",
-        "Lower end of the 95% CI of the paired difference (Student's t on the differences).",
-    ),
-    col("diff_ci_high", "unit of the metric", "Upper end of the same."),
+    DIFF_CI_LOW,
+    DIFF_CI_HIGH,
     col(
         "diff_unpaired_ci_low",
         "unit of the metric",
         "Lower end of a 95% Welch CI treating the replicates as independent, to show what pairing gains.",
+        MaybeF64(|r| r.unpaired.0),
     ),
-    col("diff_unpaired_ci_high", "unit of the metric", "Upper end of the same."),
+    col(
+        "diff_unpaired_ci_high",
+        "unit of the metric",
+        "Upper end of the same.",
+        MaybeF64(|r| r.unpaired.1),
+    ),
 ];
 
-/// `sweep.csv` (sweep): per point and headline metric. After `point` come one column per
-/// swept key, named by the full dotted key (e.g. `platform.fee.worker_percent`), then these.
-pub const SWEEP: &[Column] = &[
+/// Columns of `sweep.csv`, but for the swept keys: `sweep` puts one column per swept key
+/// (`f64`) after `point`.
+pub const SWEEP: &[Column<Contrast>] = &[
     col(
         "point",
         "",
         "Name of the point (also its `variant` in the per-run tables), e.g. `platform.fee.worker_percent=10` (two keys are joined by `;`).",
+        Text(|r| r.variant.as_str()),
     ),
-    col("metric", "", "Headline metric (a column of `runs`)."),
-    col("mean", "unit of the metric", "Mean across replicates."),
-    col("ci_low", "unit of the metric", "Lower end of the 95% CI of the mean."),
-    col("ci_high", "unit of the metric", "Upper end of the same."),
-    col("n", "replicates", "Replicates with a value."),
+    METRIC,
+    MEAN,
+    CI_LOW,
+    CI_HIGH,
+    N,
     col(
         "diff_mean",
         "unit of the metric",
         "Mean paired difference from the first point (same replicates).",
+        MaybeF64(|r| finite(r.diff.mean)),
     ),
-    col(
-        "diff_ci_low",
-        "unit of the metric",
-        "Lower end of the 95% CI of the paired difference.",
-    ),
-    col("diff_ci_high", "unit of the metric", "Upper end of the same."),
+    DIFF_CI_LOW,
+    DIFF_CI_HIGH,
 ];
 
 /// The headline metrics of summaries, comparisons and charts, in display order.
@@ -421,14 +839,65 @@ pub const HEADLINE: &[&str] = &[
     "workers_active",
 ];
 
-/// The documented tables, with their file stems.
-pub const TABLES: &[(&str, &[Column])] = &[
-    ("runs", RUNS),
-    ("workers", WORKERS),
-    ("daily", DAILY),
-    ("worker_platforms", WORKER_PLATFORMS),
-    ("platform_runs", PLATFORM_RUNS),
-    ("summary", SUMMARY),
+/// A column as `columns.md` lists it, whatever the rows of its table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Doc {
+    /// Column name.
+    pub name: &'static str,
+    /// Its type in the files (`u32`, `f64 or null`, ...).
+    pub dtype: &'static str,
+    /// Unit ("" for none).
+    pub unit: &'static str,
+    /// Definition.
+    pub doc: &'static str,
+}
+
+/// The documentation of a table's columns.
+pub fn docs<R>(columns: &[Column<R>]) -> Vec<Doc> {
+    columns.iter().map(Column::describe).collect()
+}
+
+/// A documented table.
+#[derive(Clone, Copy, Debug)]
+pub struct Table {
+    /// File stem.
+    pub name: &'static str,
+    /// What a row is.
+    pub rows: &'static str,
+    /// Its columns, in order.
+    pub columns: fn() -> Vec<Doc>,
+}
+
+const fn table(name: &'static str, rows: &'static str, columns: fn() -> Vec<Doc>) -> Table {
+    Table { name, rows, columns }
+}
+
+/// Every table gigsim writes, in the order `columns.md` lists them.
+pub const TABLES: &[Table] = &[
+    table("runs", "One row per (variant, replicate).", || docs(RUNS)),
+    table("workers", "One row per worker per run.", || docs(WORKERS)),
+    table("daily", "One row per day per run (after warm-up).", || docs(DAILY)),
+    table(
+        "worker_platforms",
+        "Scenarios with several `[[platforms]]`: one row per worker, platform joined and run.",
+        || docs(WORKER_PLATFORMS),
+    ),
+    table(
+        "platform_runs",
+        "Scenarios with several `[[platforms]]`: one row per platform per run; each platform's books balance like the run's.",
+        || docs(PLATFORM_RUNS),
+    ),
+    table("summary", "One row per variant and headline metric.", || docs(SUMMARY)),
+    table(
+        "comparison",
+        "`compare`: one row per variant and headline metric, the variant's estimate and its paired difference from `base` (same replicates: common random numbers).",
+        || docs(COMPARISON),
+    ),
+    table(
+        "sweep",
+        "`sweep`: one row per point and headline metric. After `point` comes one column (`f64`) per swept key, named by the full dotted key (e.g. `platform.fee.worker_percent`), then `metric` and the rest.",
+        || docs(SWEEP),
+    ),
 ];
 
 /// The unit of a column of `runs` (for headline metrics).
@@ -436,19 +905,23 @@ pub fn unit_of(metric: &str) -> &'static str {
     RUNS.iter().find(|c| c.name == metric).map(|c| c.unit).unwrap_or("")
 }
 
-/// `columns.md`: every table and column with unit and definition.
-pub fn markdown(tables: &[(&str, &[Column])]) -> String {
+/// `columns.md`: every table and column with type, unit and definition.
+pub fn markdown(tables: &[Table]) -> String {
     let mut out = String::from(
         "# Columns\n\nMoney is in US cents (integers), time in seconds, wages in US$ per hour. \
          Every per-run table starts with `variant` and `replicate`; confidence intervals measure \
-         simulation error across replicates.\n",
+         simulation error across replicates. The dtype is how a value is stored in Parquet (CSV \
+         writes it as text): `u32` and `u64` unsigned integers, `i64` signed integers, `f64` \
+         floats, `bool`, `string`; `or null` marks a column that may have no value (an empty \
+         field in CSV).\n",
     );
-    for (table, cols) in tables {
+    for table in tables {
         out.push_str(&format!(
-            "\n## {table}\n\n| column | unit | definition |\n|---|---|---|\n"
+            "\n## {}\n\n{}\n\n| column | dtype | unit | definition |\n|---|---|---|---|\n",
+            table.name, table.rows
         ));
-        for c in *cols {
-            out.push_str(&format!("| `{}` | {} | {} |\n", c.name, c.unit, c.doc));
+        for c in (table.columns)() {
+            out.push_str(&format!("| `{}` | {} | {} | {} |\n", c.name, c.dtype, c.unit, c.doc));
         }
     }
     out
@@ -473,5 +946,29 @@ mod docs {
             "docs/columns.md differs from the columns gigsim writes: run \
              `GIGSIM_BLESS=1 cargo test --release --lib columns` and commit it"
         );
+    }
+
+    /// Two columns of one name would fail only when a run builds its frame, so a new
+    /// entry that repeats a name is caught here.
+    #[test]
+    fn names_are_unique_within_each_table() {
+        for table in TABLES {
+            let mut names: Vec<&str> = (table.columns)().iter().map(|c| c.name).collect();
+            names.sort_unstable();
+            let before = names.len();
+            names.dedup();
+            assert_eq!(names.len(), before, "{} repeats a column name", table.name);
+        }
+    }
+
+    /// Summaries, comparisons and the report read a headline metric's unit from `runs`.
+    #[test]
+    fn every_headline_metric_is_a_column_of_runs() {
+        for metric in HEADLINE {
+            assert!(
+                RUNS.iter().any(|c| c.name == *metric),
+                "{metric} is not a column of runs"
+            );
+        }
     }
 }

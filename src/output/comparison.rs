@@ -10,6 +10,7 @@ use polars::prelude::*;
 use super::OutputError;
 use super::columns::{COMPARISON, HEADLINE, SWEEP};
 use super::summary::metric_values;
+use super::tables;
 use crate::metrics::{Estimate, mean, sample_sd, t_quantile};
 
 /// One variant and metric against the reference.
@@ -69,115 +70,22 @@ pub fn contrasts(runs: &DataFrame, variants: &[String]) -> Result<Vec<Contrast>,
     Ok(out)
 }
 
-fn finite(v: f64) -> Option<f64> {
-    v.is_finite().then_some(v)
-}
-
 /// `comparison.csv` as a frame.
 pub fn comparison_frame(rows: &[Contrast]) -> Result<DataFrame, OutputError> {
-    let cols = vec![
-        Column::new(
-            "variant".into(),
-            rows.iter().map(|r| r.variant.as_str()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "metric".into(),
-            rows.iter().map(|r| r.metric.as_str()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "mean".into(),
-            rows.iter().map(|r| finite(r.level.mean)).collect::<Vec<_>>(),
-        ),
-        Column::new("ci_low".into(), rows.iter().map(|r| r.level.ci_low).collect::<Vec<_>>()),
-        Column::new(
-            "ci_high".into(),
-            rows.iter().map(|r| r.level.ci_high).collect::<Vec<_>>(),
-        ),
-        Column::new("n".into(), rows.iter().map(|r| r.level.n as u32).collect::<Vec<_>>()),
-        Column::new(
-            "diff_mean".into(),
-            rows.iter().map(|r| finite(r.diff.mean)).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "diff_ci_low".into(),
-            rows.iter().map(|r| r.diff.ci_low).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "diff_ci_high".into(),
-            rows.iter().map(|r| r.diff.ci_high).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "diff_unpaired_ci_low".into(),
-            rows.iter().map(|r| r.unpaired.0).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "diff_unpaired_ci_high".into(),
-            rows.iter().map(|r| r.unpaired.1).collect::<Vec<_>>(),
-        ),
-    ];
-    checked(
-        cols,
-        COMPARISON.iter().map(|c| c.name).collect(),
-        "comparison",
-        rows.len(),
-    )
+    tables::frame("comparison", rows, COMPARISON)
 }
 
 /// `sweep.csv` as a frame: `point`, one column per swept key with the point's values,
 /// then the estimates.
 pub fn sweep_frame(rows: &[Contrast], params: &[String], values: &[Vec<f64>]) -> Result<DataFrame, OutputError> {
     let per_point = HEADLINE.len();
-    let mut cols = vec![Column::new(
-        "point".into(),
-        rows.iter().map(|r| r.variant.as_str()).collect::<Vec<_>>(),
-    )];
-    for (k, key) in params.iter().enumerate() {
+    let mut cols = tables::build("sweep", None, rows, SWEEP)?;
+    let swept = params.iter().enumerate().map(|(k, key)| {
         let column: Vec<f64> = (0..rows.len()).map(|i| values[i / per_point][k]).collect();
-        cols.push(Column::new(key.as_str().into(), column));
-    }
-    cols.extend([
-        Column::new(
-            "metric".into(),
-            rows.iter().map(|r| r.metric.as_str()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "mean".into(),
-            rows.iter().map(|r| finite(r.level.mean)).collect::<Vec<_>>(),
-        ),
-        Column::new("ci_low".into(), rows.iter().map(|r| r.level.ci_low).collect::<Vec<_>>()),
-        Column::new(
-            "ci_high".into(),
-            rows.iter().map(|r| r.level.ci_high).collect::<Vec<_>>(),
-        ),
-        Column::new("n".into(), rows.iter().map(|r| r.level.n as u32).collect::<Vec<_>>()),
-        Column::new(
-            "diff_mean".into(),
-            rows.iter().map(|r| finite(r.diff.mean)).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "diff_ci_low".into(),
-            rows.iter().map(|r| r.diff.ci_low).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "diff_ci_high".into(),
-            rows.iter().map(|r| r.diff.ci_high).collect::<Vec<_>>(),
-        ),
-    ]);
-    let mut names: Vec<&str> = vec!["point"];
-    names.extend(params.iter().map(String::as_str));
-    names.extend(SWEEP.iter().skip(1).map(|c| c.name));
-    checked(cols, names, "sweep", rows.len())
-}
-
-fn checked(cols: Vec<Column>, documented: Vec<&str>, table: &str, height: usize) -> Result<DataFrame, OutputError> {
-    let names: Vec<String> = cols.iter().map(|c| c.name().to_string()).collect();
-    if names != documented {
-        return Err(OutputError::Parts {
-            path: table.into(),
-            message: format!("columns {names:?} differ from the documented {documented:?}"),
-        });
-    }
-    DataFrame::new(height, cols).map_err(|e| OutputError::table(table, e))
+        Column::new(key.as_str().into(), column)
+    });
+    cols.splice(1..1, swept);
+    DataFrame::new(rows.len(), cols).map_err(|e| OutputError::table("sweep", e))
 }
 
 #[cfg(test)]

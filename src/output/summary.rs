@@ -68,39 +68,7 @@ pub fn summarize(runs: &DataFrame) -> Result<Vec<SummaryRow>, OutputError> {
 
 /// The summary as a frame with the documented columns.
 pub fn summary_frame(rows: &[SummaryRow]) -> Result<DataFrame, OutputError> {
-    let cols = vec![
-        Column::new(
-            "variant".into(),
-            rows.iter().map(|r| r.variant.as_str()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "metric".into(),
-            rows.iter().map(|r| r.metric.as_str()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "mean".into(),
-            rows.iter().map(|r| r.estimate.mean).map(finite).collect::<Vec<_>>(),
-        ),
-        Column::new("sd".into(), rows.iter().map(|r| r.estimate.sd).collect::<Vec<_>>()),
-        Column::new(
-            "ci_low".into(),
-            rows.iter().map(|r| r.estimate.ci_low).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "ci_high".into(),
-            rows.iter().map(|r| r.estimate.ci_high).collect::<Vec<_>>(),
-        ),
-        Column::new("n".into(), rows.iter().map(|r| r.estimate.n as u32).collect::<Vec<_>>()),
-    ];
-    debug_assert_eq!(
-        cols.iter().map(|c| c.name().to_string()).collect::<Vec<_>>(),
-        columns::SUMMARY.iter().map(|c| c.name).collect::<Vec<_>>()
-    );
-    DataFrame::new(rows.len(), cols).map_err(|e| OutputError::table("summary", e))
-}
-
-fn finite(v: f64) -> Option<f64> {
-    v.is_finite().then_some(v)
+    super::tables::frame("summary", rows, columns::SUMMARY)
 }
 
 /// A metric's value for people: dollars for cents, percent for shares.

@@ -1,10 +1,10 @@
 //! The tables as polars frames, and their writers.
 //!
-//! Column names come from `columns`; types are explicit (counts and ids are unsigned
-//! integers, money is `i64` cents, rates are `f64`, missing values are null). Final
-//! tables are written as a stream: frames arrive in plan order and are cut into row
-//! groups of exactly [`ROW_GROUP_ROWS`] rows, so the same rows give the same bytes
-//! whatever the chunking of the runs that produced them.
+//! Every frame is built from its table in `columns`, one polars column per entry, typed
+//! by its getter (counts and ids are unsigned integers, money is `i64` cents, rates are
+//! `f64`, missing values are null). Final tables are written as a stream: frames arrive
+//! in plan order and are cut into row groups of exactly [`ROW_GROUP_ROWS`] rows, so the
+//! same rows give the same bytes whatever the chunking of the runs that produced them.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -13,210 +13,106 @@ use polars::prelude::*;
 
 use super::OutputError;
 use super::atomic::temp_path;
-use super::columns::{self, Column as Doc};
-use crate::model::record::{DailyRow, RunRecord, RunRow, WorkerRow};
+use super::columns::{self, Column as Col, Get};
+use crate::model::record::RunRecord;
 
 /// Rows per Parquet row group in final tables.
 pub const ROW_GROUP_ROWS: usize = 65_536;
 
-/// Checks built columns against the documented ones and makes the frame.
-fn frame(table: &str, docs: &[Doc], cols: Vec<Column>) -> Result<DataFrame, OutputError> {
-    let names: Vec<&str> = cols.iter().map(|c| c.name().as_str()).collect();
-    let documented: Vec<&str> = docs.iter().map(|d| d.name).collect();
-    if names != documented {
-        return Err(OutputError::Parts {
-            path: PathBuf::from(table),
-            message: format!("columns {names:?} differ from the documented {documented:?}"),
-        });
-    }
-    let height = cols.first().map_or(0, |c| c.len());
-    DataFrame::new(height, cols).map_err(|e| OutputError::table(table, e))
-}
-
-fn c<T, P>(name: &str, values: T) -> Column
-where
-    Series: NamedFrom<T, P>,
-    T: AsRef<P>,
-    P: ?Sized,
-{
-    Column::new(name.into(), values)
+/// The run a per-run table's rows come from: it fills their `variant` and `replicate`.
+#[derive(Clone, Copy, Debug)]
+pub struct Run<'a> {
+    /// Variant name.
+    pub variant: &'a str,
+    /// Replicate.
+    pub replicate: u32,
 }
 
 /// One column's values from a slice of rows.
-fn map<R, T>(rows: &[R], f: impl Fn(&R) -> T) -> Vec<T> {
-    rows.iter().map(f).collect()
+fn values<'a, R, T>(rows: &'a [R], get: impl Fn(&'a R) -> T) -> Vec<T> {
+    rows.iter().map(get).collect()
+}
+
+/// The polars columns of `rows`, one per documented column, in order and of the type its
+/// getter gives. Only a per-run table has a `run` to fill `variant` and `replicate` from.
+pub fn build<R>(table: &str, run: Option<Run<'_>>, rows: &[R], columns: &[Col<R>]) -> Result<Vec<Column>, OutputError> {
+    let n = rows.len();
+    let run = || {
+        run.ok_or_else(|| OutputError::Parts {
+            path: PathBuf::from(table),
+            message: "a table that is not per run has a variant or replicate column of the run".into(),
+        })
+    };
+    columns
+        .iter()
+        .map(|c| {
+            let name = c.name.into();
+            Ok(match c.get {
+                Get::Variant => Column::new(name, vec![run()?.variant; n]),
+                Get::Replicate => Column::new(name, vec![run()?.replicate; n]),
+                Get::U32(f) => Column::new(name, values(rows, f)),
+                Get::U64(f) => Column::new(name, values(rows, f)),
+                Get::I64(f) => Column::new(name, values(rows, f)),
+                Get::F64(f) => Column::new(name, values(rows, f)),
+                Get::Bool(f) => Column::new(name, values(rows, f)),
+                Get::Text(f) => Column::new(name, values(rows, f)),
+                Get::MaybeU32(f) => Column::new(name, values(rows, f)),
+                Get::MaybeF64(f) => Column::new(name, values(rows, f)),
+            })
+        })
+        .collect()
+}
+
+/// The frame of a table that is not per run (`summary`, `comparison`).
+pub fn frame<R>(table: &str, rows: &[R], columns: &[Col<R>]) -> Result<DataFrame, OutputError> {
+    let cols = build(table, None, rows, columns)?;
+    DataFrame::new(rows.len(), cols).map_err(|e| OutputError::table(table, e))
+}
+
+fn run_frame<R>(
+    table: &str,
+    variant: &str,
+    rec: &RunRecord,
+    rows: &[R],
+    columns: &[Col<R>],
+) -> Result<DataFrame, OutputError> {
+    let run = Run {
+        variant,
+        replicate: rec.replicate,
+    };
+    let cols = build(table, Some(run), rows, columns)?;
+    DataFrame::new(rows.len(), cols).map_err(|e| OutputError::table(table, e))
 }
 
 /// The `runs` row of one run.
 pub fn runs_frame(variant: &str, rec: &RunRecord) -> Result<DataFrame, OutputError> {
-    let r: &RunRow = &rec.run;
-    frame(
-        "runs",
-        columns::RUNS,
-        vec![
-            c("variant", [variant]),
-            c("replicate", [rec.replicate]),
-            c("seed", [r.seed]),
-            c("days", [r.days]),
-            c("workers_registered", [r.workers_registered]),
-            c("workers_active", [r.workers_active]),
-            c("tasks_posted", [r.tasks_posted]),
-            c("tasks_done", [r.tasks_done]),
-            c("tasks_unfilled", [r.tasks_unfilled]),
-            c("hours_paid", [r.hours_paid]),
-            c("hours_unpaid", [r.hours_unpaid]),
-            c("requester_spend_cents", [r.requester_spend_cents]),
-            c("worker_net_cents", [r.worker_net_cents]),
-            c("paid_out_cents", [r.paid_out_cents]),
-            c("pending_cents", [r.pending_cents]),
-            c("platform_fee_cents", [r.platform_fee_cents]),
-            c("levy_cents", [r.levy_cents]),
-            c("processing_cents", [r.processing_cents]),
-            c("forfeited_cents", [r.forfeited_cents]),
-            c("gini_net_income", [r.gini_net_income]),
-            c("top10_share_net_income", [r.top10_share_net_income]),
-            c("share_never_paid", [r.share_never_paid]),
-            c("mean_hourly_wage", [r.mean_hourly_wage]),
-            c("median_hourly_wage", [r.median_hourly_wage]),
-            c("median_hourly_wage_all_time", [r.median_hourly_wage_all_time]),
-            c("share_below_wage_floor", [r.share_below_wage_floor]),
-            c("floor_raised_tasks", [r.floor_raised_tasks]),
-            c("floor_dropped_tasks", [r.floor_dropped_tasks]),
-        ],
-    )
+    run_frame("runs", variant, rec, std::slice::from_ref(&rec.run), columns::RUNS)
 }
 
 /// The `workers` rows of one run.
 pub fn workers_frame(variant: &str, rec: &RunRecord) -> Result<DataFrame, OutputError> {
-    let w: &[WorkerRow] = &rec.workers;
-    let n = w.len();
-    frame(
-        "workers",
-        columns::WORKERS,
-        vec![
-            c("variant", vec![variant; n]),
-            c("replicate", vec![rec.replicate; n]),
-            c("worker_id", map(w, |x| x.worker_id)),
-            c("entered_day", map(w, |x| x.entered_day)),
-            c("exited_day", map(w, |x| x.exited_day)),
-            c("first_task_day", map(w, |x| x.first_task_day)),
-            c("platforms_joined", map(w, |x| x.platforms_joined)),
-            c("tasks_done", map(w, |x| x.tasks_done)),
-            c("tasks_rejected", map(w, |x| x.tasks_rejected)),
-            c("tasks_returned", map(w, |x| x.tasks_returned)),
-            c("gross_cents", map(w, |x| x.gross_cents)),
-            c("fee_cents", map(w, |x| x.fee_cents)),
-            c("net_cents", map(w, |x| x.net_cents)),
-            c("paid_out_cents", map(w, |x| x.paid_out_cents)),
-            c("pending_cents", map(w, |x| x.pending_cents)),
-            c("forfeited_cents", map(w, |x| x.forfeited_cents)),
-            c("paid_seconds", map(w, |x| x.paid_seconds)),
-            c("unpaid_seconds", map(w, |x| x.unpaid_seconds)),
-            c("idle_seconds", map(w, |x| x.idle_seconds)),
-            c("offers_received", map(w, |x| x.offers_received)),
-            c("offers_accepted", map(w, |x| x.offers_accepted)),
-            c("hourly_wage", map(w, |x| x.hourly_wage)),
-            c("hourly_wage_all_time", map(w, |x| x.hourly_wage_all_time)),
-            c("rating", map(w, |x| x.rating)),
-            c("reviews", map(w, |x| x.reviews)),
-            c("approval_rate", map(w, |x| x.approval_rate)),
-            c("experience_tasks", map(w, |x| x.experience_tasks)),
-            c("uses_tools", map(w, |x| x.uses_tools)),
-            c("tax_cents", map(w, |x| x.tax_cents)),
-            c("after_tax_cents", map(w, |x| x.after_tax_cents)),
-            c("specialty", w.iter().map(|x| x.specialty.as_str()).collect::<Vec<_>>()),
-        ],
-    )
+    run_frame("workers", variant, rec, &rec.workers, columns::WORKERS)
 }
 
 /// The `daily` rows of one run.
 pub fn daily_frame(variant: &str, rec: &RunRecord) -> Result<DataFrame, OutputError> {
-    let w: &[DailyRow] = &rec.daily;
-    let n = w.len();
-    frame(
-        "daily",
-        columns::DAILY,
-        vec![
-            c("variant", vec![variant; n]),
-            c("replicate", vec![rec.replicate; n]),
-            c("day", map(w, |x| x.day)),
-            c("demand_multiplier", map(w, |x| x.demand_multiplier)),
-            c("tasks_posted", map(w, |x| x.tasks_posted)),
-            c("tasks_done", map(w, |x| x.tasks_done)),
-            c("tasks_unfilled", map(w, |x| x.tasks_unfilled)),
-            c("workers_active", map(w, |x| x.workers_active)),
-            c("entries", map(w, |x| x.entries)),
-            c("exits", map(w, |x| x.exits)),
-            c("mean_hourly_wage", map(w, |x| x.mean_hourly_wage)),
-            c("median_hourly_wage", map(w, |x| x.median_hourly_wage)),
-            c("platform_fee_cents", map(w, |x| x.platform_fee_cents)),
-            c("worker_net_cents", map(w, |x| x.worker_net_cents)),
-            c("surge_multiplier", map(w, |x| x.surge_multiplier)),
-        ],
-    )
+    run_frame("daily", variant, rec, &rec.daily, columns::DAILY)
 }
 
 /// The `worker_platforms` rows of one run (several platforms only; empty otherwise).
 pub fn worker_platforms_frame(variant: &str, rec: &RunRecord) -> Result<DataFrame, OutputError> {
-    let w = &rec.worker_platforms;
-    let n = w.len();
-    frame(
+    run_frame(
         "worker_platforms",
+        variant,
+        rec,
+        &rec.worker_platforms,
         columns::WORKER_PLATFORMS,
-        vec![
-            c("variant", vec![variant; n]),
-            c("replicate", vec![rec.replicate; n]),
-            c("worker_id", map(w, |x| x.worker_id)),
-            c("platform", w.iter().map(|x| x.platform.as_str()).collect::<Vec<_>>()),
-            c("tasks_done", map(w, |x| x.tasks_done)),
-            c("tasks_rejected", map(w, |x| x.tasks_rejected)),
-            c("tasks_returned", map(w, |x| x.tasks_returned)),
-            c("gross_cents", map(w, |x| x.gross_cents)),
-            c("fee_cents", map(w, |x| x.fee_cents)),
-            c("net_cents", map(w, |x| x.net_cents)),
-            c("paid_out_cents", map(w, |x| x.paid_out_cents)),
-            c("pending_cents", map(w, |x| x.pending_cents)),
-            c("forfeited_cents", map(w, |x| x.forfeited_cents)),
-            c("paid_seconds", map(w, |x| x.paid_seconds)),
-            c("unpaid_seconds", map(w, |x| x.unpaid_seconds)),
-            c("idle_seconds", map(w, |x| x.idle_seconds)),
-            c("offers_received", map(w, |x| x.offers_received)),
-            c("offers_accepted", map(w, |x| x.offers_accepted)),
-            c("hourly_wage", map(w, |x| x.hourly_wage)),
-            c("rating", map(w, |x| x.rating)),
-            c("reviews", map(w, |x| x.reviews)),
-            c("approval_rate", map(w, |x| x.approval_rate)),
-        ],
     )
 }
 
 /// The `platform_runs` rows of one run (several platforms only; empty otherwise).
 pub fn platform_runs_frame(variant: &str, rec: &RunRecord) -> Result<DataFrame, OutputError> {
-    let w = &rec.platforms;
-    let n = w.len();
-    frame(
-        "platform_runs",
-        columns::PLATFORM_RUNS,
-        vec![
-            c("variant", vec![variant; n]),
-            c("replicate", vec![rec.replicate; n]),
-            c("platform", w.iter().map(|x| x.platform.as_str()).collect::<Vec<_>>()),
-            c("workers_joined", map(w, |x| x.workers_joined)),
-            c("workers_active", map(w, |x| x.workers_active)),
-            c("tasks_posted", map(w, |x| x.tasks_posted)),
-            c("tasks_done", map(w, |x| x.tasks_done)),
-            c("tasks_unfilled", map(w, |x| x.tasks_unfilled)),
-            c("requester_spend_cents", map(w, |x| x.requester_spend_cents)),
-            c("worker_net_cents", map(w, |x| x.worker_net_cents)),
-            c("paid_out_cents", map(w, |x| x.paid_out_cents)),
-            c("pending_cents", map(w, |x| x.pending_cents)),
-            c("platform_fee_cents", map(w, |x| x.platform_fee_cents)),
-            c("levy_cents", map(w, |x| x.levy_cents)),
-            c("processing_cents", map(w, |x| x.processing_cents)),
-            c("forfeited_cents", map(w, |x| x.forfeited_cents)),
-            c("median_hourly_wage", map(w, |x| x.median_hourly_wage)),
-        ],
-    )
+    run_frame("platform_runs", variant, rec, &rec.platforms, columns::PLATFORM_RUNS)
 }
 
 /// Parquet writer settings shared by parts and final tables: zstd, statistics, and no
@@ -369,6 +265,62 @@ impl Drop for TableWriter {
         }
         if let (Some(_), Some(path)) = (self.csv.take(), &self.csv_path) {
             let _ = std::fs::remove_file(temp_path(path));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::record::{DailyRow, PlatformRunRow, WorkerPlatformRow, WorkerRow};
+    use crate::output::columns::Doc;
+
+    /// `columns.md` states each column's type from its table entry; this checks that the
+    /// frames (and so the Parquet files) really have that type and those names.
+    #[test]
+    fn frames_have_the_documented_names_and_types() {
+        let rec = RunRecord {
+            replicate: 3,
+            workers: vec![WorkerRow::default()],
+            daily: vec![DailyRow::default()],
+            worker_platforms: vec![WorkerPlatformRow::default()],
+            platforms: vec![PlatformRunRow::default()],
+            ..RunRecord::default()
+        };
+        let frames = [
+            (runs_frame("base", &rec).unwrap(), columns::docs(columns::RUNS)),
+            (workers_frame("base", &rec).unwrap(), columns::docs(columns::WORKERS)),
+            (daily_frame("base", &rec).unwrap(), columns::docs(columns::DAILY)),
+            (
+                worker_platforms_frame("base", &rec).unwrap(),
+                columns::docs(columns::WORKER_PLATFORMS),
+            ),
+            (
+                platform_runs_frame("base", &rec).unwrap(),
+                columns::docs(columns::PLATFORM_RUNS),
+            ),
+        ];
+        for (df, docs) in frames {
+            assert_eq!(df.height(), 1);
+            let have: Vec<(&str, DataType)> = df
+                .columns()
+                .iter()
+                .map(|c| (c.name().as_str(), c.dtype().clone()))
+                .collect();
+            let want: Vec<(&str, DataType)> = docs.iter().map(|d: &Doc| (d.name, polars_type(d.dtype))).collect();
+            assert_eq!(have, want);
+        }
+    }
+
+    fn polars_type(dtype: &str) -> DataType {
+        match dtype.trim_end_matches(" or null") {
+            "u32" => DataType::UInt32,
+            "u64" => DataType::UInt64,
+            "i64" => DataType::Int64,
+            "f64" => DataType::Float64,
+            "bool" => DataType::Boolean,
+            "string" => DataType::String,
+            other => panic!("no polars type for {other}"),
         }
     }
 }
