@@ -38,6 +38,8 @@ pub enum Stream {
     Entry = 8,
     /// The fixed sample of tasks used to price the all-in cost per task.
     CostSample = 9,
+    /// Exits for reasons other than pay (day, entity = worker id).
+    LifeEvents = 10,
 }
 
 /// Golden-ratio increment of SplitMix64.

@@ -539,3 +539,27 @@ fn requesters_post_only_on_the_platforms_they_joined() {
     assert!(half > 0.15 && half < 0.4, "half the requesters on b: {half}");
     assert_eq!(nobody, 0.0, "no requester on b: b gets no work");
 }
+
+#[test]
+fn a_daily_exit_hazard_empties_the_pool_at_its_closed_form_rate() {
+    // Nobody leaves for pay (exit_patience_days = 0) and nobody arrives: each of n workers
+    // is still there after d days with probability (1 - h)^d.
+    let (n, days, h) = (2000.0, 100.0, 0.01);
+    let text = market("[churn]\nexit_patience_days = 0\nexit_hazard_percent = 1.0\n")
+        .replace("days = 20", "days = 100")
+        .replace("count = 200", "count = 2000");
+    let r = run(&text);
+    let stayed = r.workers.iter().filter(|w| w.exited_day.is_none()).count() as f64;
+    let p = (1.0 - h as f64).powf(days);
+    let sd = (n * p * (1.0 - p)).sqrt();
+    assert!(
+        (stayed - n * p).abs() < 5.0 * sd,
+        "{stayed} stayed, expected {:.0} ± {sd:.0}",
+        n * p
+    );
+    let none = run(&market("[churn]\nexit_patience_days = 0\n"));
+    assert!(
+        none.workers.iter().all(|w| w.exited_day.is_none()),
+        "no hazard, nobody leaves"
+    );
+}

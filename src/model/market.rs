@@ -522,7 +522,8 @@ impl<'s> Market<'s> {
 
     /// Exits and arrivals at the end of a day. A worker whose moving average of net
     /// earnings per available hour (all platforms) stays below their reservation wage
-    /// for `exit_patience_days` working days in a row leaves; newcomers arrive
+    /// for `exit_patience_days` working days in a row leaves, as does anyone a life event
+    /// takes (`exit_hazard`); newcomers arrive
     /// (Poisson), at a fixed rate or in response to the market's recent earnings.
     fn churn(&mut self, day: u32) {
         let sc = self.sc;
@@ -567,6 +568,19 @@ impl<'s> Market<'s> {
             if w.below_days >= c.exit_patience_days {
                 leaving.push(id);
             }
+        }
+        // Life events: a daily chance of leaving whatever the pay (a pool's half-life is
+        // ln 2 / hazard days). Drawn per worker and day from its own stream, and only
+        // when the hazard is on, so markets without it draw nothing more.
+        if c.exit_hazard > 0.0 {
+            let life = day_key(sc.seed, self.replicate, Stream::LifeEvents, day);
+            for (id, w) in self.workers.iter().enumerate() {
+                if w.exited_day.is_none() && unit_f64(entity_key(life, id as u64)) < c.exit_hazard {
+                    leaving.push(id as u32);
+                }
+            }
+            leaving.sort_unstable();
+            leaving.dedup();
         }
         for id in leaving {
             self.leave(id, day);

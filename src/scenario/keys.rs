@@ -1314,6 +1314,14 @@ pub const KEYS: &[Key] = &[
         |s, _, v| s.churn.ewma_weight = 2.0 / (v.float() + 1.0),
     ),
     key(
+        "churn.exit_hazard_percent",
+        "percent per day",
+        Allowed::Float { min: 0.0, max: 100.0 },
+        Fill::Value("0.0"),
+        "Chance each day that a worker leaves for reasons other than pay (life events, another job), whether they work that day or not: a pool's half-life is ln 2 / hazard days (0.19% a day gives about a year). 0 = only pay makes workers leave.",
+        |s, _, v| s.churn.exit_hazard = v.float() / 100.0,
+    ),
+    key(
         "churn.entry_per_day",
         "workers",
         Allowed::Float {

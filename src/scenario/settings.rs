@@ -435,6 +435,8 @@ pub struct Unpaid {
 pub struct Churn {
     /// Working days in a row below the reservation wage before leaving (0 = never).
     pub exit_patience_days: u32,
+    /// Daily chance of leaving for reasons other than pay (life events), 0 to 1.
+    pub exit_hazard: f64,
     /// Weight of today in the moving average of hourly earnings: 2 / (span + 1).
     pub ewma_weight: f64,
     /// Newcomers per day, on average.
