@@ -12,6 +12,7 @@ use super::OutputError;
 use super::atomic::write_file;
 use super::charts::data::{CsvTable, Folder, FolderKind};
 use super::charts::theme::{FONT_BOLD, FONT_FACE_NAME, FONT_REGULAR};
+use super::charts::units;
 use super::charts::{ChartFile, inapplicable_charts, metric_info, skipped_charts};
 use super::columns;
 use super::summary::format_value;
@@ -255,7 +256,7 @@ fn header(h: &mut String, folder: &Folder) {
         "Wage statistics",
         format!(
             "workers with at least {} paid hour(s); wage floor {}",
-            m_hours(folder.min_hours_for_wage),
+            units::hours(folder.min_hours_for_wage),
             escape(&format_value("median_hourly_wage", folder.wage_floor_usd))
         ),
     ));
@@ -264,14 +265,6 @@ fn header(h: &mut String, folder: &Folder) {
         let _ = writeln!(h, "<dt>{k}</dt><dd>{v}</dd>");
     }
     h.push_str("</dl>\n</header>\n");
-}
-
-fn m_hours(h: f64) -> String {
-    if h.fract() == 0.0 {
-        format!("{h:.0}")
-    } else {
-        format!("{h}")
-    }
 }
 
 /// A metric's friendly name and its column name.
@@ -291,12 +284,7 @@ fn value(metric: &str, v: f64) -> String {
     if !v.is_finite() {
         "–".into()
     } else if columns::unit_of(metric) == "US cents" && v.abs() >= 100_000.0 {
-        let text = super::summary::group_float(v.abs() / 100.0, 0);
-        escape(&if v < 0.0 {
-            format!("-${text}")
-        } else {
-            format!("${text}")
-        })
+        escape(&units::dollars(v / 100.0, 1.0))
     } else {
         escape(&format_value(metric, v))
     }
@@ -324,7 +312,7 @@ fn difference(metric: &str, v: f64) -> String {
         ""
     };
     if columns::unit_of(metric) == "share" {
-        format!("{sign}{:.1} pp", v.abs() * 100.0)
+        format!("{sign}{}", units::pp(v))
     } else {
         format!("{sign}{}", value(metric, v.abs()))
     }

@@ -13,15 +13,14 @@
 
 use super::data::{Daily, Folder, PlatformRun, Platforms, VariantWorkers, Workers};
 use super::figure::{Axis, Figure, Layer, LegendEntry, Mark, Panel};
-use super::run::{count_text, hours_text};
 use super::stats::{
     ColdStartPoint, Newcomer, Spread, bin_of, cold_start, days_to_share, paired_change, quantile_bins, share_by,
     sorted_finite,
 };
-use super::theme::{MUTED, TickFormat, money_label, nice_upper, variant_color};
-use super::{Chart, Inputs, replicates_text, title};
+use super::theme::{MUTED, nice_upper, variant_color};
+use super::units::{self, TickFormat};
+use super::{Chart, Inputs, title};
 use crate::metrics::{Estimate, quantile_sorted};
-use crate::output::summary::group_float;
 
 /// The cold-start curves end where fewer newcomers than this are still waiting and
 /// observed: beyond, one person moves the curve by several points.
@@ -278,16 +277,12 @@ fn steps(points: &[ColdStartPoint], value: impl Fn(&ColdStartPoint) -> f64) -> V
     out
 }
 
-fn percent_text(share: f64) -> String {
-    format!("{}%", group_float(share * 100.0, 0))
-}
-
 /// "within 7 days: 64%" or "" when the curve does not reach 7 days.
 fn within(points: &[ColdStartPoint], days: u32) -> Option<String> {
     share_by(points, days).map(|s| {
         format!(
             "{} within {}",
-            percent_text(s),
+            units::percent(s, 0),
             if days == 1 {
                 "1 day".to_string()
             } else {
@@ -377,9 +372,9 @@ pub fn cold_start_chart(inputs: &Inputs, workers: &Workers, variants: &[usize], 
         let same = curves.iter().all(|(_, _, c)| c == &curves[0].2);
         format!(
             "{} who arrived after the warm-up in {}, {} pooled per variant.{}",
-            count_text(curves[0].1, "newcomer", "newcomers"),
+            units::count(curves[0].1, "newcomer", "newcomers"),
             folder.variants[curves[0].0],
-            replicates_text(replicates(inputs, variants)),
+            units::replicates(replicates(inputs, variants)),
             if same && curves.len() > 1 {
                 " Every variant gives the same curves: they lie on one another."
             } else {
@@ -413,20 +408,20 @@ pub fn cold_start_chart(inputs: &Inputs, workers: &Workers, variants: &[usize], 
         let final_task = curve.last().map_or(0.0, |p| p.first_task);
         let final_left = curve.last().map_or(0.0, |p| p.left);
         legend.push(LegendEntry::new(
-            format!("Had a first task ({} by day {last})", percent_text(final_task)),
+            format!("Had a first task ({} by day {last})", units::percent(final_task, 0)),
             c_task,
             Mark::Line,
         ));
         legend.push(LegendEntry::new(
-            format!("Left without one ({} by day {last})", percent_text(final_left)),
+            format!("Left without one ({} by day {last})", units::percent(final_left, 0)),
             c_left,
             Mark::Line,
         ));
         let shares: Vec<String> = [1, 7, 30].iter().filter_map(|&d| within(curve, d)).collect();
         format!(
             "{} who arrived after the warm-up, {} pooled{}{}.",
-            count_text(*n, "newcomer", "newcomers"),
-            replicates_text(replicates(inputs, variants)),
+            units::count(*n, "newcomer", "newcomers"),
+            units::replicates(replicates(inputs, variants)),
             if shares.is_empty() { "" } else { "; first task " },
             shares.join(", ")
         )
@@ -434,23 +429,12 @@ pub fn cold_start_chart(inputs: &Inputs, workers: &Workers, variants: &[usize], 
     Chart::single(stem, title, caption, Some(subtitle), legend, panel)
 }
 
-/// A task count for a label: 950, 9,500, 95k, 1.2M.
-pub fn tasks_text(v: f64) -> String {
-    if v >= 1e6 {
-        format!("{}M", group_float(v / 1e6, 1))
-    } else if v >= 1e4 {
-        format!("{}k", group_float(v / 1e3, 0))
-    } else {
-        group_float(v, 0)
-    }
-}
-
 /// The label of an experience group: "0", "41–95", "1,200–9,999".
 pub fn bin_label(lo: f64, hi: f64) -> String {
     if lo == hi {
-        tasks_text(lo)
+        units::tasks(lo)
     } else {
-        format!("{}–{}", tasks_text(lo), tasks_text(hi))
+        format!("{}–{}", units::tasks(lo), units::tasks(hi))
     }
 }
 
@@ -504,15 +488,6 @@ fn spread_axis(label: &str, spreads: &[&Spread], format: TickFormat) -> Axis {
     Axis::linear(label, lo, hi, format)
 }
 
-/// The relative difference of `b` against `a`, as "+14%" (empty when undefined).
-fn change_text(a: f64, b: f64) -> String {
-    if !(a.is_finite() && b.is_finite()) || a <= 0.0 {
-        return String::new();
-    }
-    let p = (b / a - 1.0) * 100.0;
-    format!("{}{}%", if p >= 0.0 { "+" } else { "−" }, group_float(p.abs(), 0))
-}
-
 /// Earnings by experience: pay per paid hour by groups of tasks done before the run.
 pub fn earnings_by_experience(inputs: &Inputs, workers: &Workers, variants: &[usize], compare: bool) -> Chart {
     let folder = &inputs.folder;
@@ -521,7 +496,7 @@ pub fn earnings_by_experience(inputs: &Inputs, workers: &Workers, variants: &[us
     let stem = stem("earnings_by_experience", compare);
     let caption = format!(
         "Net pay per paid hour of workers with at least {}, {}, in up to {EXPERIENCE_BINS} groups of about equal size by experience_tasks, the tasks a worker had done before entering (0 for newcomers; equal values stay in one group). Experience is taken before the run so that the groups are not formed by the pay they are compared on: tasks done in the run would rank fast and full-time workers as the experienced. For scale: ride-hail drivers with over 2,500 trips earn 14% more per hour than those with under 100 (Cook et al., REStud 2021).",
-        hours_text(min_hours),
+        units::paid_hours(min_hours),
         if compare {
             "replicates pooled, by variant (groups from the first variant listed; points are group medians)"
         } else {
@@ -544,14 +519,14 @@ pub fn earnings_by_experience(inputs: &Inputs, workers: &Workers, variants: &[us
         })
         .collect();
     let Some((_, first)) = per.first() else {
-        let msg = format!("No data: no worker had at least {}", hours_text(min_hours));
+        let msg = format!("No data: no worker had at least {}", units::paid_hours(min_hours));
         return empty_chart(stem, title, caption, &msg);
     };
     let bins = quantile_bins(&first.iter().map(|r| r.0).collect::<Vec<_>>(), EXPERIENCE_BINS);
     if bins.len() < 2 {
         let msg = format!(
             "No data: every worker with enough paid hours had done the same number of tasks before the run ({}), so there is no experience to compare",
-            tasks_text(bins.first().map_or(0.0, |b| b.0))
+            units::tasks(bins.first().map_or(0.0, |b| b.0))
         );
         return empty_chart(stem, title, caption, &msg);
     }
@@ -572,7 +547,7 @@ pub fn earnings_by_experience(inputs: &Inputs, workers: &Workers, variants: &[us
     let names: Vec<String> = bins
         .iter()
         .zip(&counts)
-        .map(|((lo, hi), n)| format!("{} (n={})", bin_label(*lo, *hi), tasks_text(*n as f64)))
+        .map(|((lo, hi), n)| format!("{} (n={})", bin_label(*lo, *hi), units::tasks(*n as f64)))
         .collect();
     let all: Vec<&Spread> = spreads.iter().flat_map(|(_, s)| s.iter().flatten()).collect();
     let x = if compare {
@@ -625,7 +600,7 @@ pub fn earnings_by_experience(inputs: &Inputs, workers: &Workers, variants: &[us
         if compare {
             let (lo, hi) = (groups.first().copied().flatten(), groups.last().copied().flatten());
             let change = match (lo, hi) {
-                (Some(a), Some(b)) => change_text(a.median, b.median),
+                (Some(a), Some(b)) => units::change(a.median, b.median),
                 _ => String::new(),
             };
             legend.push(LegendEntry::new(
@@ -647,25 +622,25 @@ pub fn earnings_by_experience(inputs: &Inputs, workers: &Workers, variants: &[us
     let mut subtitle = if compare {
         format!(
             "{} with at least {} in {}, {} pooled per variant; points: median of each group",
-            count_text(n, "worker", "workers"),
-            hours_text(min_hours),
+            units::count(n, "worker", "workers"),
+            units::paid_hours(min_hours),
             folder.variants[spreads[0].0],
-            replicates_text(replicates(inputs, variants)),
+            units::replicates(replicates(inputs, variants)),
         )
     } else {
         format!(
             "{} with at least {}, {} pooled",
-            count_text(n, "worker", "workers"),
-            hours_text(min_hours),
-            replicates_text(replicates(inputs, variants)),
+            units::count(n, "worker", "workers"),
+            units::paid_hours(min_hours),
+            units::replicates(replicates(inputs, variants)),
         )
     };
     if !compare && let (Some(a), Some(b)) = (least, most) {
         subtitle.push_str(&format!(
             ". Median pay of the most experienced group {}/h, of the least {}/h: {}",
-            money_label(b.median),
-            money_label(a.median),
-            change_text(a.median, b.median)
+            units::dollars_label(b.median),
+            units::dollars_label(a.median),
+            units::change(a.median, b.median)
         ));
     }
     if !compare {
@@ -681,7 +656,7 @@ pub fn earnings_by_experience(inputs: &Inputs, workers: &Workers, variants: &[us
                 label: None,
             });
             legend.push(LegendEntry::new(
-                format!("Median of all {}/h", money_label(m)),
+                format!("Median of all {}/h", units::dollars_label(m)),
                 MUTED,
                 Mark::Dashed,
             ));
@@ -752,7 +727,7 @@ pub fn income_by_platforms(inputs: &Inputs, workers: &Workers, variants: &[usize
             if compare {
                 what
             } else {
-                format!("{what} (n={})", tasks_text(counts[k - 1] as f64))
+                format!("{what} (n={})", units::tasks(counts[k - 1] as f64))
             }
         })
         .collect();
@@ -783,7 +758,7 @@ pub fn income_by_platforms(inputs: &Inputs, workers: &Workers, variants: &[usize
             let medians: Vec<String> = groups
                 .iter()
                 .enumerate()
-                .filter_map(|(g, s)| s.map(|s| format!("{}: {}", g + 1, money_label(s.median))))
+                .filter_map(|(g, s)| s.map(|s| format!("{}: {}", g + 1, units::dollars_label(s.median))))
                 .collect();
             legend.push(LegendEntry::new(
                 format!("{} (medians {})", folder.variants[*v], medians.join(", ")),
@@ -799,8 +774,8 @@ pub fn income_by_platforms(inputs: &Inputs, workers: &Workers, variants: &[usize
         .unwrap_or(0);
     let mut subtitle = format!(
         "{}, {} pooled{}",
-        count_text(n, "worker", "workers"),
-        replicates_text(replicates(inputs, variants)),
+        units::count(n, "worker", "workers"),
+        units::replicates(replicates(inputs, variants)),
         if compare {
             " per variant; median (line), quartiles (box), 10th to 90th percentile (whiskers)"
         } else {
@@ -822,7 +797,7 @@ pub fn income_by_platforms(inputs: &Inputs, workers: &Workers, variants: &[usize
                         } else {
                             format!("{} platforms", g + 1)
                         },
-                        money_label(s.median)
+                        units::dollars_label(s.median)
                     )
                 })
             })
@@ -833,7 +808,7 @@ pub fn income_by_platforms(inputs: &Inputs, workers: &Workers, variants: &[usize
         if let (Some(a), Some(b)) = (first, most)
             && max_joined > 1
         {
-            let change = change_text(a.median, b.median);
+            let change = units::change(a.median, b.median);
             if !change.is_empty() {
                 subtitle.push_str(&format!(" ({change} on {max_joined} platforms against 1)"));
             }
@@ -930,13 +905,13 @@ pub fn platforms_chart(inputs: &Inputs, platforms: &Platforms, variant: usize, c
         .filter(|&p| finite(&net[p]) + finite(&fees[p]) > 0.0)
         .map(|p| {
             let share = finite(&fees[p]) / (finite(&net[p]) + finite(&fees[p]));
-            format!("{} {}", names[p], percent_text_1(share))
+            format!("{} {}", names[p], units::percent(share, 1))
         })
         .collect();
     let n = inputs.runs.replicates_of(variant);
     let mut subtitle = format!(
         "Means of {}{}. Fees as a share of pay plus fees: {}.",
-        replicates_text(n),
+        units::replicates(n),
         if n > 1 && has_hours { "; whiskers: 95% CI" } else { "" },
         takes.join(", ")
     );
@@ -959,10 +934,6 @@ pub fn platforms_chart(inputs: &Inputs, platforms: &Platforms, variant: usize, c
         },
         title,
     }
-}
-
-fn percent_text_1(share: f64) -> String {
-    format!("{}%", group_float(share * 100.0, 1))
 }
 
 /// A per-run value of a platform.
@@ -1074,7 +1045,7 @@ pub fn platforms_change_chart(inputs: &Inputs, platforms: &Platforms, variants: 
             title: title.clone(),
             subtitle: Some(format!(
                 "Paired changes over {}; whiskers: 95% CI across replicates{}.",
-                replicates_text(n),
+                units::replicates(n),
                 if has_hours {
                     ""
                 } else {
@@ -1095,15 +1066,8 @@ mod tests {
 
     #[test]
     fn labels_read_as_task_counts() {
-        assert_eq!(tasks_text(950.0), "950");
-        assert_eq!(tasks_text(9_500.0), "9,500");
-        assert_eq!(tasks_text(95_000.0), "95k");
-        assert_eq!(tasks_text(1_260_000.0), "1.3M");
         assert_eq!(bin_label(0.0, 0.0), "0");
         assert_eq!(bin_label(41.0, 95.0), "41–95");
-        assert_eq!(change_text(10.0, 11.4), "+14%");
-        assert_eq!(change_text(10.0, 9.0), "−10%");
-        assert_eq!(change_text(0.0, 9.0), "");
     }
 
     #[test]

@@ -8,11 +8,11 @@ use super::data::VariantWorkers;
 use super::figure::{Axis, Figure, Layer, LegendEntry, Mark, Panel};
 use super::run::{CURVE_POINTS, active_net, box_panel, cdf_curve, equality_line, lorenz_panel, wage_axis_end};
 use super::stats::{WorkerValue, base_deciles, decile_changes, share_below, sorted_finite};
-use super::theme::{self, MUTED, TickFormat, money, variant_color};
-use super::{Chart, Inputs, estimate_text, metric_info, replicates_text, title};
+use super::theme::{self, MUTED, variant_color};
+use super::units::{self, TickFormat};
+use super::{Chart, Inputs, metric_info, title};
 use crate::metrics::{Estimate, lorenz, quantile_sorted};
 use crate::output::columns::HEADLINE;
-use crate::output::summary::group_float;
 
 /// The compare charts.
 pub fn charts(inputs: &Inputs) -> Vec<Chart> {
@@ -54,11 +54,8 @@ pub fn wage_cdfs(inputs: &Inputs, per: &[Option<&VariantWorkers>]) -> Chart {
     let floor = folder.wage_floor_usd;
     let caption = format!(
         "Share of workers (at least {} paid hour(s), replicates pooled) earning at most each wage per paid hour, by variant; the dashed line is the wage floor of {}/h.",
-        group_float(
-            folder.min_hours_for_wage,
-            if folder.min_hours_for_wage.fract() == 0.0 { 0 } else { 1 }
-        ),
-        money(floor, 0.01)
+        units::hours(folder.min_hours_for_wage),
+        units::dollars(floor, 0.01)
     );
     let wages: Vec<(usize, Vec<f64>)> = per
         .iter()
@@ -99,7 +96,7 @@ pub fn wage_cdfs(inputs: &Inputs, per: &[Option<&VariantWorkers>]) -> Chart {
             format!(
                 "{} ({} below floor)",
                 folder.variants[*v],
-                theme::compact(TickFormat::Percent, below)
+                units::compact(TickFormat::Percent, below)
             ),
             variant_color(*v),
             Mark::Line,
@@ -111,7 +108,7 @@ pub fn wage_cdfs(inputs: &Inputs, per: &[Option<&VariantWorkers>]) -> Chart {
             at: floor,
             color: MUTED,
             dashed: true,
-            label: Some(format!("wage floor {}/h", money(floor, 0.01))),
+            label: Some(format!("wage floor {}/h", units::dollars(floor, 0.01))),
         });
     }
     Chart::single(
@@ -120,7 +117,7 @@ pub fn wage_cdfs(inputs: &Inputs, per: &[Option<&VariantWorkers>]) -> Chart {
         caption,
         Some(format!(
             "Workers with enough paid hours, {} pooled per variant.",
-            replicates_text(replicates(inputs))
+            units::replicates(replicates(inputs))
         )),
         legend,
         panel,
@@ -152,7 +149,7 @@ pub fn lorenz_curves(inputs: &Inputs, per: &[Option<&VariantWorkers>]) -> Chart 
             format!(
                 "{}: Gini {}",
                 folder.variants[v],
-                estimate_text(&gini, TickFormat::Number)
+                units::estimate(&gini, TickFormat::Number)
             ),
             variant_color(v),
             Mark::Line,
@@ -231,7 +228,7 @@ pub fn metric_bars(inputs: &Inputs, metric: &str) -> Chart {
         Some(if n > 1 {
             format!(
                 "By variant: mean of {}; whiskers: 95% CI (Student's t).",
-                replicates_text(n)
+                units::replicates(n)
             )
         } else {
             "By variant; one replicate: no confidence interval.".into()
@@ -262,7 +259,7 @@ pub fn replicate_spread(inputs: &Inputs) -> Chart {
             title: title.clone(),
             subtitle: Some(format!(
                 "{} per variant: box = quartiles, whiskers = min to max, rings = replicates.",
-                replicates_text(replicates(inputs))
+                units::replicates(replicates(inputs))
             )),
             legend: Vec::new(),
             panels,
@@ -371,9 +368,9 @@ pub fn winners_losers(inputs: &Inputs, per: &[Option<&VariantWorkers>]) -> Chart
     let median_base = quantile_sorted(&sorted_finite(deciles.values().map(|d| d.1)), 0.5).unwrap_or(f64::NAN);
     let mut subtitle = format!(
         "{} base workers, {} pooled (median base income {}); points: mean change, {}",
-        group_float(base_workers as f64, 0),
-        replicates_text(replicates(inputs)),
-        money(median_base, 0.01),
+        units::grouped(base_workers),
+        units::replicates(replicates(inputs)),
+        units::dollars(median_base, 0.01),
         if any_ci {
             "whiskers: 95% CI across replicates"
         } else {
@@ -383,7 +380,7 @@ pub fn winners_losers(inputs: &Inputs, per: &[Option<&VariantWorkers>]) -> Chart
     if unmatched > 0 {
         subtitle.push_str(&format!(
             "; up to {} workers present in only one of a pair are left out",
-            group_float(unmatched as f64, 0)
+            units::grouped(unmatched)
         ));
     }
     Chart::single(

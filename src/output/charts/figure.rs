@@ -6,7 +6,7 @@
 
 use plotters::style::RGBColor;
 
-use super::theme::TickFormat;
+use super::units::TickFormat;
 
 /// One chart: a title, an optional note under it, a legend above the plots (never over
 /// the data) and one or more panels laid out in a grid.

@@ -29,6 +29,7 @@ pub mod run;
 pub mod stats;
 pub mod sweep;
 pub mod theme;
+pub mod units;
 
 use std::path::{Path, PathBuf};
 
@@ -37,7 +38,8 @@ use rayon::prelude::*;
 
 use self::data::{CsvTable, Daily, Folder, FolderKind, Platforms, Runs, Workers};
 use self::figure::{Figure, LegendEntry, Panel};
-use self::theme::{Theme, TickFormat};
+use self::theme::Theme;
+use self::units::TickFormat;
 use crate::output::OutputError;
 use crate::output::atomic::{TEMP_MARKER, write_file};
 use crate::output::columns::HEADLINE;
@@ -481,41 +483,5 @@ pub fn title(what: &str, folder: &Folder, variant: Option<&str>) -> String {
     match variant {
         Some(v) if v != "base" => format!("{what} — {} ({v})", folder.manifest.scenario_name),
         _ => format!("{what} — {}", folder.manifest.scenario_name),
-    }
-}
-
-/// "1 replicate" / "3 replicates".
-pub fn replicates_text(n: usize) -> String {
-    if n == 1 {
-        "1 replicate".into()
-    } else {
-        format!("{n} replicates")
-    }
-}
-
-/// An estimate as "0.359 (95% CI 0.341 to 0.377)", or with a note when there is no CI.
-pub fn estimate_text(e: &crate::metrics::Estimate, format: TickFormat) -> String {
-    let v = |x: f64| theme::compact(format, x);
-    match (e.ci_low, e.ci_high) {
-        _ if e.n == 0 => "n/a".into(),
-        (Some(lo), Some(hi)) => format!("{} (95% CI {} to {})", v(e.mean), v(lo), v(hi)),
-        _ => format!("{} (one replicate: no CI)", v(e.mean)),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn estimates_read_with_or_without_ci() {
-        let e = crate::metrics::Estimate::of(&[0.3, 0.4], 0.95);
-        assert!(estimate_text(&e, TickFormat::Number).starts_with("0.350 (95% CI -0.285 to"));
-        let one = crate::metrics::Estimate::of(&[0.3], 0.95);
-        assert_eq!(estimate_text(&one, TickFormat::Number), "0.300 (one replicate: no CI)");
-        assert_eq!(
-            estimate_text(&crate::metrics::Estimate::of(&[], 0.95), TickFormat::Number),
-            "n/a"
-        );
     }
 }

@@ -8,10 +8,10 @@ use super::stats::{
     Bin, band_by_day, bin_count, clip_curve, ecdf_points, five_numbers, histogram, share_below, sorted_finite,
     wants_log_axis,
 };
-use super::theme::{MUTED, TickFormat, money, money_label, nice_upper, variant_color};
-use super::{Chart, Inputs, estimate_text, metric_info, replicates_text, title};
+use super::theme::{MUTED, nice_upper, variant_color};
+use super::units::{self, TickFormat};
+use super::{Chart, Inputs, metric_info, title};
 use crate::metrics::{Estimate, lorenz, quantile_sorted};
-use crate::output::summary::group_float;
 
 /// Points kept of a CDF or Lorenz curve: smooth at any print size, quick to draw.
 pub const CURVE_POINTS: usize = 1_000;
@@ -109,24 +109,6 @@ pub fn snap_log_range(lo: f64, hi: f64) -> (f64, f64) {
     (down(lo), up(hi))
 }
 
-/// "1 worker", "2,000 workers".
-pub fn count_text(n: usize, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{} {many}", group_float(n as f64, 0))
-    }
-}
-
-fn percent(share: f64) -> String {
-    let p = share * 100.0;
-    if p > 0.0 && p < 0.1 {
-        "<0.1%".into()
-    } else {
-        format!("{}%", group_float(p, if p < 10.0 { 1 } else { 0 }))
-    }
-}
-
 /// Chart 1, net income per worker: a histogram, on a log axis when the top 1% earn more
 /// than 50 times the median (then a linear axis would crush everyone into one bar).
 pub fn net_income(folder: &Folder, variant: &str, w: &VariantWorkers, replicates: usize) -> Chart {
@@ -136,7 +118,7 @@ pub fn net_income(folder: &Folder, variant: &str, w: &VariantWorkers, replicates
     let zero = all.len() - positive.len();
     let mut caption = format!(
         "How much each worker kept after fees over the metric period, workers of {} pooled; workers who earned nothing are counted in the note, not drawn.",
-        replicates_text(replicates)
+        units::replicates(replicates)
     );
     if positive.is_empty() {
         let msg = if all.is_empty() {
@@ -164,22 +146,22 @@ pub fn net_income(folder: &Folder, variant: &str, w: &VariantWorkers, replicates
     let above = positive.iter().filter(|v| **v > hi).count();
     let mut notes = vec![format!(
         "{}, {} pooled",
-        count_text(all.len(), "worker", "workers"),
-        replicates_text(replicates)
+        units::count(all.len(), "worker", "workers"),
+        units::replicates(replicates)
     )];
     if zero > 0 {
         notes.push(format!(
             "{} ({}) earned $0 and are not drawn",
-            group_float(zero as f64, 0),
-            percent(zero as f64 / all.len() as f64)
+            units::grouped(zero),
+            units::share(zero as f64 / all.len() as f64)
         ));
     }
     if above > 0 {
         notes.push(format!(
             "{} ({}) above {} are beyond the axis",
-            group_float(above as f64, 0),
-            percent(above as f64 / all.len() as f64),
-            money_label(hi)
+            units::grouped(above),
+            units::share(above as f64 / all.len() as f64),
+            units::dollars_label(hi)
         ));
     }
     let median = quantile_sorted(&positive, 0.5).unwrap_or(f64::NAN);
@@ -199,7 +181,7 @@ pub fn net_income(folder: &Folder, variant: &str, w: &VariantWorkers, replicates
         at: median,
         color: MUTED,
         dashed: true,
-        label: Some(format!("median of earners {}", money_label(median))),
+        label: Some(format!("median of earners {}", units::dollars_label(median))),
     });
     Chart::single(
         "net_income".into(),
@@ -220,28 +202,19 @@ fn eligible_wages(w: &VariantWorkers, min_hours: f64) -> (Vec<f64>, Vec<f64>) {
     )
 }
 
-/// "1 paid hour", "2.5 paid hours".
-pub fn hours_text(h: f64) -> String {
-    if (h - 1.0).abs() < 1e-9 {
-        "1 paid hour".into()
-    } else {
-        format!("{} paid hours", group_float(h, if h.fract() == 0.0 { 0 } else { 1 }))
-    }
-}
-
 /// Chart 2, hourly wage per paid hour and per worked hour (paid + unpaid), overlaid.
 pub fn hourly_wage(folder: &Folder, variant: &str, w: &VariantWorkers, replicates: usize) -> Chart {
     let title = title("Hourly wage: paid time vs all worked time", folder, Some(variant));
     let caption = format!(
         "Net pay per paid hour and per worked hour (paid plus unpaid search, returned and rejected work) for workers with at least {}, {} pooled.",
-        hours_text(folder.min_hours_for_wage),
-        replicates_text(replicates)
+        units::paid_hours(folder.min_hours_for_wage),
+        units::replicates(replicates)
     );
     let (paid, all_time) = eligible_wages(w, folder.min_hours_for_wage);
     if paid.is_empty() {
         let msg = format!(
             "No data: no worker had at least {}",
-            hours_text(folder.min_hours_for_wage)
+            units::paid_hours(folder.min_hours_for_wage)
         );
         return Chart {
             stem: "hourly_wage".into(),
@@ -267,14 +240,14 @@ pub fn hourly_wage(folder: &Folder, variant: &str, w: &VariantWorkers, replicate
     let above = union.iter().filter(|v| **v > hi).count();
     let mut notes = vec![format!(
         "{} with at least {}, {} pooled",
-        count_text(n, "worker", "workers"),
-        hours_text(folder.min_hours_for_wage),
-        replicates_text(replicates)
+        units::count(n, "worker", "workers"),
+        units::paid_hours(folder.min_hours_for_wage),
+        units::replicates(replicates)
     )];
     if above > 0 {
         notes.push(format!(
             "values above {}/h (about the top 1%) are beyond the axis",
-            money_label(hi)
+            units::dollars_label(hi)
         ));
     }
     let label = if log {
@@ -308,7 +281,7 @@ pub fn hourly_wage(folder: &Folder, variant: &str, w: &VariantWorkers, replicate
             dashed: false,
         });
     }
-    let median = |s: &[f64]| money_label(quantile_sorted(s, 0.5).unwrap_or(f64::NAN));
+    let median = |s: &[f64]| units::dollars_label(quantile_sorted(s, 0.5).unwrap_or(f64::NAN));
     Chart::single(
         "hourly_wage".into(),
         title,
@@ -356,15 +329,15 @@ pub fn wage_cdf(folder: &Folder, variant: &str, w: &VariantWorkers, replicates: 
     let floor = folder.wage_floor_usd;
     let caption = format!(
         "Share of workers (at least {}, {} pooled) earning at most each hourly wage; the dashed line is the wage floor of {}/h.",
-        hours_text(folder.min_hours_for_wage),
-        replicates_text(replicates),
-        money(floor, 0.01)
+        units::paid_hours(folder.min_hours_for_wage),
+        units::replicates(replicates),
+        units::dollars(floor, 0.01)
     );
     let (paid, all_time) = eligible_wages(w, folder.min_hours_for_wage);
     if paid.is_empty() {
         let msg = format!(
             "No data: no worker had at least {}",
-            hours_text(folder.min_hours_for_wage)
+            units::paid_hours(folder.min_hours_for_wage)
         );
         return Chart {
             stem: "wage_cdf".into(),
@@ -403,18 +376,22 @@ pub fn wage_cdf(folder: &Folder, variant: &str, w: &VariantWorkers, replicates: 
             at: floor,
             color: MUTED,
             dashed: true,
-            label: Some(format!("wage floor {}/h: {} below", money(floor, 0.01), percent(below))),
+            label: Some(format!(
+                "wage floor {}/h: {} below",
+                units::dollars(floor, 0.01),
+                units::share(below)
+            )),
         });
         legend.push(LegendEntry::new("Wage floor", MUTED, Mark::Dashed));
     }
     let mut subtitle = format!(
         "{} with at least {}, {} pooled",
-        count_text(paid.len(), "worker", "workers"),
-        hours_text(folder.min_hours_for_wage),
-        replicates_text(replicates)
+        units::count(paid.len(), "worker", "workers"),
+        units::paid_hours(folder.min_hours_for_wage),
+        units::replicates(replicates)
     );
     if union.last().is_some_and(|m| *m > hi) {
-        subtitle.push_str(&format!("; axis ends at {}/h", money_label(hi)));
+        subtitle.push_str(&format!("; axis ends at {}/h", units::dollars_label(hi)));
     }
     Chart::single("wage_cdf".into(), title, caption, Some(subtitle + "."), legend, panel)
 }
@@ -457,7 +434,7 @@ pub fn lorenz_chart(folder: &Folder, variant: &str, w: &VariantWorkers, gini: &E
     let title = title("Inequality of net income", folder, Some(variant));
     let caption = format!(
         "Lorenz curve of net income among active workers (at least one task), {} pooled; the Gini in the legend is the mean of the replicates' Gini coefficients with its 95% CI.",
-        replicates_text(gini.n)
+        units::replicates(gini.n)
     );
     let net = active_net(w);
     let curve = lorenz(&net, CURVE_POINTS);
@@ -488,12 +465,12 @@ pub fn lorenz_chart(folder: &Folder, variant: &str, w: &VariantWorkers, gini: &E
         caption,
         Some(format!(
             "{}, {} pooled.",
-            count_text(net.len(), "active worker", "active workers"),
-            replicates_text(gini.n.max(1))
+            units::count(net.len(), "active worker", "active workers"),
+            units::replicates(gini.n.max(1))
         )),
         vec![
             LegendEntry::new(
-                format!("Net income: Gini {}", estimate_text(gini, TickFormat::Number)),
+                format!("Net income: Gini {}", units::estimate(gini, TickFormat::Number)),
                 variant_color(0),
                 Mark::Line,
             ),
@@ -543,7 +520,7 @@ pub fn replicate_spread(folder: &Folder, runs: &super::data::Runs, variant: usiz
     let n = runs.replicates_of(variant);
     let caption = format!(
         "Gini coefficient of net income and median hourly wage (paid time) of each of the {}: boxes span the quartiles, whiskers the minimum to maximum, rings are single replicates.",
-        replicates_text(n)
+        units::replicates(n)
     );
     let cats = vec![name.to_string()];
     let panels = ["gini_net_income", "median_hourly_wage"]
@@ -557,7 +534,7 @@ pub fn replicate_spread(folder: &Folder, runs: &super::data::Runs, variant: usiz
             title: title.clone(),
             subtitle: Some(format!(
                 "{}: box = quartiles, whiskers = min to max, rings = replicates.",
-                replicates_text(n)
+                units::replicates(n)
             )),
             legend: Vec::new(),
             panels,
@@ -633,7 +610,7 @@ pub fn daily_tasks(folder: &Folder, name: &str, daily: &Daily, variant: usize) -
     let subtitle = if reps > 1 {
         format!(
             "Lines: median of {}; bands: 10th to 90th percentile.",
-            replicates_text(reps)
+            units::replicates(reps)
         )
     } else {
         "One replicate: no band across replicates.".to_string()
@@ -646,7 +623,7 @@ pub fn ratings(folder: &Folder, name: &str, w: &VariantWorkers, replicates: usiz
     let title = title("Worker ratings at the end", folder, Some(name));
     let caption = format!(
         "Mean star rating of each worker with at least one review at the end of the run, {} pooled.",
-        replicates_text(replicates)
+        units::replicates(replicates)
     );
     let rated: Vec<f64> = w
         .rating
@@ -689,9 +666,9 @@ pub fn ratings(folder: &Folder, name: &str, w: &VariantWorkers, replicates: usiz
         caption,
         Some(format!(
             "{} of {} workers have a rating, {} pooled; bins of 0.1 star.",
-            group_float(rated.len() as f64, 0),
-            group_float(w.len() as f64, 0),
-            replicates_text(replicates)
+            units::grouped(rated.len()),
+            units::grouped(w.len()),
+            units::replicates(replicates)
         )),
         Vec::new(),
         panel,
@@ -737,7 +714,7 @@ mod tests {
         let c = cdf_curve(&[1.0, 2.0, 3.0], 10.0);
         assert_eq!(c.first(), Some(&(1.0, 0.0)));
         assert_eq!(c.last(), Some(&(3.0, 1.0)));
-        assert_eq!(super::super::theme::compact(TickFormat::Percent, 0.5), "50.0%");
+        assert_eq!(units::compact(TickFormat::Percent, 0.5), "50.0%");
     }
 
     #[test]
@@ -748,16 +725,5 @@ mod tests {
         let wide: Vec<f64> = (1..=1000).map(f64::from).collect();
         assert_eq!(axis_end(&wide[..50]), 50.0, "few values: the maximum");
         assert!((axis_end(&wide) - 990.01).abs() < 1e-9, "many: the 99th percentile");
-        assert_eq!(count_text(1, "worker", "workers"), "1 worker");
-        assert_eq!(count_text(2_000, "worker", "workers"), "2,000 workers");
-    }
-
-    #[test]
-    fn percents_are_short() {
-        assert_eq!(percent(0.0004), "<0.1%");
-        assert_eq!(percent(0.061), "6.1%");
-        assert_eq!(percent(0.6012), "60%");
-        assert_eq!(hours_text(1.0), "1 paid hour");
-        assert_eq!(hours_text(2.5), "2.5 paid hours");
     }
 }

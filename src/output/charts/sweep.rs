@@ -5,7 +5,8 @@
 
 use super::data::CsvTable;
 use super::figure::{Axis, Cell, ColorBar, Figure, Layer, LegendEntry, Mark, Panel};
-use super::theme::{self, TickFormat, compact, sequential, variant_color};
+use super::theme::{self, sequential, variant_color};
+use super::units::{self, TickFormat, compact};
 use super::{Chart, Inputs, metric_info, title};
 use crate::output::columns::HEADLINE;
 
@@ -101,7 +102,7 @@ pub fn level_labels(key: &str, levels: &[String]) -> Vec<String> {
     };
     // The step that shows every level exactly, in the units the value was written in
     // (so 2.5% asks for one decimal, not the three its share 0.025 would).
-    let decimals = values.iter().map(|v| theme::decimals_for(v.abs())).max().unwrap_or(0);
+    let decimals = values.iter().map(|v| units::decimals_for(v.abs())).max().unwrap_or(0);
     let step = 10f64.powi(-(decimals as i32)) * factor;
     values.iter().map(|v| format.format(v * factor, step)).collect()
 }
@@ -245,7 +246,7 @@ pub fn line_chart(inputs: &Inputs, key: &str, metric: &str, points: &[SweepPoint
         caption,
         Some(format!(
             "{}; line: mean across replicates; {ci_note}.",
-            super::run::count_text(pts.len(), "point", "points")
+            units::count(pts.len(), "point", "points")
         )),
         vec![LegendEntry::new(
             format!("{} (mean and 95% CI)", info.name),
