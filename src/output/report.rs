@@ -13,7 +13,7 @@ use super::atomic::write_file;
 use super::charts::data::{CsvTable, Folder, FolderKind};
 use super::charts::theme::{FONT_BOLD, FONT_FACE_NAME, FONT_REGULAR};
 use super::charts::units;
-use super::charts::{ChartFile, inapplicable_charts, metric_info, skipped_charts};
+use super::charts::{ChartFile, metric_info, skip_notes};
 use super::columns;
 use super::summary::format_value;
 
@@ -559,10 +559,8 @@ fn is_small_multiple(stem: &str) -> bool {
 
 fn chart_section(h: &mut String, folder: &Folder, charts: &[ChartFile]) -> Result<(), OutputError> {
     h.push_str("<section id=\"charts\">\n<h2>Charts</h2>\n");
-    for note in skipped_charts(&folder.dir)?
-        .into_iter()
-        .chain(inapplicable_charts(&folder.dir)?)
-    {
+    let (missing, not_applicable) = skip_notes(&folder.dir)?;
+    for note in missing.into_iter().chain(not_applicable) {
         let _ = writeln!(h, "<p class=\"note\">{}</p>", escape(&note));
     }
     if charts.is_empty() {

@@ -7,19 +7,20 @@
 //! - platforms: each platform's workers' net income, fees and paid hours per run.
 //!
 //! Each applies only to some scenarios (newcomers, several platforms) and some folders
-//! (the `workers` history columns, the per-platform tables); [`applicability`] says
-//! which, with the reason for each that does not, so the report can say why a chart is
-//! missing instead of showing an empty one.
+//! (the `workers` history columns, the per-platform tables); their needs in the
+//! catalog say which, so the report can say why a chart is missing instead of showing
+//! an empty one.
 
-use super::data::{Daily, Folder, PlatformRun, Platforms, VariantWorkers, Workers};
-use super::figure::{Axis, Figure, Layer, LegendEntry, Mark, Panel};
+use super::data::{Daily, Folder, PlatformRun, Platforms, VariantWorkers};
+use super::figure::{Axis, Layer, LegendEntry, Mark, Panel};
+use super::income::{point_ranges, zero_line};
 use super::stats::{
     ColdStartPoint, Newcomer, Spread, bin_of, cold_start, days_to_share, paired_change, quantile_bins, share_by,
     sorted_finite,
 };
 use super::theme::{MUTED, nice_upper, variant_color};
 use super::units::{self, TickFormat};
-use super::{Chart, Inputs, title};
+use super::{Chart, Scope};
 use crate::metrics::{Estimate, quantile_sorted};
 
 /// The cold-start curves end where fewer newcomers than this are still waiting and
@@ -28,64 +29,6 @@ pub const MIN_AT_RISK: usize = 20;
 
 /// Experience groups in the earnings-by-experience chart (fewer when values tie).
 pub const EXPERIENCE_BINS: usize = 10;
-
-/// Why a behaviour chart is not drawn.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Skip {
-    /// The folder has no workers table; the note about missing tables covers it.
-    NoWorkers,
-    /// The folder lacks a table or column the chart needs (fewer `--tables`, or an
-    /// older gigsim); the sentence says which.
-    Missing(String),
-    /// The scenario does not have the behaviour (no newcomers, one platform); the
-    /// sentence says so.
-    NotApplicable(String),
-}
-
-/// Whether each behaviour chart applies to a folder: `Ok` when it is drawn.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Applicability {
-    /// Cold start.
-    pub cold_start: Result<(), Skip>,
-    /// Earnings by experience.
-    pub experience: Result<(), Skip>,
-    /// Income by platforms joined.
-    pub income_by_platforms: Result<(), Skip>,
-    /// Each platform's books.
-    pub platforms: Result<(), Skip>,
-}
-
-impl Applicability {
-    fn sentences(&self, missing: bool) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        for r in [
-            &self.cold_start,
-            &self.experience,
-            &self.income_by_platforms,
-            &self.platforms,
-        ] {
-            let sentence = match r {
-                Err(Skip::Missing(s)) if missing => s,
-                Err(Skip::NotApplicable(s)) if !missing => s,
-                _ => continue,
-            };
-            if !out.contains(sentence) {
-                out.push(sentence.clone());
-            }
-        }
-        out
-    }
-
-    /// Why charts are missing for want of a table or column, without repeats.
-    pub fn missing(&self) -> Vec<String> {
-        self.sentences(true)
-    }
-
-    /// Why charts do not apply to the scenario, without repeats.
-    pub fn not_applicable(&self) -> Vec<String> {
-        self.sentences(false)
-    }
-}
 
 /// The metric period of a variant: (last warm-up day, last day), from the daily table
 /// when the folder has it (a variant may change the days), else from the scenario.
@@ -112,156 +55,6 @@ pub fn newcomers(w: &VariantWorkers, warmup: u32, end: u32) -> Vec<Newcomer> {
             })
         })
         .collect()
-}
-
-/// Which behaviour charts a folder gets. `workers` is `None` when the folder has no
-/// workers table (a note elsewhere says so); `has_platform_runs` says whether
-/// `platform_runs.parquet` is there.
-pub fn applicability(
-    folder: &Folder,
-    workers: Option<&Workers>,
-    daily: Option<&Daily>,
-    has_platform_runs: bool,
-) -> Applicability {
-    let older = |what: &str, columns: &str| {
-        Err(Skip::Missing(format!(
-            "The {what} chart is not drawn: this folder's workers.parquet has no {columns} (it was written by an older gigsim)."
-        )))
-    };
-    let no_workers = || Err(Skip::NoWorkers);
-    let cold_start = match workers {
-        None => no_workers(),
-        Some(w) if !(w.has("entered_day") && w.has("first_task_day") && w.has("exited_day")) => {
-            older("cold-start", "entered_day, first_task_day and exited_day columns")
-        }
-        Some(w) => {
-            let any = w.by_variant.iter().enumerate().any(|(v, vw)| {
-                let (warmup, _) = window(folder, daily, v);
-                vw.entered_day
-                    .iter()
-                    .any(|d| d.is_finite() && *d > f64::from(warmup) && *d > 0.0)
-            });
-            if any {
-                Ok(())
-            } else {
-                Err(Skip::NotApplicable("The cold-start chart is not drawn: no worker arrived after the warm-up (newcomers arrive when [churn] entry_per_day is above 0).".into()))
-            }
-        }
-    };
-    let experience = match workers {
-        None => no_workers(),
-        Some(w) if !w.has("experience_tasks") => older("earnings-by-experience", "experience_tasks column"),
-        Some(_) => Ok(()),
-    };
-    let several = folder.platforms.len() > 1 || has_platform_runs;
-    let one_platform = || {
-        Err(Skip::NotApplicable(
-            "The income-by-platforms and platforms charts are not drawn: the scenario has one platform, which every worker joined.".into(),
-        ))
-    };
-    let income_by_platforms = match workers {
-        None => no_workers(),
-        Some(w) if !w.has("platforms_joined") => older("income-by-platforms", "platforms_joined column"),
-        Some(w) => {
-            let multi = w
-                .by_variant
-                .iter()
-                .any(|vw| vw.platforms_joined.iter().any(|p| p.is_finite() && *p > 1.0));
-            if multi {
-                Ok(())
-            } else if several {
-                Err(Skip::NotApplicable(
-                    "The income-by-platforms chart is not drawn: no worker joined more than one platform.".into(),
-                ))
-            } else {
-                one_platform()
-            }
-        }
-    };
-    let platforms = if !several {
-        one_platform()
-    } else if !has_platform_runs {
-        Err(Skip::Missing(
-            "The platforms chart is not drawn: this folder has no platform_runs.parquet (the run chose fewer --tables).".into(),
-        ))
-    } else {
-        Ok(())
-    };
-    Applicability {
-        cold_start,
-        experience,
-        income_by_platforms,
-        platforms,
-    }
-}
-
-/// The behaviour charts of a folder, in report order, for the variants listed (run:
-/// the first; compare: all).
-pub fn charts(inputs: &Inputs, compare: bool) -> Vec<Chart> {
-    let applies = applicability(
-        &inputs.folder,
-        inputs.workers.as_ref(),
-        inputs.daily.as_ref(),
-        inputs.platforms.is_some(),
-    );
-    let variants: Vec<usize> = if compare {
-        (0..inputs.folder.variants.len())
-            .filter(|&v| inputs.runs.replicates_of(v) > 0)
-            .collect()
-    } else {
-        vec![0]
-    };
-    let mut out = Vec::new();
-    if let Some(workers) = &inputs.workers {
-        if applies.cold_start.is_ok() {
-            out.push(cold_start_chart(inputs, workers, &variants, compare));
-        }
-        if applies.experience.is_ok() {
-            out.push(earnings_by_experience(inputs, workers, &variants, compare));
-        }
-        if applies.income_by_platforms.is_ok() {
-            out.push(income_by_platforms(inputs, workers, &variants, compare));
-        }
-    }
-    if let (Ok(()), Some(platforms)) = (&applies.platforms, &inputs.platforms) {
-        if compare && variants.len() > 1 {
-            out.push(platforms_change_chart(inputs, platforms, &variants));
-        } else {
-            out.push(platforms_chart(inputs, platforms, variants[0], compare));
-        }
-    }
-    out
-}
-
-fn stem(name: &str, compare: bool) -> String {
-    if compare {
-        format!("compare_{name}")
-    } else {
-        name.to_string()
-    }
-}
-
-/// The name of a variant for titles (run charts name a variant other than base).
-fn run_variant(inputs: &Inputs, compare: bool) -> Option<&str> {
-    (!compare).then(|| inputs.folder.variants.first().map_or("base", String::as_str))
-}
-
-/// The replicates behind a set of variants (the most any has).
-fn replicates(inputs: &Inputs, variants: &[usize]) -> usize {
-    variants
-        .iter()
-        .map(|&v| inputs.runs.replicates_of(v))
-        .max()
-        .unwrap_or(0)
-}
-
-fn empty_chart(stem: String, title: String, caption: String, message: &str) -> Chart {
-    Chart {
-        stem,
-        figure: Figure::single(title.clone(), Panel::empty(message)),
-        title,
-        caption,
-    }
 }
 
 /// A cumulative share as a step line: it holds from one day to the next.
@@ -294,10 +87,8 @@ fn within(points: &[ColdStartPoint], days: u32) -> Option<String> {
 
 /// Cold start: the share of newcomers who had finished a first task (and who had left
 /// without one) by each day since they arrived.
-pub fn cold_start_chart(inputs: &Inputs, workers: &Workers, variants: &[usize], compare: bool) -> Chart {
-    let folder = &inputs.folder;
-    let title = title("Cold start: days to a first task", folder, run_variant(inputs, compare));
-    let stem = stem("cold_start", compare);
+pub fn cold_start_chart(s: &Scope) -> Chart {
+    let (folder, compare) = (s.folder(), s.compare);
     let caption = format!(
         "Of the workers who arrived after the warm-up (newcomers start with no reviews and no experience), the share who had finished a first task{} by each day since they arrived, {}. Leaving is a competing outcome and the end of the run censors: a newcomer who arrived k days before the end counts only for k days (Aalen–Johansen estimate), so late arrivals do not pass for people who never got work. Curves end where fewer than {MIN_AT_RISK} newcomers are still waiting and observed.",
         if compare {
@@ -311,19 +102,20 @@ pub fn cold_start_chart(inputs: &Inputs, workers: &Workers, variants: &[usize], 
             "replicates pooled"
         }
     );
+    let chart = s.chart("Cold start: days to a first task", caption);
     let mut curves: Vec<(usize, usize, Vec<ColdStartPoint>)> = Vec::new();
-    for &v in variants {
-        let Some(w) = workers.by_variant.get(v) else { continue };
-        let (warmup, end) = window(folder, inputs.daily.as_ref(), v);
-        let people = newcomers(w, warmup, end);
+    for &v in &s.variants {
+        let (warmup, end) = window(folder, s.inputs.daily.as_ref(), v);
+        let people = newcomers(s.workers(v), warmup, end);
         let curve = cold_start(&people, MIN_AT_RISK);
         if !curve.is_empty() {
             curves.push((v, people.len(), curve));
         }
     }
     if curves.is_empty() {
-        let msg = format!("No data: fewer than {MIN_AT_RISK} newcomers arrived after the warm-up");
-        return empty_chart(stem, title, caption, &msg);
+        return chart.no_data(format!(
+            "No data: fewer than {MIN_AT_RISK} newcomers arrived after the warm-up"
+        ));
     }
     let last = curves
         .iter()
@@ -374,7 +166,7 @@ pub fn cold_start_chart(inputs: &Inputs, workers: &Workers, variants: &[usize], 
             "{} who arrived after the warm-up in {}, {} pooled per variant.{}",
             units::count(curves[0].1, "newcomer", "newcomers"),
             folder.variants[curves[0].0],
-            units::replicates(replicates(inputs, variants)),
+            units::replicates(s.replicates()),
             if same && curves.len() > 1 {
                 " Every variant gives the same curves: they lie on one another."
             } else {
@@ -421,12 +213,12 @@ pub fn cold_start_chart(inputs: &Inputs, workers: &Workers, variants: &[usize], 
         format!(
             "{} who arrived after the warm-up, {} pooled{}{}.",
             units::count(*n, "newcomer", "newcomers"),
-            units::replicates(replicates(inputs, variants)),
+            units::replicates(s.replicates()),
             if shares.is_empty() { "" } else { "; first task " },
             shares.join(", ")
         )
     };
-    Chart::single(stem, title, caption, Some(subtitle), legend, panel)
+    chart.with(Some(subtitle), legend, vec![panel])
 }
 
 /// The label of an experience group: "0", "41–95", "1,200–9,999".
@@ -489,11 +281,9 @@ fn spread_axis(label: &str, spreads: &[&Spread], format: TickFormat) -> Axis {
 }
 
 /// Earnings by experience: pay per paid hour by groups of tasks done before the run.
-pub fn earnings_by_experience(inputs: &Inputs, workers: &Workers, variants: &[usize], compare: bool) -> Chart {
-    let folder = &inputs.folder;
+pub fn earnings_by_experience(s: &Scope) -> Chart {
+    let (folder, compare) = (s.folder(), s.compare);
     let min_hours = folder.min_hours_for_wage;
-    let title = title("Pay by experience before the run", folder, run_variant(inputs, compare));
-    let stem = stem("earnings_by_experience", compare);
     let caption = format!(
         "Net pay per paid hour of workers with at least {}, {}, in up to {EXPERIENCE_BINS} groups of about equal size by experience_tasks, the tasks a worker had done before entering (0 for newcomers; equal values stay in one group). Experience is taken before the run so that the groups are not formed by the pay they are compared on: tasks done in the run would rank fast and full-time workers as the experienced. For scale: ride-hail drivers with over 2,500 trips earn 14% more per hour than those with under 100 (Cook et al., REStud 2021).",
         units::paid_hours(min_hours),
@@ -511,24 +301,27 @@ pub fn earnings_by_experience(inputs: &Inputs, workers: &Workers, variants: &[us
             })
             .collect()
     };
-    let per: Vec<(usize, Vec<(f64, f64)>)> = variants
+    let chart = s.chart("Pay by experience before the run", caption);
+    let per: Vec<(usize, Vec<(f64, f64)>)> = s
+        .variants
         .iter()
         .filter_map(|&v| {
-            let rows = eligible(workers.of(v)?);
+            let rows = eligible(s.workers(v));
             (!rows.is_empty()).then_some((v, rows))
         })
         .collect();
     let Some((_, first)) = per.first() else {
-        let msg = format!("No data: no worker had at least {}", units::paid_hours(min_hours));
-        return empty_chart(stem, title, caption, &msg);
+        return chart.no_data(format!(
+            "No data: no worker had at least {}",
+            units::paid_hours(min_hours)
+        ));
     };
     let bins = quantile_bins(&first.iter().map(|r| r.0).collect::<Vec<_>>(), EXPERIENCE_BINS);
     if bins.len() < 2 {
-        let msg = format!(
+        return chart.no_data(format!(
             "No data: every worker with enough paid hours had done the same number of tasks before the run ({}), so there is no experience to compare",
             units::tasks(bins.first().map_or(0.0, |b| b.0))
-        );
-        return empty_chart(stem, title, caption, &msg);
+        ));
     }
     // Spreads per (variant, bin).
     let spreads: Vec<(usize, Vec<Option<Spread>>)> = per
@@ -625,14 +418,14 @@ pub fn earnings_by_experience(inputs: &Inputs, workers: &Workers, variants: &[us
             units::count(n, "worker", "workers"),
             units::paid_hours(min_hours),
             folder.variants[spreads[0].0],
-            units::replicates(replicates(inputs, variants)),
+            units::replicates(s.replicates()),
         )
     } else {
         format!(
             "{} with at least {}, {} pooled",
             units::count(n, "worker", "workers"),
             units::paid_hours(min_hours),
-            units::replicates(replicates(inputs, variants)),
+            units::replicates(s.replicates()),
         )
     };
     if !compare && let (Some(a), Some(b)) = (least, most) {
@@ -662,19 +455,13 @@ pub fn earnings_by_experience(inputs: &Inputs, workers: &Workers, variants: &[us
             ));
         }
     }
-    Chart::single(stem, title, caption, Some(subtitle + "."), legend, panel)
+    chart.with(Some(subtitle + "."), legend, vec![panel])
 }
 
 /// Income by platforms joined: net income per worker of those on one, two, …
 /// platforms.
-pub fn income_by_platforms(inputs: &Inputs, workers: &Workers, variants: &[usize], compare: bool) -> Chart {
-    let folder = &inputs.folder;
-    let title = title(
-        "Net income by number of platforms joined",
-        folder,
-        run_variant(inputs, compare),
-    );
-    let stem = stem("income_by_platforms", compare);
+pub fn income_by_platforms(s: &Scope) -> Chart {
+    let (folder, compare) = (s.folder(), s.compare);
     let caption = format!(
         "Net income per worker over the metric period by the number of platforms they joined, every registered worker counted (those who earned nothing too), {}. Which platforms a worker joins is drawn apart from their other traits, so in the model the difference comes from joining itself: more places to be offered work.",
         if compare {
@@ -691,10 +478,12 @@ pub fn income_by_platforms(inputs: &Inputs, workers: &Workers, variants: &[usize
             })
             .collect()
     };
-    let per: Vec<(usize, Vec<(usize, f64)>)> = variants
+    let chart = s.chart("Net income by number of platforms joined", caption);
+    let per: Vec<(usize, Vec<(usize, f64)>)> = s
+        .variants
         .iter()
         .filter_map(|&v| {
-            let rows = groups_of(workers.of(v)?);
+            let rows = groups_of(s.workers(v));
             (!rows.is_empty()).then_some((v, rows))
         })
         .collect();
@@ -704,7 +493,7 @@ pub fn income_by_platforms(inputs: &Inputs, workers: &Workers, variants: &[usize
         .max()
         .unwrap_or(0);
     if max_joined == 0 {
-        return empty_chart(stem, title, caption, "No data: the workers table has no workers");
+        return chart.no_data("No data: the workers table has no workers");
     }
     let spreads: Vec<(usize, Vec<Option<Spread>>)> = per
         .iter()
@@ -775,7 +564,7 @@ pub fn income_by_platforms(inputs: &Inputs, workers: &Workers, variants: &[usize
     let mut subtitle = format!(
         "{}, {} pooled{}",
         units::count(n, "worker", "workers"),
-        units::replicates(replicates(inputs, variants)),
+        units::replicates(s.replicates()),
         if compare {
             " per variant; median (line), quartiles (box), 10th to 90th percentile (whiskers)"
         } else {
@@ -814,20 +603,28 @@ pub fn income_by_platforms(inputs: &Inputs, workers: &Workers, variants: &[usize
             }
         }
     }
-    Chart::single(stem, title, caption, Some(subtitle + "."), legend, panel)
+    chart.with(Some(subtitle + "."), legend, vec![panel])
+}
+
+/// Each platform's books: its pay, fees and hours in one variant (a run, or a
+/// comparison of one), or what each variant changes on it against base.
+pub fn platforms(s: &Scope) -> Chart {
+    let none = Platforms::default();
+    let platforms = s.inputs.platforms.as_ref().unwrap_or(&none);
+    if s.compare && s.variants.len() > 1 {
+        platforms_change_chart(s, platforms)
+    } else {
+        platforms_chart(s, platforms, s.variants[0])
+    }
 }
 
 /// Each platform in one variant, per run: what requesters paid, split into workers'
 /// net pay and the platform's fees (stacked), and the paid hours of its members.
-pub fn platforms_chart(inputs: &Inputs, platforms: &Platforms, variant: usize, compare: bool) -> Chart {
-    let folder = &inputs.folder;
-    let title = title(
+fn platforms_chart(s: &Scope, platforms: &Platforms, variant: usize) -> Chart {
+    let chart = s.chart(
         "Each platform: pay, fees and hours",
-        folder,
-        Some(folder.variants[variant].as_str()),
+        "For each platform, per run: what requesters paid there, split into the net pay of its workers and its fees (platform_runs; levies and processing are left out), and the paid hours of its members (summed from worker_platforms); bars are means across replicates.",
     );
-    let stem = stem("platforms", compare);
-    let caption = "For each platform, per run: what requesters paid there, split into the net pay of its workers and its fees (platform_runs; levies and processing are left out), and the paid hours of its members (summed from worker_platforms); bars are means across replicates.".to_string();
     let names = &platforms.names;
     let mean_of = |p: usize, value: Measure| {
         let values: Vec<f64> = platforms
@@ -842,12 +639,7 @@ pub fn platforms_chart(inputs: &Inputs, platforms: &Platforms, variant: usize, c
     let fees: Vec<Estimate> = (0..names.len()).map(|p| mean_of(p, |r| r.platform_fee_usd)).collect();
     let hours: Vec<Estimate> = (0..names.len()).map(|p| mean_of(p, |r| r.paid_hours)).collect();
     if net.iter().all(|e| e.n == 0) {
-        return empty_chart(
-            stem,
-            title,
-            caption,
-            "No data: the platform_runs table has no rows for this variant",
-        );
+        return chart.no_data("No data: the platform_runs table has no rows for this variant");
     }
     let finite = |e: &Estimate| if e.mean.is_finite() { e.mean } else { 0.0 };
     let top = (0..names.len())
@@ -908,7 +700,7 @@ pub fn platforms_chart(inputs: &Inputs, platforms: &Platforms, variant: usize, c
             format!("{} {}", names[p], units::percent(share, 1))
         })
         .collect();
-    let n = inputs.runs.replicates_of(variant);
+    let n = s.inputs.runs.replicates_of(variant);
     let mut subtitle = format!(
         "Means of {}{}. Fees as a share of pay plus fees: {}.",
         units::replicates(n),
@@ -918,22 +710,12 @@ pub fn platforms_chart(inputs: &Inputs, platforms: &Platforms, variant: usize, c
     if !has_hours {
         subtitle.push_str(" Paid hours need worker_platforms.parquet, which this folder does not have.");
     }
+    let legend = vec![
+        LegendEntry::new("Workers' net pay", c_net, Mark::Area),
+        LegendEntry::new("Platform fees", c_fee, Mark::Area),
+    ];
     let columns = panels.len();
-    Chart {
-        stem,
-        caption,
-        figure: Figure {
-            title: title.clone(),
-            subtitle: Some(subtitle),
-            legend: vec![
-                LegendEntry::new("Workers' net pay", c_net, Mark::Area),
-                LegendEntry::new("Platform fees", c_fee, Mark::Area),
-            ],
-            panels,
-            columns,
-        },
-        title,
-    }
+    chart.with(Some(subtitle), legend, panels).in_columns(columns)
 }
 
 /// A per-run value of a platform.
@@ -942,11 +724,11 @@ type Measure = fn(&PlatformRun) -> f64;
 /// What a variant changes on each platform: the paired change against base (same
 /// replicates) of its workers' net pay, its fees and its members' paid hours, so a fee
 /// change on one platform shows where income and time go.
-pub fn platforms_change_chart(inputs: &Inputs, platforms: &Platforms, variants: &[usize]) -> Chart {
-    let folder = &inputs.folder;
-    let title = title("Each platform against base", folder, None);
-    let stem = "compare_platforms".to_string();
-    let caption = "For each platform, the change of each variant against base in the same replicate (common random numbers) of its workers' net pay, its fees (platform_runs) and its members' paid hours (worker_platforms): points are the mean change across replicates, whiskers its 95% CI. Income and time that leave one platform show up on the other, or nowhere.".to_string();
+fn platforms_change_chart(s: &Scope, platforms: &Platforms) -> Chart {
+    let chart = s.chart(
+        "Each platform against base",
+        "For each platform, the change of each variant against base in the same replicate (common random numbers) of its workers' net pay, its fees (platform_runs) and its members' paid hours (worker_platforms): points are the mean change across replicates, whiskers its 95% CI. Income and time that leave one platform show up on the other, or nowhere.",
+    );
     let names = &platforms.names;
     let has_hours = platforms.runs.iter().any(|r| r.paid_hours.is_finite());
     let measures: Vec<(&str, Measure)> = if has_hours {
@@ -966,10 +748,10 @@ pub fn platforms_change_chart(inputs: &Inputs, platforms: &Platforms, variants: 
             .map(|r| (r.replicate, value(r)))
             .collect()
     };
-    let others: Vec<usize> = variants.iter().copied().filter(|&v| v != 0).collect();
+    let others: Vec<usize> = s.variants.iter().copied().filter(|&v| v != 0).collect();
     let width = 0.7 / others.len().max(1) as f64;
     let mut panels = Vec::new();
-    let (mut lo, mut hi) = (0.0f64, 0.0f64);
+    let mut range = (0.0f64, 0.0f64);
     let mut any = false;
     for (p, name) in names.iter().enumerate() {
         let mut panel = Panel::new(
@@ -977,87 +759,46 @@ pub fn platforms_change_chart(inputs: &Inputs, platforms: &Platforms, variants: 
             Axis::linear("Change against base, %", 0.0, 0.0, TickFormat::Percent),
         )
         .titled(name.clone());
-        panel.layers.push(Layer::RefLine {
-            vertical: false,
-            at: 0.0,
-            color: MUTED,
-            dashed: false,
-            label: None,
-        });
+        panel.layers.push(zero_line());
         for (k, &v) in others.iter().enumerate() {
             let offset = -0.35 + width * (k as f64 + 0.5);
-            let mut points = Vec::new();
-            let mut whiskers = Vec::new();
-            for (m, (_, value)) in measures.iter().enumerate() {
-                let e = paired_change(&series(0, p, *value), &series(v, p, *value));
-                if e.n == 0 {
-                    continue;
-                }
-                any = true;
-                let at = m as f64 + offset;
-                points.push((at, e.mean));
-                lo = lo.min(e.mean);
-                hi = hi.max(e.mean);
-                if let (Some(l), Some(h)) = (e.ci_low, e.ci_high) {
-                    whiskers.push((at, l, h));
-                    lo = lo.min(l);
-                    hi = hi.max(h);
-                }
-            }
-            let color = variant_color(v);
-            panel.layers.push(Layer::Whiskers {
-                items: whiskers,
-                along_x: false,
-                color,
-            });
-            panel.layers.push(Layer::Points {
-                points,
-                color,
-                radius: 6.0,
-                filled: true,
-            });
+            let changes: Vec<(f64, Estimate)> = measures
+                .iter()
+                .enumerate()
+                .map(|(m, (_, value))| {
+                    let e = paired_change(&series(0, p, *value), &series(v, p, *value));
+                    (m as f64 + offset, e)
+                })
+                .collect();
+            any |= changes.iter().any(|(_, e)| e.n > 0);
+            panel.layers.extend(point_ranges(changes, variant_color(v), &mut range));
         }
         panels.push(panel);
     }
     if !any {
-        return empty_chart(
-            stem,
-            title,
-            caption,
-            "No data: no variant shares a replicate with base in platform_runs",
-        );
+        return chart.no_data("No data: no variant shares a replicate with base in platform_runs");
     }
     // One scale for every platform, so changes compare across panels.
+    let (lo, hi) = range;
     let pad = ((hi - lo) * 0.08).max(0.005);
     for panel in &mut panels {
         panel.y = Axis::linear("Change against base, %", lo - pad, hi + pad, TickFormat::Percent);
     }
     let legend = others
         .iter()
-        .map(|&v| LegendEntry::new(folder.variants[v].clone(), variant_color(v), Mark::PointRange))
+        .map(|&v| LegendEntry::new(s.name(v), variant_color(v), Mark::PointRange))
         .collect();
-    let n = replicates(inputs, variants);
     let columns = panels.len().min(3);
-    Chart {
-        stem,
-        caption,
-        figure: Figure {
-            title: title.clone(),
-            subtitle: Some(format!(
-                "Paired changes over {}; whiskers: 95% CI across replicates{}.",
-                units::replicates(n),
-                if has_hours {
-                    ""
-                } else {
-                    "; paid hours need worker_platforms.parquet, which this folder does not have"
-                }
-            )),
-            legend,
-            panels,
-            columns,
-        },
-        title,
-    }
+    let subtitle = format!(
+        "Paired changes over {}; whiskers: 95% CI across replicates{}.",
+        units::replicates(s.replicates()),
+        if has_hours {
+            ""
+        } else {
+            "; paid hours need worker_platforms.parquet, which this folder does not have"
+        }
+    );
+    chart.with(Some(subtitle), legend, panels).in_columns(columns)
 }
 
 #[cfg(test)]

@@ -4,11 +4,11 @@
 //! more (or keys that are not numbers), the metric per point as bars with CIs.
 
 use super::data::CsvTable;
-use super::figure::{Axis, Cell, ColorBar, Figure, Layer, LegendEntry, Mark, Panel};
-use super::theme::{self, sequential, variant_color};
+use super::figure::{Axis, Cell, ColorBar, Layer, LegendEntry, Mark, Panel};
+use super::runs::bar_with_ci;
+use super::theme::{sequential, variant_color};
 use super::units::{self, TickFormat, compact};
-use super::{Chart, Inputs, metric_info, title};
-use crate::output::columns::HEADLINE;
+use super::{Chart, Scope, metric_info};
 
 /// Largest grid whose cells carry their value as text.
 pub const MAX_LABELLED_CELLS: usize = 64;
@@ -124,36 +124,26 @@ pub fn levels(points: &[SweepPoint], k: usize) -> Vec<String> {
     out
 }
 
-/// The sweep charts.
-pub fn charts(inputs: &Inputs) -> Vec<Chart> {
-    let Some(table) = &inputs.sweep else {
-        return Vec::new();
-    };
-    let keys = swept_keys(table, &inputs.folder.manifest.sweep_params);
-    HEADLINE
+/// The sweep chart of one headline metric: a line for one swept key, a heat map for
+/// two, bars per point otherwise.
+pub fn chart(s: &Scope) -> Chart {
+    let metric = s.metric.unwrap_or_default();
+    let none = CsvTable::default();
+    let table = s.inputs.sweep.as_ref().unwrap_or(&none);
+    let keys = swept_keys(table, &s.folder().manifest.sweep_params);
+    let points = points_of(table, &keys, metric);
+    let numeric = points
         .iter()
-        .map(|metric| {
-            let points = points_of(table, &keys, metric);
-            let numeric = points
-                .iter()
-                .all(|p| p.params.iter().all(|v| v.trim().parse::<f64>().is_ok()));
-            match keys.len() {
-                1 if numeric => line_chart(inputs, &keys[0], metric, &points),
-                2 => heat_map(inputs, &keys, metric, &points),
-                _ => point_bars(inputs, metric, &points),
-            }
-        })
-        .collect()
-}
-
-fn no_data(stem: String, title: String, caption: String, msg: String) -> Chart {
-    Chart {
-        stem,
-        caption,
-        figure: Figure::single(title.clone(), Panel::empty(msg)),
-        title,
+        .all(|p| p.params.iter().all(|v| v.trim().parse::<f64>().is_ok()));
+    match keys.len() {
+        1 if numeric => line_chart(s, &keys[0], &points),
+        2 => heat_map(s, &keys, &points),
+        _ => point_bars(s, &points),
     }
 }
+
+/// The message of a sweep chart with no value at any point.
+const UNDEFINED: &str = "No data: undefined at every point";
 
 fn finite_points(points: &[SweepPoint]) -> Vec<&SweepPoint> {
     points.iter().filter(|p| p.mean.is_finite()).collect()
@@ -176,13 +166,14 @@ fn value_range(points: &[&SweepPoint]) -> (f64, f64) {
 }
 
 /// One swept key: the metric against the key, mean line with a 95% CI band.
-pub fn line_chart(inputs: &Inputs, key: &str, metric: &str, points: &[SweepPoint]) -> Chart {
-    let info = metric_info(metric);
-    let title = title(&format!("{} against {key}", info.name), &inputs.folder, None);
-    let stem = format!("sweep_{metric}");
-    let caption = format!(
-        "{} at each value of {key}: the line joins the means across replicates, the band is their 95% confidence interval.",
-        info.name
+pub fn line_chart(s: &Scope, key: &str, points: &[SweepPoint]) -> Chart {
+    let info = metric_info(s.metric.unwrap_or_default());
+    let chart = s.chart(
+        &format!("{} against {key}", info.name),
+        format!(
+            "{} at each value of {key}: the line joins the means across replicates, the band is their 95% confidence interval.",
+            info.name
+        ),
     );
     let (format, factor) = key_format(key);
     let mut pts: Vec<(f64, &SweepPoint)> = finite_points(points)
@@ -191,7 +182,7 @@ pub fn line_chart(inputs: &Inputs, key: &str, metric: &str, points: &[SweepPoint
         .collect();
     pts.sort_by(|a, b| a.0.total_cmp(&b.0));
     if pts.is_empty() {
-        return no_data(stem, title, caption, "No data: undefined at every point".to_string());
+        return chart.no_data(UNDEFINED);
     }
     let (x0, x1) = (pts[0].0, pts[pts.len() - 1].0);
     let xpad = if x1 > x0 { (x1 - x0) * 0.04 } else { 0.0 };
@@ -240,10 +231,7 @@ pub fn line_chart(inputs: &Inputs, key: &str, metric: &str, points: &[SweepPoint
     } else {
         "whiskers: 95% CI where there were 2+ replicates"
     };
-    Chart::single(
-        stem,
-        title,
-        caption,
+    chart.with(
         Some(format!(
             "{}; line: mean across replicates; {ci_note}.",
             units::count(pts.len(), "point", "points")
@@ -253,24 +241,25 @@ pub fn line_chart(inputs: &Inputs, key: &str, metric: &str, points: &[SweepPoint
             color,
             if all_ci { Mark::LineBand } else { Mark::PointRange },
         )],
-        panel,
+        vec![panel],
     )
 }
 
 /// Two swept keys: a heat map of the metric's mean over the grid.
-pub fn heat_map(inputs: &Inputs, keys: &[String], metric: &str, points: &[SweepPoint]) -> Chart {
-    let info = metric_info(metric);
-    let title = title(&format!("{} over the sweep grid", info.name), &inputs.folder, None);
-    let stem = format!("sweep_{metric}");
-    let caption = format!(
-        "Mean across replicates of {} at each combination of {} and {}; colour runs from the lowest value (dark) to the highest (light).",
-        info.name.to_lowercase(),
-        keys[0],
-        keys[1]
+pub fn heat_map(s: &Scope, keys: &[String], points: &[SweepPoint]) -> Chart {
+    let info = metric_info(s.metric.unwrap_or_default());
+    let chart = s.chart(
+        &format!("{} over the sweep grid", info.name),
+        format!(
+            "Mean across replicates of {} at each combination of {} and {}; colour runs from the lowest value (dark) to the highest (light).",
+            info.name.to_lowercase(),
+            keys[0],
+            keys[1]
+        ),
     );
     let finite = finite_points(points);
     if finite.is_empty() {
-        return no_data(stem, title, caption, "No data: undefined at every point".to_string());
+        return chart.no_data(UNDEFINED);
     }
     let xs = levels(points, 0);
     // Largest value at the top, as on a numeric y axis.
@@ -308,21 +297,22 @@ pub fn heat_map(inputs: &Inputs, keys: &[String], metric: &str, points: &[SweepP
     if missing > 0 {
         subtitle.push_str(&format!(" {missing} point(s) without a value are blank."));
     }
-    Chart::single(stem, title, caption, Some(subtitle), Vec::new(), panel)
+    chart.with(Some(subtitle), Vec::new(), vec![panel])
 }
 
 /// Three or more swept keys (or keys that are not numbers): the metric per point.
-pub fn point_bars(inputs: &Inputs, metric: &str, points: &[SweepPoint]) -> Chart {
-    let info = metric_info(metric);
-    let title = title(&format!("{} at each sweep point", info.name), &inputs.folder, None);
-    let stem = format!("sweep_{metric}");
-    let caption = format!(
-        "{} at each sweep point: bars are the mean across replicates, whiskers the 95% confidence interval.",
-        info.name
+pub fn point_bars(s: &Scope, points: &[SweepPoint]) -> Chart {
+    let info = metric_info(s.metric.unwrap_or_default());
+    let chart = s.chart(
+        &format!("{} at each sweep point", info.name),
+        format!(
+            "{} at each sweep point: bars are the mean across replicates, whiskers the 95% confidence interval.",
+            info.name
+        ),
     );
     let finite = finite_points(points);
     if finite.is_empty() {
-        return no_data(stem, title, caption, "No data: undefined at every point".to_string());
+        return chart.no_data(UNDEFINED);
     }
     let (lo, hi) = value_range(&finite);
     let names: Vec<String> = finite.iter().map(|p| p.point.clone()).collect();
@@ -330,29 +320,15 @@ pub fn point_bars(inputs: &Inputs, metric: &str, points: &[SweepPoint]) -> Chart
         Axis::linear(info.axis, lo.min(0.0), hi.max(0.0), info.format),
         Axis::categories("", names),
     );
-    let color = variant_color(0);
     for (i, p) in finite.iter().enumerate() {
-        let at = i as f64;
-        panel.layers.push(Layer::Rects {
-            rects: vec![[0.0, p.mean, at - 0.3, at + 0.3]],
-            color,
-            opacity: 0.55,
-        });
-        if let Some((l, h)) = p.ci {
-            panel.layers.push(Layer::Whiskers {
-                items: vec![(at, l, h)],
-                along_x: true,
-                color: theme::INK,
-            });
-        }
+        panel
+            .layers
+            .extend(bar_with_ci(i as f64, p.mean, p.ci, variant_color(0)));
     }
-    Chart::single(
-        stem,
-        title,
-        caption,
+    chart.with(
         Some("Mean across replicates; whiskers: 95% CI.".into()),
         Vec::new(),
-        panel,
+        vec![panel],
     )
 }
 

@@ -1,0 +1,424 @@
+//! Every chart gigsim draws, in one table: its file stem, the command whose folders get
+//! it, the family that computes it (one definition for `run` and `compare`), the name
+//! the report gives it when it is not drawn, and what it needs of a folder. Drawing,
+//! the report's notes on missing charts, the clean-up of stale files and the README all
+//! go by this table, so a new chart is added in one place.
+
+use super::behaviour::window;
+use super::data::FolderKind::{self, Compare, Run};
+use super::data::{Daily, Folder, Workers};
+use super::units::TickFormat;
+use crate::output::columns::HEADLINE;
+
+/// The code that computes a chart; `run` and `compare` entries of the same family share
+/// it, for one variant or for many.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Family {
+    /// Histogram of net income per worker.
+    NetIncome,
+    /// Histograms of pay per paid hour and per worked hour.
+    HourlyWage,
+    /// CDF of hourly wages against the wage floor.
+    WageCdf,
+    /// Lorenz curve of net income, with the Gini.
+    Lorenz,
+    /// Box plots of per-run statistics across replicates.
+    ReplicateSpread,
+    /// Tasks posted and done by day.
+    DailyTasks,
+    /// Histogram of ratings at the end.
+    Ratings,
+    /// One headline metric per variant with its CI.
+    Metric,
+    /// Change in each worker's income against base, by decile.
+    WinnersLosers,
+    /// Days from arrival to a first task.
+    ColdStart,
+    /// Pay per paid hour by experience before the run.
+    Experience,
+    /// Net income by number of platforms joined.
+    IncomeByPlatforms,
+    /// Each platform's pay, fees and hours.
+    Platforms,
+    /// One headline metric over the sweep's points.
+    Sweep,
+}
+
+/// What a chart needs of a folder; the first need not met is why it is not drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Need {
+    /// A table that `--tables` can leave out.
+    Table(&'static str),
+    /// A file its command always writes.
+    File(&'static str),
+    /// Columns of `workers` that an older gigsim did not write.
+    Columns(&'static [&'static str]),
+    /// Workers who arrived after the warm-up.
+    Newcomers,
+    /// A worker who joined more than one platform.
+    Multihoming,
+    /// More than one platform in the scenario.
+    SeveralPlatforms,
+}
+
+/// One chart (or one per headline metric, where the stem has `<metric>`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// File stem, stable across versions (`charts/<stem>.png` and `.svg`).
+    pub stem: &'static str,
+    /// The folders that get it.
+    pub command: FolderKind,
+    /// The code that computes it.
+    pub family: Family,
+    /// How the report names it when it is not drawn ("The wage CDF chart is …").
+    pub name: &'static str,
+    /// What it needs, in the order they are checked.
+    pub needs: &'static [Need],
+}
+
+const WORKERS: Need = Need::Table("workers.parquet");
+const COLD_START: &[Need] = &[
+    WORKERS,
+    Need::Columns(&["entered_day", "first_task_day", "exited_day"]),
+    Need::Newcomers,
+];
+const EXPERIENCE: &[Need] = &[WORKERS, Need::Columns(&["experience_tasks"])];
+const BY_PLATFORMS: &[Need] = &[WORKERS, Need::Columns(&["platforms_joined"]), Need::Multihoming];
+const PLATFORMS: &[Need] = &[Need::SeveralPlatforms, Need::Table("platform_runs.parquet")];
+
+const fn entry(
+    stem: &'static str,
+    command: FolderKind,
+    family: Family,
+    name: &'static str,
+    needs: &'static [Need],
+) -> Entry {
+    Entry {
+        stem,
+        command,
+        family,
+        name,
+        needs,
+    }
+}
+
+/// Every chart, in the order the report shows them.
+pub const CHARTS: &[Entry] = &[
+    entry("net_income", Run, Family::NetIncome, "net income", &[WORKERS]),
+    entry("hourly_wage", Run, Family::HourlyWage, "hourly wage", &[WORKERS]),
+    entry("wage_cdf", Run, Family::WageCdf, "wage CDF", &[WORKERS]),
+    entry("lorenz", Run, Family::Lorenz, "Lorenz curve", &[WORKERS]),
+    entry(
+        "replicate_spread",
+        Run,
+        Family::ReplicateSpread,
+        "replicate spread",
+        &[],
+    ),
+    entry(
+        "daily_tasks",
+        Run,
+        Family::DailyTasks,
+        "daily tasks",
+        &[Need::Table("daily.parquet")],
+    ),
+    entry("ratings", Run, Family::Ratings, "rating", &[WORKERS]),
+    entry("cold_start", Run, Family::ColdStart, "cold-start", COLD_START),
+    entry(
+        "earnings_by_experience",
+        Run,
+        Family::Experience,
+        "earnings-by-experience",
+        EXPERIENCE,
+    ),
+    entry(
+        "income_by_platforms",
+        Run,
+        Family::IncomeByPlatforms,
+        "income-by-platforms",
+        BY_PLATFORMS,
+    ),
+    entry("platforms", Run, Family::Platforms, "platforms", PLATFORMS),
+    entry("compare_wage_cdf", Compare, Family::WageCdf, "wage CDF", &[WORKERS]),
+    entry("compare_lorenz", Compare, Family::Lorenz, "Lorenz", &[WORKERS]),
+    entry("compare_<metric>", Compare, Family::Metric, "headline metric", &[]),
+    entry(
+        "compare_replicate_spread",
+        Compare,
+        Family::ReplicateSpread,
+        "replicate spread",
+        &[],
+    ),
+    entry(
+        "compare_winners_losers",
+        Compare,
+        Family::WinnersLosers,
+        "winners-and-losers",
+        &[WORKERS],
+    ),
+    entry(
+        "compare_cold_start",
+        Compare,
+        Family::ColdStart,
+        "cold-start",
+        COLD_START,
+    ),
+    entry(
+        "compare_earnings_by_experience",
+        Compare,
+        Family::Experience,
+        "earnings-by-experience",
+        EXPERIENCE,
+    ),
+    entry(
+        "compare_income_by_platforms",
+        Compare,
+        Family::IncomeByPlatforms,
+        "income-by-platforms",
+        BY_PLATFORMS,
+    ),
+    entry("compare_platforms", Compare, Family::Platforms, "platforms", PLATFORMS),
+    entry(
+        "sweep_<metric>",
+        FolderKind::Sweep,
+        Family::Sweep,
+        "sweep",
+        &[Need::File("sweep.csv")],
+    ),
+];
+
+impl Entry {
+    /// Whether it is drawn once per headline metric.
+    pub fn per_metric(&self) -> bool {
+        self.stem.contains("<metric>")
+    }
+
+    /// The stems it draws under.
+    pub fn stems(&self) -> Vec<String> {
+        if self.per_metric() {
+            HEADLINE.iter().map(|m| self.stem.replace("<metric>", m)).collect()
+        } else {
+            vec![self.stem.to_string()]
+        }
+    }
+}
+
+/// Every file stem gigsim draws a chart under, for any folder: with `.png` and `.svg`,
+/// the only files in `charts/` that a redraw treats as its own.
+pub fn known_stems() -> Vec<String> {
+    CHARTS.iter().flat_map(Entry::stems).collect()
+}
+
+/// Why a chart is not drawn.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Skip {
+    /// The folder lacks a table or column the chart needs (fewer `--tables`, or an
+    /// older gigsim); the clause says which.
+    Missing(String),
+    /// The scenario does not have what the chart shows (no newcomers, one platform).
+    NotApplicable(String),
+}
+
+/// What decides which charts a folder gets, read once.
+struct Facts<'a> {
+    folder: &'a Folder,
+    workers: Option<&'a Workers>,
+    newcomers: bool,
+    multihoming: bool,
+    several_platforms: bool,
+}
+
+impl Facts<'_> {
+    fn check(&self, need: Need) -> Result<(), Skip> {
+        let missing = |clause: String| Err(Skip::Missing(clause));
+        let not_applicable = |clause: &str| Err(Skip::NotApplicable(clause.into()));
+        match need {
+            Need::Table(file) if !self.folder.has(file) => {
+                missing(format!("this folder has no {file} (the run chose fewer --tables)"))
+            }
+            Need::File(file) if !self.folder.has(file) => missing(format!("this folder has no {file}")),
+            Need::Columns(columns) if !columns.iter().all(|c| self.workers.is_some_and(|w| w.has(c))) => {
+                missing(format!(
+                    "this folder's workers.parquet has no {} column{} (it was written by an older gigsim)",
+                    and_list(columns),
+                    if columns.len() > 1 { "s" } else { "" }
+                ))
+            }
+            Need::Newcomers if !self.newcomers => not_applicable(
+                "no worker arrived after the warm-up (newcomers arrive when [churn] entry_per_day is above 0)",
+            ),
+            Need::Multihoming if self.multihoming => Ok(()),
+            Need::Multihoming if self.several_platforms => not_applicable("no worker joined more than one platform"),
+            Need::Multihoming | Need::SeveralPlatforms if !self.several_platforms => {
+                not_applicable("the scenario has one platform, which every worker joined")
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Each chart of the folder's command, with why it is not drawn when it is not.
+/// `workers` needs only the history columns; `daily` gives each variant's metric period.
+pub fn plan(
+    folder: &Folder,
+    workers: Option<&Workers>,
+    daily: Option<&Daily>,
+) -> Vec<(&'static Entry, Result<(), Skip>)> {
+    let by_variant = workers.map_or(&[][..], |w| &w.by_variant[..]);
+    let facts = Facts {
+        folder,
+        workers,
+        newcomers: by_variant.iter().enumerate().any(|(v, vw)| {
+            let (warmup, _) = window(folder, daily, v);
+            vw.entered_day
+                .iter()
+                .any(|d| d.is_finite() && *d > f64::from(warmup) && *d > 0.0)
+        }),
+        multihoming: by_variant
+            .iter()
+            .any(|vw| vw.platforms_joined.iter().any(|p| p.is_finite() && *p > 1.0)),
+        several_platforms: folder.platforms.len() > 1 || folder.has("platform_runs.parquet"),
+    };
+    CHARTS
+        .iter()
+        .filter(|e| e.command == folder.kind)
+        .map(|e| (e, e.needs.iter().try_for_each(|n| facts.check(*n))))
+        .collect()
+}
+
+/// The report's sentences on the charts of `plan` that are not drawn, missing ones
+/// (`missing`) or those that do not apply: one per reason, naming every chart it keeps
+/// out, in catalog order.
+pub fn notes(plan: &[(&'static Entry, Result<(), Skip>)], missing: bool) -> Vec<String> {
+    let mut reasons: Vec<(&str, Vec<&Entry>)> = Vec::new();
+    for (entry, result) in plan {
+        let clause = match result {
+            Err(Skip::Missing(c)) if missing => c,
+            Err(Skip::NotApplicable(c)) if !missing => c,
+            _ => continue,
+        };
+        match reasons.iter_mut().find(|(c, _)| c == clause) {
+            Some((_, entries)) => entries.push(entry),
+            None => reasons.push((clause, vec![entry])),
+        }
+    }
+    reasons
+        .into_iter()
+        .map(|(clause, entries)| {
+            let names: Vec<&str> = entries.iter().map(|e| e.name).collect();
+            let many = entries.len() > 1 || entries[0].per_metric();
+            format!(
+                "The {} {} not drawn: {clause}.",
+                and_list(&names),
+                if many { "charts are" } else { "chart is" }
+            )
+        })
+        .collect()
+}
+
+/// "a", "a and b", "a, b and c".
+fn and_list(items: &[&str]) -> String {
+    match items.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => items.join(""),
+    }
+}
+
+/// How a headline metric reads in charts: a short name, the axis description with its
+/// unit, the tick format, and the factor from table units to axis units (cents → US$).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MetricInfo {
+    /// Short name for titles.
+    pub name: &'static str,
+    /// Axis description with the unit.
+    pub axis: &'static str,
+    /// Tick format.
+    pub format: TickFormat,
+    /// Multiply table values by this for the axis.
+    pub factor: f64,
+}
+
+/// How `metric` reads in charts.
+pub fn metric_info(metric: &str) -> MetricInfo {
+    let info = |name, axis, format, factor| MetricInfo {
+        name,
+        axis,
+        format,
+        factor,
+    };
+    match metric {
+        "worker_net_cents" => info(
+            "Workers' net income",
+            "Net income of all workers, US$",
+            TickFormat::Money,
+            0.01,
+        ),
+        "platform_fee_cents" => info("Platform fees", "Platform fees, US$", TickFormat::Money, 0.01),
+        "gini_net_income" => info(
+            "Gini of net income",
+            "Gini coefficient (0 = equal)",
+            TickFormat::Number,
+            1.0,
+        ),
+        "top10_share_net_income" => info(
+            "Top 10% share of net income",
+            "Share of net income to the top 10%, %",
+            TickFormat::Percent,
+            1.0,
+        ),
+        "median_hourly_wage" => info(
+            "Median hourly wage, paid time",
+            "US$ per paid hour",
+            TickFormat::Money,
+            1.0,
+        ),
+        "median_hourly_wage_all_time" => info(
+            "Median hourly wage, all worked time",
+            "US$ per worked hour",
+            TickFormat::Money,
+            1.0,
+        ),
+        "share_below_wage_floor" => info(
+            "Share below the wage floor",
+            "Share of workers, %",
+            TickFormat::Percent,
+            1.0,
+        ),
+        "tasks_unfilled" => info("Tasks unfilled", "Tasks", TickFormat::Number, 1.0),
+        "workers_active" => info("Active workers", "Workers", TickFormat::Number, 1.0),
+        "share_never_paid" => info("Share never paid", "Share of workers, %", TickFormat::Percent, 1.0),
+        _ => info("Metric", "Value", TickFormat::Number, 1.0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems_are_unique_and_the_readme_lists_them() {
+        let stems = known_stems();
+        let mut sorted = stems.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), stems.len(), "a stem is listed twice");
+        let readme = include_str!("../../../README.md");
+        for e in CHARTS {
+            // The README's table names a behaviour chart once for run and compare.
+            let own = format!("`{}`", e.stem);
+            let run = format!("`{}`", e.stem.trim_start_matches("compare_"));
+            assert!(
+                readme.contains(&own) || readme.contains(&run),
+                "README lacks {}",
+                e.stem
+            );
+        }
+    }
+
+    #[test]
+    fn lists_read_as_prose() {
+        assert_eq!(and_list(&["a"]), "a");
+        assert_eq!(and_list(&["a", "b"]), "a and b");
+        assert_eq!(and_list(&["a", "b", "c"]), "a, b and c");
+    }
+}
