@@ -13,7 +13,7 @@
 
 use super::data::{Daily, Folder, PlatformRun, Platforms, VariantWorkers};
 use super::figure::{Axis, Layer, LegendEntry, Mark, Panel};
-use super::income::{point_ranges, zero_line};
+use super::income::point_ranges;
 use super::stats::{
     ColdStartPoint, Newcomer, Spread, bin_of, cold_start, days_to_share, paired_change, quantile_bins, share_by,
     sorted_finite,
@@ -132,18 +132,10 @@ pub fn cold_start_chart(s: &Scope) -> Chart {
     let subtitle = if compare {
         for (v, _, curve) in &curves {
             let color = variant_color(*v);
-            panel.layers.push(Layer::Line {
-                points: steps(curve, |p| p.left),
-                color,
-                width: 2.0,
-                dashed: true,
-            });
-            panel.layers.push(Layer::Line {
-                points: steps(curve, |p| p.first_task),
-                color,
-                width: 3.0,
-                dashed: false,
-            });
+            panel.layers.push(Layer::dashed(steps(curve, |p| p.left), color, 2.0));
+            panel
+                .layers
+                .push(Layer::line(steps(curve, |p| p.first_task), color, 3.0));
             let summary = match days_to_share(curve, 0.5) {
                 Some(d) => format!("half by day {d}"),
                 None => "half never reached".into(),
@@ -176,26 +168,15 @@ pub fn cold_start_chart(s: &Scope) -> Chart {
     } else {
         let (_, n, curve) = &curves[0];
         let (c_task, c_left) = (variant_color(0), variant_color(3));
-        panel.layers.push(Layer::Line {
-            points: steps(curve, |p| p.left),
-            color: c_left,
-            width: 3.0,
-            dashed: false,
-        });
-        panel.layers.push(Layer::Line {
-            points: steps(curve, |p| p.first_task),
-            color: c_task,
-            width: 3.0,
-            dashed: false,
-        });
+        panel.layers.push(Layer::line(steps(curve, |p| p.left), c_left, 3.0));
+        panel
+            .layers
+            .push(Layer::line(steps(curve, |p| p.first_task), c_task, 3.0));
         if let Some(d) = days_to_share(curve, 0.5) {
-            panel.layers.push(Layer::RefLine {
-                vertical: true,
-                at: f64::from(d),
-                color: MUTED,
-                dashed: true,
-                label: Some(format!("half had a first task by day {d} after arrival")),
-            });
+            panel.layers.push(Layer::marker(
+                f64::from(d),
+                Some(format!("half had a first task by day {d} after arrival")),
+            ));
         }
         let final_task = curve.last().map_or(0.0, |p| p.first_task);
         let final_left = curve.last().map_or(0.0, |p| p.left);
@@ -252,12 +233,7 @@ fn spread_layers(s: &Spread, at: f64, half: f64, color: plotters::style::RGBColo
             color,
             opacity: 0.35,
         },
-        Layer::Line {
-            points: vec![point(s.median, -half), point(s.median, half)],
-            color,
-            width: 4.0,
-            dashed: false,
-        },
+        Layer::line(vec![point(s.median, -half), point(s.median, half)], color, 4.0),
     ]
 }
 
@@ -371,18 +347,8 @@ pub fn earnings_by_experience(s: &Scope) -> Chart {
                 .enumerate()
                 .filter_map(|(b, s)| s.map(|s| (s.median, b as f64)))
                 .collect();
-            panel.layers.push(Layer::Line {
-                points: points.clone(),
-                color,
-                width: 2.5,
-                dashed: false,
-            });
-            panel.layers.push(Layer::Points {
-                points,
-                color,
-                radius: 6.0,
-                filled: true,
-            });
+            panel.layers.push(Layer::line(points.clone(), color, 2.5));
+            panel.layers.push(Layer::dots(points, color, 6.0));
         } else {
             for (b, s) in groups.iter().enumerate() {
                 if let Some(s) = s {
@@ -441,13 +407,7 @@ pub fn earnings_by_experience(s: &Scope) -> Chart {
         let overall = sorted_finite(first.iter().map(|r| r.1));
         if let Some(m) = quantile_sorted(&overall, 0.5) {
             // Named in the legend: a label in the plot would cover a group's box.
-            panel.layers.push(Layer::RefLine {
-                vertical: true,
-                at: m,
-                color: MUTED,
-                dashed: true,
-                label: None,
-            });
+            panel.layers.push(Layer::marker(m, None));
             legend.push(LegendEntry::new(
                 format!("Median of all {}/h", units::dollars_label(m)),
                 MUTED,
@@ -759,7 +719,7 @@ fn platforms_change_chart(s: &Scope, platforms: &Platforms) -> Chart {
             Axis::linear("Change against base, %", 0.0, 0.0, TickFormat::Percent),
         )
         .titled(name.clone());
-        panel.layers.push(zero_line());
+        panel.layers.push(Layer::zero_line());
         for (k, &v) in others.iter().enumerate() {
             let offset = -0.35 + width * (k as f64 + 0.5);
             let changes: Vec<(f64, Estimate)> = measures

@@ -5,7 +5,7 @@
 //! go by this table, so a new chart is added in one place.
 
 use super::behaviour::window;
-use super::data::FolderKind::{self, Compare, Run};
+use super::data::FolderKind::{self, Compare, Run, Sweep};
 use super::data::{Daily, Folder, Workers};
 use super::units::TickFormat;
 use crate::output::columns::HEADLINE;
@@ -77,6 +77,8 @@ pub struct Entry {
 }
 
 const WORKERS: Need = Need::Table("workers.parquet");
+const DAILY: Need = Need::Table("daily.parquet");
+const SWEEP_CSV: Need = Need::File("sweep.csv");
 const COLD_START: &[Need] = &[
     WORKERS,
     Need::Columns(&["entered_day", "first_task_day", "exited_day"]),
@@ -103,88 +105,29 @@ const fn entry(
 }
 
 /// Every chart, in the order the report shows them.
+#[rustfmt::skip]
 pub const CHARTS: &[Entry] = &[
-    entry("net_income", Run, Family::NetIncome, "net income", &[WORKERS]),
-    entry("hourly_wage", Run, Family::HourlyWage, "hourly wage", &[WORKERS]),
-    entry("wage_cdf", Run, Family::WageCdf, "wage CDF", &[WORKERS]),
-    entry("lorenz", Run, Family::Lorenz, "Lorenz curve", &[WORKERS]),
-    entry(
-        "replicate_spread",
-        Run,
-        Family::ReplicateSpread,
-        "replicate spread",
-        &[],
-    ),
-    entry(
-        "daily_tasks",
-        Run,
-        Family::DailyTasks,
-        "daily tasks",
-        &[Need::Table("daily.parquet")],
-    ),
-    entry("ratings", Run, Family::Ratings, "rating", &[WORKERS]),
-    entry("cold_start", Run, Family::ColdStart, "cold-start", COLD_START),
-    entry(
-        "earnings_by_experience",
-        Run,
-        Family::Experience,
-        "earnings-by-experience",
-        EXPERIENCE,
-    ),
-    entry(
-        "income_by_platforms",
-        Run,
-        Family::IncomeByPlatforms,
-        "income-by-platforms",
-        BY_PLATFORMS,
-    ),
-    entry("platforms", Run, Family::Platforms, "platforms", PLATFORMS),
-    entry("compare_wage_cdf", Compare, Family::WageCdf, "wage CDF", &[WORKERS]),
-    entry("compare_lorenz", Compare, Family::Lorenz, "Lorenz", &[WORKERS]),
-    entry("compare_<metric>", Compare, Family::Metric, "headline metric", &[]),
-    entry(
-        "compare_replicate_spread",
-        Compare,
-        Family::ReplicateSpread,
-        "replicate spread",
-        &[],
-    ),
-    entry(
-        "compare_winners_losers",
-        Compare,
-        Family::WinnersLosers,
-        "winners-and-losers",
-        &[WORKERS],
-    ),
-    entry(
-        "compare_cold_start",
-        Compare,
-        Family::ColdStart,
-        "cold-start",
-        COLD_START,
-    ),
-    entry(
-        "compare_earnings_by_experience",
-        Compare,
-        Family::Experience,
-        "earnings-by-experience",
-        EXPERIENCE,
-    ),
-    entry(
-        "compare_income_by_platforms",
-        Compare,
-        Family::IncomeByPlatforms,
-        "income-by-platforms",
-        BY_PLATFORMS,
-    ),
-    entry("compare_platforms", Compare, Family::Platforms, "platforms", PLATFORMS),
-    entry(
-        "sweep_<metric>",
-        FolderKind::Sweep,
-        Family::Sweep,
-        "sweep",
-        &[Need::File("sweep.csv")],
-    ),
+    entry("net_income",                     Run,     Family::NetIncome,         "net income",             &[WORKERS]),
+    entry("hourly_wage",                    Run,     Family::HourlyWage,        "hourly wage",            &[WORKERS]),
+    entry("wage_cdf",                       Run,     Family::WageCdf,           "wage CDF",               &[WORKERS]),
+    entry("lorenz",                         Run,     Family::Lorenz,            "Lorenz curve",           &[WORKERS]),
+    entry("replicate_spread",               Run,     Family::ReplicateSpread,   "replicate spread",       &[]),
+    entry("daily_tasks",                    Run,     Family::DailyTasks,        "daily tasks",            &[DAILY]),
+    entry("ratings",                        Run,     Family::Ratings,           "rating",                 &[WORKERS]),
+    entry("cold_start",                     Run,     Family::ColdStart,         "cold-start",             COLD_START),
+    entry("earnings_by_experience",         Run,     Family::Experience,        "earnings-by-experience", EXPERIENCE),
+    entry("income_by_platforms",            Run,     Family::IncomeByPlatforms, "income-by-platforms",    BY_PLATFORMS),
+    entry("platforms",                      Run,     Family::Platforms,         "platforms",              PLATFORMS),
+    entry("compare_wage_cdf",               Compare, Family::WageCdf,           "wage CDF",               &[WORKERS]),
+    entry("compare_lorenz",                 Compare, Family::Lorenz,            "Lorenz",                 &[WORKERS]),
+    entry("compare_<metric>",               Compare, Family::Metric,            "headline metric",        &[]),
+    entry("compare_replicate_spread",       Compare, Family::ReplicateSpread,   "replicate spread",       &[]),
+    entry("compare_winners_losers",         Compare, Family::WinnersLosers,     "winners-and-losers",     &[WORKERS]),
+    entry("compare_cold_start",             Compare, Family::ColdStart,         "cold-start",             COLD_START),
+    entry("compare_earnings_by_experience", Compare, Family::Experience,        "earnings-by-experience", EXPERIENCE),
+    entry("compare_income_by_platforms",    Compare, Family::IncomeByPlatforms, "income-by-platforms",    BY_PLATFORMS),
+    entry("compare_platforms",              Compare, Family::Platforms,         "platforms",              PLATFORMS),
+    entry("sweep_<metric>",                 Sweep,   Family::Sweep,             "sweep",                  &[SWEEP_CSV]),
 ];
 
 impl Entry {
@@ -338,56 +281,35 @@ pub struct MetricInfo {
     pub factor: f64,
 }
 
-/// How `metric` reads in charts.
+use TickFormat::{Money, Number, Percent};
+
+/// How each metric reads in charts: (column, name, axis, tick format, factor).
+#[rustfmt::skip]
+const METRICS: &[(&str, &str, &str, TickFormat, f64)] = &[
+    ("worker_net_cents", "Workers' net income", "Net income of all workers, US$", Money, 0.01),
+    ("platform_fee_cents", "Platform fees", "Platform fees, US$", Money, 0.01),
+    ("gini_net_income", "Gini of net income", "Gini coefficient (0 = equal)", Number, 1.0),
+    ("top10_share_net_income", "Top 10% share of net income", "Share of net income to the top 10%, %", Percent, 1.0),
+    ("median_hourly_wage", "Median hourly wage, paid time", "US$ per paid hour", Money, 1.0),
+    ("median_hourly_wage_all_time", "Median hourly wage, all worked time", "US$ per worked hour", Money, 1.0),
+    ("share_below_wage_floor", "Share below the wage floor", "Share of workers, %", Percent, 1.0),
+    ("tasks_unfilled", "Tasks unfilled", "Tasks", Number, 1.0),
+    ("workers_active", "Active workers", "Workers", Number, 1.0),
+    ("share_never_paid", "Share never paid", "Share of workers, %", Percent, 1.0),
+];
+
+/// How `metric` reads in charts ("Metric" and "Value" for a column charts do not know).
 pub fn metric_info(metric: &str) -> MetricInfo {
-    let info = |name, axis, format, factor| MetricInfo {
+    let (_, name, axis, format, factor) = METRICS
+        .iter()
+        .copied()
+        .find(|m| m.0 == metric)
+        .unwrap_or(("", "Metric", "Value", Number, 1.0));
+    MetricInfo {
         name,
         axis,
         format,
         factor,
-    };
-    match metric {
-        "worker_net_cents" => info(
-            "Workers' net income",
-            "Net income of all workers, US$",
-            TickFormat::Money,
-            0.01,
-        ),
-        "platform_fee_cents" => info("Platform fees", "Platform fees, US$", TickFormat::Money, 0.01),
-        "gini_net_income" => info(
-            "Gini of net income",
-            "Gini coefficient (0 = equal)",
-            TickFormat::Number,
-            1.0,
-        ),
-        "top10_share_net_income" => info(
-            "Top 10% share of net income",
-            "Share of net income to the top 10%, %",
-            TickFormat::Percent,
-            1.0,
-        ),
-        "median_hourly_wage" => info(
-            "Median hourly wage, paid time",
-            "US$ per paid hour",
-            TickFormat::Money,
-            1.0,
-        ),
-        "median_hourly_wage_all_time" => info(
-            "Median hourly wage, all worked time",
-            "US$ per worked hour",
-            TickFormat::Money,
-            1.0,
-        ),
-        "share_below_wage_floor" => info(
-            "Share below the wage floor",
-            "Share of workers, %",
-            TickFormat::Percent,
-            1.0,
-        ),
-        "tasks_unfilled" => info("Tasks unfilled", "Tasks", TickFormat::Number, 1.0),
-        "workers_active" => info("Active workers", "Workers", TickFormat::Number, 1.0),
-        "share_never_paid" => info("Share never paid", "Share of workers, %", TickFormat::Percent, 1.0),
-        _ => info("Metric", "Value", TickFormat::Number, 1.0),
     }
 }
 

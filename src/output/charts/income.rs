@@ -156,13 +156,10 @@ pub fn net_income(s: &Scope) -> Chart {
         share_axis("Share of workers, %", max_share(&bins, all.len())),
     );
     panel.layers.push(bars(&bins, all.len(), variant_color(0), 0.75));
-    panel.layers.push(Layer::RefLine {
-        vertical: true,
-        at: median,
-        color: MUTED,
-        dashed: true,
-        label: Some(format!("median of earners {}", units::dollars_label(median))),
-    });
+    panel.layers.push(Layer::marker(
+        median,
+        Some(format!("median of earners {}", units::dollars_label(median))),
+    ));
     s.chart("Net income per worker", caption)
         .with(Some(notes.join("; ") + "."), Vec::new(), vec![panel])
 }
@@ -229,12 +226,7 @@ pub fn hourly_wage(s: &Scope) -> Chart {
         panel.layers.push(bars(bins, total, color, 0.35));
     }
     for (bins, total, color) in series {
-        panel.layers.push(Layer::Line {
-            points: outline(bins, total),
-            color,
-            width: 2.5,
-            dashed: false,
-        });
+        panel.layers.push(Layer::line(outline(bins, total), color, 2.5));
     }
     let median = |s: &[f64]| units::dollars_label(quantile_sorted(s, 0.5).unwrap_or(f64::NAN));
     let legend = vec![
@@ -348,12 +340,7 @@ pub fn wage_cdf(s: &Scope) -> Chart {
         Axis::linear("Share of workers at or below, %", 0.0, 1.0, TickFormat::Percent),
     );
     for (wages, color) in &curves {
-        panel.layers.push(Layer::Line {
-            points: cdf_curve(wages, hi),
-            color: *color,
-            width: 3.0,
-            dashed: false,
-        });
+        panel.layers.push(Layer::line(cdf_curve(wages, hi), *color, 3.0));
     }
     if floor.is_finite() && floor > 0.0 {
         let mut label = format!("wage floor {floor_text}/h");
@@ -362,13 +349,7 @@ pub fn wage_cdf(s: &Scope) -> Chart {
             label.push_str(&format!(": {} below", units::share(below)));
             legend.push(LegendEntry::new("Wage floor", MUTED, Mark::Dashed));
         }
-        panel.layers.push(Layer::RefLine {
-            vertical: true,
-            at: floor,
-            color: MUTED,
-            dashed: true,
-            label: Some(label),
-        });
+        panel.layers.push(Layer::marker(floor, Some(label)));
     }
     let subtitle = if s.compare {
         format!(
@@ -426,12 +407,9 @@ pub fn lorenz(s: &Scope) -> Chart {
         ),
         Axis::linear("Share of their net income, %", 0.0, 1.0, TickFormat::Percent),
     );
-    panel.layers.push(Layer::Line {
-        points: vec![(0.0, 0.0), (1.0, 1.0)],
-        color: MUTED,
-        width: 2.0,
-        dashed: true,
-    });
+    panel
+        .layers
+        .push(Layer::dashed(vec![(0.0, 0.0), (1.0, 1.0)], MUTED, 2.0));
     let mut legend = Vec::new();
     let mut active = 0;
     for &v in &s.variants {
@@ -441,12 +419,7 @@ pub fn lorenz(s: &Scope) -> Chart {
         if curve.is_empty() {
             continue;
         }
-        panel.layers.push(Layer::Line {
-            points: curve,
-            color: variant_color(v),
-            width: 3.0,
-            dashed: false,
-        });
+        panel.layers.push(Layer::line(curve, variant_color(v), 3.0));
         let series = if s.compare { s.name(v) } else { "Net income" };
         legend.push(LegendEntry::new(
             format!("{series}: Gini {}", units::estimate(&gini(v), TickFormat::Number)),
@@ -498,13 +471,9 @@ pub fn ratings(s: &Scope) -> Chart {
     );
     panel.layers.push(bars(&bins, rated.len(), variant_color(0), 0.75));
     let mean = rated.iter().sum::<f64>() / rated.len() as f64;
-    panel.layers.push(Layer::RefLine {
-        vertical: true,
-        at: mean,
-        color: MUTED,
-        dashed: true,
-        label: Some(format!("mean {mean:.2} stars")),
-    });
+    panel
+        .layers
+        .push(Layer::marker(mean, Some(format!("mean {mean:.2} stars"))));
     let subtitle = format!(
         "{} of {} workers have a rating, {replicates} pooled; bins of 0.1 star.",
         units::grouped(rated.len()),
@@ -579,7 +548,7 @@ pub fn winners_losers(s: &Scope) -> Chart {
             TickFormat::Money,
         ),
     );
-    panel.layers.push(zero_line());
+    panel.layers.push(Layer::zero_line());
     panel.layers.extend(layers);
     let median_base = quantile_sorted(&sorted_finite(deciles.values().map(|d| d.1)), 0.5).unwrap_or(f64::NAN);
     let mut subtitle = format!(
@@ -600,17 +569,6 @@ pub fn winners_losers(s: &Scope) -> Chart {
         ));
     }
     chart.with(Some(subtitle + "."), legend, vec![panel])
-}
-
-/// The horizontal line at no change.
-pub fn zero_line() -> Layer {
-    Layer::RefLine {
-        vertical: false,
-        at: 0.0,
-        color: MUTED,
-        dashed: false,
-        label: None,
-    }
 }
 
 /// Estimates at positions along a category axis as dots with their CI as whiskers (in
@@ -640,12 +598,7 @@ pub fn point_ranges(
             along_x: false,
             color,
         },
-        Layer::Points {
-            points,
-            color,
-            radius: 6.0,
-            filled: true,
-        },
+        Layer::dots(points, color, 6.0),
     ]
 }
 

@@ -211,19 +211,9 @@ pub fn daily_tasks(s: &Scope) -> Chart {
         }
         let points: Vec<(f64, f64)> = series.iter().map(|b| (b.day, b.median)).collect();
         if points.len() == 1 {
-            panel.layers.push(Layer::Points {
-                points: points.clone(),
-                color,
-                radius: 5.0,
-                filled: true,
-            });
+            panel.layers.push(Layer::dots(points.clone(), color, 5.0));
         }
-        panel.layers.push(Layer::Line {
-            points,
-            color,
-            width,
-            dashed: false,
-        });
+        panel.layers.push(Layer::line(points, color, width));
         legend.push(LegendEntry::new(
             label,
             color,

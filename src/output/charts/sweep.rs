@@ -214,18 +214,8 @@ pub fn line_chart(s: &Scope, key: &str, points: &[SweepPoint]) -> Chart {
         });
     }
     let line: Vec<(f64, f64)> = pts.iter().map(|(x, p)| (*x, p.mean)).collect();
-    panel.layers.push(Layer::Line {
-        points: line.clone(),
-        color,
-        width: 3.0,
-        dashed: false,
-    });
-    panel.layers.push(Layer::Points {
-        points: line,
-        color,
-        radius: 5.5,
-        filled: true,
-    });
+    panel.layers.push(Layer::line(line.clone(), color, 3.0));
+    panel.layers.push(Layer::dots(line, color, 5.5));
     let ci_note = if all_ci {
         "band: 95% CI"
     } else {
