@@ -76,11 +76,7 @@ fn within(points: &[ColdStartPoint], days: u32) -> Option<String> {
         format!(
             "{} within {}",
             units::percent(s, 0),
-            if days == 1 {
-                "1 day".to_string()
-            } else {
-                format!("{days} days")
-            }
+            units::count(days as usize, "day", "days")
         )
     })
 }
@@ -237,6 +233,29 @@ fn spread_layers(s: &Spread, at: f64, half: f64, color: plotters::style::RGBColo
     ]
 }
 
+/// Each variant's values summarised per group: `group` gives a row's group and value
+/// (`None`: in no group).
+fn group_spreads<T>(
+    per: &[(usize, Vec<T>)],
+    groups: usize,
+    group: impl Fn(&T) -> Option<(usize, f64)>,
+) -> Vec<(usize, Vec<Option<Spread>>)> {
+    per.iter()
+        .map(|(v, rows)| {
+            let mut values: Vec<Vec<f64>> = vec![Vec::new(); groups];
+            for (g, value) in rows.iter().filter_map(&group) {
+                values[g].push(value);
+            }
+            (*v, values.iter().map(|g| Spread::of(g)).collect())
+        })
+        .collect()
+}
+
+/// The people in each group of the first variant.
+fn group_sizes(spreads: &[(usize, Vec<Option<Spread>>)]) -> Vec<usize> {
+    spreads[0].1.iter().map(|s| s.map_or(0, |s| s.n)).collect()
+}
+
 /// The legend entry that says how a spread is drawn.
 fn spread_legend() -> LegendEntry {
     LegendEntry::new(
@@ -278,14 +297,7 @@ pub fn earnings_by_experience(s: &Scope) -> Chart {
             .collect()
     };
     let chart = s.chart("Pay by experience before the run", caption);
-    let per: Vec<(usize, Vec<(f64, f64)>)> = s
-        .variants
-        .iter()
-        .filter_map(|&v| {
-            let rows = eligible(s.workers(v));
-            (!rows.is_empty()).then_some((v, rows))
-        })
-        .collect();
+    let per = s.rows(eligible);
     let Some((_, first)) = per.first() else {
         return chart.no_data(format!(
             "No data: no worker had at least {}",
@@ -299,20 +311,8 @@ pub fn earnings_by_experience(s: &Scope) -> Chart {
             units::tasks(bins.first().map_or(0.0, |b| b.0))
         ));
     }
-    // Spreads per (variant, bin).
-    let spreads: Vec<(usize, Vec<Option<Spread>>)> = per
-        .iter()
-        .map(|(v, rows)| {
-            let mut groups: Vec<Vec<f64>> = vec![Vec::new(); bins.len()];
-            for (x, y) in rows {
-                if let Some(b) = bin_of(&bins, *x) {
-                    groups[b].push(*y);
-                }
-            }
-            (*v, groups.iter().map(|g| Spread::of(g)).collect())
-        })
-        .collect();
-    let counts: Vec<usize> = spreads[0].1.iter().map(|s| s.map_or(0, |s| s.n)).collect();
+    let spreads = group_spreads(&per, bins.len(), |(x, y)| Some((bin_of(&bins, *x)?, *y)));
+    let counts = group_sizes(&spreads);
     let names: Vec<String> = bins
         .iter()
         .zip(&counts)
@@ -439,14 +439,7 @@ pub fn income_by_platforms(s: &Scope) -> Chart {
             .collect()
     };
     let chart = s.chart("Net income by number of platforms joined", caption);
-    let per: Vec<(usize, Vec<(usize, f64)>)> = s
-        .variants
-        .iter()
-        .filter_map(|&v| {
-            let rows = groups_of(s.workers(v));
-            (!rows.is_empty()).then_some((v, rows))
-        })
-        .collect();
+    let per = s.rows(groups_of);
     let max_joined = per
         .iter()
         .flat_map(|(_, rows)| rows.iter().map(|r| r.0))
@@ -455,24 +448,11 @@ pub fn income_by_platforms(s: &Scope) -> Chart {
     if max_joined == 0 {
         return chart.no_data("No data: the workers table has no workers");
     }
-    let spreads: Vec<(usize, Vec<Option<Spread>>)> = per
-        .iter()
-        .map(|(v, rows)| {
-            let mut groups: Vec<Vec<f64>> = vec![Vec::new(); max_joined];
-            for (p, net) in rows {
-                groups[p - 1].push(*net);
-            }
-            (*v, groups.iter().map(|g| Spread::of(g)).collect())
-        })
-        .collect();
-    let counts: Vec<usize> = spreads[0].1.iter().map(|s| s.map_or(0, |s| s.n)).collect();
+    let spreads = group_spreads(&per, max_joined, |(p, net)| Some((p - 1, *net)));
+    let counts = group_sizes(&spreads);
     let names: Vec<String> = (1..=max_joined)
         .map(|k| {
-            let what = if k == 1 {
-                "1 platform".to_string()
-            } else {
-                format!("{k} platforms")
-            };
+            let what = units::count(k, "platform", "platforms");
             if compare {
                 what
             } else {
@@ -541,11 +521,7 @@ pub fn income_by_platforms(s: &Scope) -> Chart {
                 s.map(|s| {
                     format!(
                         "{} {}",
-                        if g == 0 {
-                            "1 platform".to_string()
-                        } else {
-                            format!("{} platforms", g + 1)
-                        },
+                        units::count(g + 1, "platform", "platforms"),
                         units::dollars_label(s.median)
                     )
                 })

@@ -1,8 +1,9 @@
-//! Every chart gigsim draws, in one table: its file stem, the command whose folders get
-//! it, the family that computes it (one definition for `run` and `compare`), the name
-//! the report gives it when it is not drawn, and what it needs of a folder. Drawing,
-//! the report's notes on missing charts, the clean-up of stale files and the README all
-//! go by this table, so a new chart is added in one place.
+//! Every chart gigsim draws, in one table: its file stem, the commands whose folders get
+//! it, the family that computes it (one definition for the one variant of `run` and the
+//! many of `compare`), the name the report gives it when it is not drawn, and what it
+//! needs of a folder. Drawing, the report's notes on missing charts, the clean-up of
+//! stale files and the README all go by this table, so a new chart is added in one
+//! place.
 
 use super::behaviour::window;
 use super::data::FolderKind::{self, Compare, Run, Sweep};
@@ -10,8 +11,7 @@ use super::data::{Daily, Folder, Workers};
 use super::units::TickFormat;
 use crate::output::columns::HEADLINE;
 
-/// The code that computes a chart; `run` and `compare` entries of the same family share
-/// it, for one variant or for many.
+/// The code that computes a chart, for one variant (`run`) or many (`compare`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Family {
     /// Histogram of net income per worker.
@@ -61,13 +61,15 @@ pub enum Need {
     SeveralPlatforms,
 }
 
-/// One chart (or one per headline metric, where the stem has `<metric>`).
+/// One chart (or one per headline metric, where the stem has `<metric>`), for the
+/// commands that draw it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Entry {
-    /// File stem, stable across versions (`charts/<stem>.png` and `.svg`).
+    /// File stem, stable across versions (`charts/<stem>.png` and `.svg`); `compare` and
+    /// `sweep` put their command and `_` before it.
     pub stem: &'static str,
-    /// The folders that get it.
-    pub command: FolderKind,
+    /// The commands whose folders get it.
+    pub commands: &'static [FolderKind],
     /// The code that computes it.
     pub family: Family,
     /// How the report names it when it is not drawn ("The wage CDF chart is …").
@@ -88,16 +90,21 @@ const EXPERIENCE: &[Need] = &[WORKERS, Need::Columns(&["experience_tasks"])];
 const BY_PLATFORMS: &[Need] = &[WORKERS, Need::Columns(&["platforms_joined"]), Need::Multihoming];
 const PLATFORMS: &[Need] = &[Need::SeveralPlatforms, Need::Table("platform_runs.parquet")];
 
+const RUN: &[FolderKind] = &[Run];
+const COMPARE: &[FolderKind] = &[Compare];
+const BOTH: &[FolderKind] = &[Run, Compare];
+const SWEEP: &[FolderKind] = &[Sweep];
+
 const fn entry(
     stem: &'static str,
-    command: FolderKind,
+    commands: &'static [FolderKind],
     family: Family,
     name: &'static str,
     needs: &'static [Need],
 ) -> Entry {
     Entry {
         stem,
-        command,
+        commands,
         family,
         name,
         needs,
@@ -107,27 +114,20 @@ const fn entry(
 /// Every chart, in the order the report shows them.
 #[rustfmt::skip]
 pub const CHARTS: &[Entry] = &[
-    entry("net_income",                     Run,     Family::NetIncome,         "net income",             &[WORKERS]),
-    entry("hourly_wage",                    Run,     Family::HourlyWage,        "hourly wage",            &[WORKERS]),
-    entry("wage_cdf",                       Run,     Family::WageCdf,           "wage CDF",               &[WORKERS]),
-    entry("lorenz",                         Run,     Family::Lorenz,            "Lorenz curve",           &[WORKERS]),
-    entry("replicate_spread",               Run,     Family::ReplicateSpread,   "replicate spread",       &[]),
-    entry("daily_tasks",                    Run,     Family::DailyTasks,        "daily tasks",            &[DAILY]),
-    entry("ratings",                        Run,     Family::Ratings,           "rating",                 &[WORKERS]),
-    entry("cold_start",                     Run,     Family::ColdStart,         "cold-start",             COLD_START),
-    entry("earnings_by_experience",         Run,     Family::Experience,        "earnings-by-experience", EXPERIENCE),
-    entry("income_by_platforms",            Run,     Family::IncomeByPlatforms, "income-by-platforms",    BY_PLATFORMS),
-    entry("platforms",                      Run,     Family::Platforms,         "platforms",              PLATFORMS),
-    entry("compare_wage_cdf",               Compare, Family::WageCdf,           "wage CDF",               &[WORKERS]),
-    entry("compare_lorenz",                 Compare, Family::Lorenz,            "Lorenz",                 &[WORKERS]),
-    entry("compare_<metric>",               Compare, Family::Metric,            "headline metric",        &[]),
-    entry("compare_replicate_spread",       Compare, Family::ReplicateSpread,   "replicate spread",       &[]),
-    entry("compare_winners_losers",         Compare, Family::WinnersLosers,     "winners-and-losers",     &[WORKERS]),
-    entry("compare_cold_start",             Compare, Family::ColdStart,         "cold-start",             COLD_START),
-    entry("compare_earnings_by_experience", Compare, Family::Experience,        "earnings-by-experience", EXPERIENCE),
-    entry("compare_income_by_platforms",    Compare, Family::IncomeByPlatforms, "income-by-platforms",    BY_PLATFORMS),
-    entry("compare_platforms",              Compare, Family::Platforms,         "platforms",              PLATFORMS),
-    entry("sweep_<metric>",                 Sweep,   Family::Sweep,             "sweep",                  &[SWEEP_CSV]),
+    entry("net_income",             RUN,     Family::NetIncome,         "net income",             &[WORKERS]),
+    entry("hourly_wage",            RUN,     Family::HourlyWage,        "hourly wage",            &[WORKERS]),
+    entry("wage_cdf",               BOTH,    Family::WageCdf,           "wage CDF",               &[WORKERS]),
+    entry("lorenz",                 BOTH,    Family::Lorenz,            "Lorenz curve",           &[WORKERS]),
+    entry("<metric>",               COMPARE, Family::Metric,            "headline metric",        &[]),
+    entry("replicate_spread",       BOTH,    Family::ReplicateSpread,   "replicate spread",       &[]),
+    entry("daily_tasks",            RUN,     Family::DailyTasks,        "daily tasks",            &[DAILY]),
+    entry("ratings",                RUN,     Family::Ratings,           "rating",                 &[WORKERS]),
+    entry("winners_losers",         COMPARE, Family::WinnersLosers,     "winners-and-losers",     &[WORKERS]),
+    entry("cold_start",             BOTH,    Family::ColdStart,         "cold-start",             COLD_START),
+    entry("earnings_by_experience", BOTH,    Family::Experience,        "earnings-by-experience", EXPERIENCE),
+    entry("income_by_platforms",    BOTH,    Family::IncomeByPlatforms, "income-by-platforms",    BY_PLATFORMS),
+    entry("platforms",              BOTH,    Family::Platforms,         "platforms",              PLATFORMS),
+    entry("<metric>",               SWEEP,   Family::Sweep,             "sweep",                  &[SWEEP_CSV]),
 ];
 
 impl Entry {
@@ -136,13 +136,29 @@ impl Entry {
         self.stem.contains("<metric>")
     }
 
-    /// The stems it draws under.
-    pub fn stems(&self) -> Vec<String> {
-        if self.per_metric() {
-            HEADLINE.iter().map(|m| self.stem.replace("<metric>", m)).collect()
-        } else {
-            vec![self.stem.to_string()]
+    /// Its stem in a folder of `command` (`<metric>` still to be filled in).
+    pub fn stem_in(&self, command: FolderKind) -> String {
+        match command {
+            Run => self.stem.to_string(),
+            Compare => format!("compare_{}", self.stem),
+            Sweep => format!("sweep_{}", self.stem),
         }
+    }
+
+    /// Every stem it draws under, for each of its commands and headline metrics.
+    pub fn stems(&self) -> Vec<String> {
+        let per_metric = self.per_metric();
+        self.commands
+            .iter()
+            .flat_map(|c| {
+                let stem = self.stem_in(*c);
+                if per_metric {
+                    HEADLINE.iter().map(|m| stem.replace("<metric>", m)).collect()
+                } else {
+                    vec![stem]
+                }
+            })
+            .collect()
     }
 }
 
@@ -224,7 +240,7 @@ pub fn plan(
     };
     CHARTS
         .iter()
-        .filter(|e| e.command == folder.kind)
+        .filter(|e| e.commands.contains(&folder.kind))
         .map(|e| (e, e.needs.iter().try_for_each(|n| facts.check(*n))))
         .collect()
 }
@@ -326,14 +342,15 @@ mod tests {
         assert_eq!(sorted.len(), stems.len(), "a stem is listed twice");
         let readme = include_str!("../../../README.md");
         for e in CHARTS {
-            // The README's table names a behaviour chart once for run and compare.
-            let own = format!("`{}`", e.stem);
-            let run = format!("`{}`", e.stem.trim_start_matches("compare_"));
-            assert!(
-                readme.contains(&own) || readme.contains(&run),
-                "README lacks {}",
-                e.stem
-            );
+            for c in e.commands {
+                let stem = e.stem_in(*c);
+                // The README's table names a behaviour chart once for run and compare.
+                let listed = |s: &str| readme.contains(&format!("`{s}`"));
+                assert!(
+                    listed(&stem) || e.commands.len() > 1 && listed(e.stem),
+                    "README lacks {stem}"
+                );
+            }
         }
     }
 

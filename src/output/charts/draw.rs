@@ -707,7 +707,7 @@ impl<DB: DrawingBackend> Painter<'_, '_, DB> {
             Layer::Whiskers { items, along_x, color } => self.whiskers(items, *along_x, *color)?,
             Layer::Boxes { items, along_x } => {
                 for item in items {
-                    draw_box(self.root, self.chart, item, *along_x, theme, &mut self.occupied)?;
+                    self.boxplot(item, *along_x)?;
                 }
             }
             Layer::Cells { cells } => {
@@ -786,63 +786,50 @@ impl<DB: DrawingBackend> Painter<'_, '_, DB> {
         }
         Ok(())
     }
-}
 
-fn draw_box<DB: DrawingBackend>(
-    root: &Area<DB>,
-    chart: &ChartContext<DB, Cartesian2d<AxisCoord, AxisCoord>>,
-    item: &BoxItem,
-    along_x: bool,
-    theme: &Theme,
-    occupied: &mut Occupied,
-) -> Result<(), String> {
-    let [min, q1, median, q3, max] = item.five;
-    // Values along x: points are (value, position); along y: (position, value).
-    let at = |v: f64, offset: f64| {
-        if along_x {
-            chart.backend_coord(&(v, item.at + offset))
-        } else {
-            chart.backend_coord(&(item.at + offset, v))
-        }
-    };
-    let half = 0.28;
-    let c = item.color;
-    let a = at(q1, -half);
-    let b = at(q3, half);
-    occupied.rect(a, b, theme.px(6.0));
-    root.draw(&Rectangle::new([a, b], c.mix(0.25).filled())).map_err(de)?;
-    root.draw(&Rectangle::new([a, b], c.stroke_width(theme.px(2.0) as u32)))
-        .map_err(de)?;
-    let thick = c.stroke_width(theme.px(4.0) as u32);
-    root.draw(&PathElement::new(vec![at(median, -half), at(median, half)], thick))
-        .map_err(de)?;
-    let thin = c.stroke_width(theme.px(2.0) as u32);
-    for (from, to) in [(min, q1), (q3, max)] {
-        occupied.segment(at(from, 0.0), at(to, 0.0));
-        root.draw(&PathElement::new(vec![at(from, 0.0), at(to, 0.0)], thin))
-            .map_err(de)?;
-        root.draw(&PathElement::new(
-            vec![at(from, -half / 2.0), at(from, half / 2.0)],
-            thin,
-        ))
-        .map_err(de)?;
-        root.draw(&PathElement::new(vec![at(to, -half / 2.0), at(to, half / 2.0)], thin))
-            .map_err(de)?;
-    }
-    // Replicate values as rings spread across the box, so every replicate is visible
-    // even when there are only a few.
-    let n = item.values.len();
-    for (i, v) in item.values.iter().enumerate() {
-        let offset = if n > 1 {
-            (i as f64 / (n - 1) as f64 - 0.5) * 0.36
-        } else {
-            0.0
+    /// A box plot: quartile box, median, whiskers to the minimum and maximum, and each
+    /// value as a ring.
+    fn boxplot(&mut self, item: &BoxItem, along_x: bool) -> Result<(), String> {
+        let (root, chart, theme) = (self.root, self.chart, self.theme);
+        let [min, q1, median, q3, max] = item.five;
+        // Values along x: points are (value, position); along y: (position, value).
+        let at = |v: f64, offset: f64| {
+            let p = item.at + offset;
+            chart.backend_coord(&if along_x { (v, p) } else { (p, v) })
         };
-        let p = at(*v, offset);
-        root.draw(&Circle::new(p, theme.px(5.0), INK.stroke_width(theme.px(1.5) as u32)))
+        let half = 0.28;
+        let c = item.color;
+        let (a, b) = (at(q1, -half), at(q3, half));
+        self.occupied.rect(a, b, theme.px(6.0));
+        root.draw(&Rectangle::new([a, b], c.mix(0.25).filled())).map_err(de)?;
+        root.draw(&Rectangle::new([a, b], c.stroke_width(theme.px(2.0) as u32)))
             .map_err(de)?;
+        let thick = c.stroke_width(theme.px(4.0) as u32);
+        self.path(root, vec![at(median, -half), at(median, half)], thick, false)?;
+        let thin = c.stroke_width(theme.px(2.0) as u32);
+        for (from, to) in [(min, q1), (q3, max)] {
+            let whisker = (at(from, 0.0), at(to, 0.0));
+            self.occupied.segment(whisker.0, whisker.1);
+            self.path(root, vec![whisker.0, whisker.1], thin, false)?;
+            for end in [from, to] {
+                self.path(root, vec![at(end, -half / 2.0), at(end, half / 2.0)], thin, false)?;
+            }
+        }
+        // Replicate values as rings spread across the box, so every replicate is visible
+        // even when there are only a few.
+        let n = item.values.len();
+        for (i, v) in item.values.iter().enumerate() {
+            let offset = if n > 1 {
+                (i as f64 / (n - 1) as f64 - 0.5) * 0.36
+            } else {
+                0.0
+            };
+            let ring = INK.stroke_width(theme.px(1.5) as u32);
+            root.draw(&Circle::new(at(*v, offset), theme.px(5.0), ring))
+                .map_err(de)?;
+        }
+        Ok(())
     }
-    Ok(())
 }
 
 /// Puts a reference line's label beside the line where it covers the fewest data points.

@@ -191,7 +191,7 @@ pub struct Scope<'a> {
 impl<'a> Scope<'a> {
     /// The scope of `entry` in `inputs`.
     pub fn new(inputs: &'a Inputs, entry: &'static Entry, metric: Option<&'static str>) -> Scope<'a> {
-        let compare = entry.command == FolderKind::Compare;
+        let compare = inputs.folder.kind == FolderKind::Compare;
         let variants = if compare {
             (0..inputs.folder.variants.len())
                 .filter(|&v| inputs.runs.replicates_of(v) > 0)
@@ -227,6 +227,15 @@ impl<'a> Scope<'a> {
             .unwrap_or(&NO_WORKERS)
     }
 
+    /// The rows `rows` takes from each variant's workers, for the variants with any.
+    pub fn rows<T>(&self, rows: impl Fn(&VariantWorkers) -> Vec<T>) -> Vec<(usize, Vec<T>)> {
+        self.variants
+            .iter()
+            .map(|&v| (v, rows(self.workers(v))))
+            .filter(|(_, r)| !r.is_empty())
+            .collect()
+    }
+
     /// The replicates behind the chart (the most any of its variants has).
     pub fn replicates(&self) -> usize {
         let runs = &self.inputs.runs;
@@ -237,13 +246,14 @@ impl<'a> Scope<'a> {
     /// variant when it is not base).
     pub fn chart(&self, what: &str, caption: impl Into<String>) -> Chart {
         let folder = self.folder();
-        let title = match self.entry.command {
+        let title = match folder.kind {
             FolderKind::Run => title(what, folder, Some(self.name(self.variants[0]))),
             _ => title(what, folder, None),
         };
+        let stem = self.entry.stem_in(folder.kind);
         let stem = match self.metric {
-            Some(m) => self.entry.stem.replace("<metric>", m),
-            None => self.entry.stem.to_string(),
+            Some(m) => stem.replace("<metric>", m),
+            None => stem,
         };
         Chart::new(stem, title, caption)
     }
