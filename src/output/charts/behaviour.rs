@@ -57,6 +57,15 @@ pub fn newcomers(w: &VariantWorkers, warmup: u32, end: u32) -> Vec<Newcomer> {
         .collect()
 }
 
+/// What a chart pools: replicates, and in a comparison each variant apart.
+fn pooled(compare: bool) -> &'static str {
+    if compare {
+        "by variant, replicates pooled"
+    } else {
+        "replicates pooled"
+    }
+}
+
 /// A cumulative share as a step line: it holds from one day to the next.
 fn steps(points: &[ColdStartPoint], value: impl Fn(&ColdStartPoint) -> f64) -> Vec<(f64, f64)> {
     let mut out = Vec::with_capacity(points.len() * 2);
@@ -92,11 +101,7 @@ pub fn cold_start_chart(s: &Scope) -> Chart {
         } else {
             " and the share who had left without one"
         },
-        if compare {
-            "by variant, replicates pooled"
-        } else {
-            "replicates pooled"
-        }
+        pooled(compare)
     );
     let chart = s.chart("Cold start: days to a first task", caption);
     let mut curves: Vec<(usize, usize, Vec<ColdStartPoint>)> = Vec::new();
@@ -424,11 +429,7 @@ pub fn income_by_platforms(s: &Scope) -> Chart {
     let (folder, compare) = (s.folder(), s.compare);
     let caption = format!(
         "Net income per worker over the metric period by the number of platforms they joined, every registered worker counted (those who earned nothing too), {}. Which platforms a worker joins is drawn apart from their other traits, so in the model the difference comes from joining itself: more places to be offered work.",
-        if compare {
-            "by variant, replicates pooled"
-        } else {
-            "replicates pooled"
-        }
+        pooled(compare)
     );
     let groups_of = |w: &VariantWorkers| -> Vec<(usize, f64)> {
         (0..w.len())
