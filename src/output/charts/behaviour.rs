@@ -587,24 +587,20 @@ fn platforms_chart(s: &Scope, platforms: &Platforms, variant: usize) -> Chart {
         Axis::linear("US$ per run", 0.0, nice_upper(top * 1.05, 6), TickFormat::Money),
     )
     .titled("What requesters paid");
+    // A bar per platform from `lo` to `hi`.
+    let bars = |lo: &dyn Fn(usize) -> f64, hi: &dyn Fn(usize) -> f64, color| Layer::Rects {
+        rects: (0..names.len())
+            .map(|p| [p as f64 - 0.3, p as f64 + 0.3, lo(p), hi(p)])
+            .collect(),
+        color,
+        opacity: 0.7,
+    };
     let (c_net, c_fee) = (variant_color(0), variant_color(1));
-    money_panel.layers.push(Layer::Rects {
-        rects: (0..names.len())
-            .map(|p| [p as f64 - 0.3, p as f64 + 0.3, 0.0, finite(&net[p])])
-            .collect(),
-        color: c_net,
-        opacity: 0.7,
-    });
-    money_panel.layers.push(Layer::Rects {
-        rects: (0..names.len())
-            .map(|p| {
-                let n = finite(&net[p]);
-                [p as f64 - 0.3, p as f64 + 0.3, n, n + finite(&fees[p])]
-            })
-            .collect(),
-        color: c_fee,
-        opacity: 0.7,
-    });
+    let net_top = |p: usize| finite(&net[p]);
+    money_panel.layers.push(bars(&|_| 0.0, &net_top, c_net));
+    money_panel
+        .layers
+        .push(bars(&net_top, &|p| net_top(p) + finite(&fees[p]), c_fee));
     let mut panels = vec![money_panel];
     let has_hours = hours.iter().any(|e| e.n > 0);
     if has_hours {
@@ -614,13 +610,9 @@ fn platforms_chart(s: &Scope, platforms: &Platforms, variant: usize) -> Chart {
             Axis::linear("Hours per run", 0.0, nice_upper(top * 1.05, 6), TickFormat::Number),
         )
         .titled("Paid hours of its workers");
-        panel.layers.push(Layer::Rects {
-            rects: (0..names.len())
-                .map(|p| [p as f64 - 0.3, p as f64 + 0.3, 0.0, finite(&hours[p])])
-                .collect(),
-            color: variant_color(2),
-            opacity: 0.7,
-        });
+        panel
+            .layers
+            .push(bars(&|_| 0.0, &|p| finite(&hours[p]), variant_color(2)));
         panel.layers.push(Layer::Whiskers {
             items: (0..names.len())
                 .filter_map(|p| Some((p as f64, hours[p].ci_low?, hours[p].ci_high?)))

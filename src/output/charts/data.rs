@@ -407,11 +407,6 @@ impl Workers {
     pub fn has(&self, column: &str) -> bool {
         self.history_columns.contains(&column)
     }
-
-    /// The workers of a variant (`None` if the table has none).
-    pub fn of(&self, variant: usize) -> Option<&VariantWorkers> {
-        self.by_variant.get(variant).filter(|w| !w.is_empty())
-    }
 }
 
 /// The `daily` columns the daily chart uses.

@@ -1,8 +1,8 @@
 //! A chart as plain data: title, legend, panels, axes and layers in data units. The
-//! chart builders (`run`, `compare`, `sweep`) compute these from the tables and never
-//! touch plotters; `draw` turns one into pixels or SVG. Keeping the two apart lets the
-//! numbers be tested without drawing and lets one renderer give every chart the same
-//! axes, legends and "no data" handling.
+//! chart families (`income`, `runs`, `behaviour`, `sweep`) compute these from the
+//! tables and never touch plotters; `draw` turns one into pixels or SVG. Keeping the
+//! two apart lets the numbers be tested without drawing and lets one renderer give
+//! every chart the same axes, legends and "no data" handling.
 
 use plotters::style::RGBColor;
 

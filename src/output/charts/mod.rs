@@ -246,9 +246,10 @@ impl<'a> Scope<'a> {
     /// variant when it is not base).
     pub fn chart(&self, what: &str, caption: impl Into<String>) -> Chart {
         let folder = self.folder();
-        let title = match folder.kind {
-            FolderKind::Run => title(what, folder, Some(self.name(self.variants[0]))),
-            _ => title(what, folder, None),
+        let scenario = &folder.manifest.scenario_name;
+        let title = match self.name(self.variants[0]) {
+            v if folder.kind == FolderKind::Run && v != "base" => format!("{what} — {scenario} ({v})"),
+            _ => format!("{what} — {scenario}"),
         };
         let stem = self.entry.stem_in(folder.kind);
         let stem = match self.metric {
@@ -423,49 +424,45 @@ pub fn render_chart(chart: &Chart, charts_dir: &Path, style: &ChartStyle) -> Res
 
 /// A figure as an SVG document at `width × height`.
 pub fn render_svg(figure: &Figure, style: &ChartStyle) -> Result<String, String> {
-    theme::register_fonts();
     let mut out = String::new();
-    {
-        let root = SVGBackend::with_string(&mut out, (style.width, style.height)).into_drawing_area();
-        draw::draw_figure(&root, figure, &Theme::new(style.width, style.height, 1.0))?;
-        root.present().map_err(|e| e.to_string())?;
-    }
+    draw_on(
+        SVGBackend::with_string(&mut out, (style.width, style.height)),
+        figure,
+        style,
+        1.0,
+    )?;
     Ok(out)
 }
 
 /// A figure as a PNG file at `width × scale` by `height × scale` pixels.
 pub fn render_png(figure: &Figure, style: &ChartStyle, path: &Path) -> Result<(), String> {
-    theme::register_fonts();
-    let (w, h) = png_size(style);
-    let root = BitMapBackend::new(path, (w, h)).into_drawing_area();
-    draw::draw_figure(&root, figure, &Theme::new(style.width, style.height, style.scale))?;
-    root.present().map_err(|e| e.to_string())
+    draw_on(BitMapBackend::new(path, png_size(style)), figure, style, style.scale)
 }
 
 /// A figure as RGB pixels (`width × scale` by `height × scale`, 3 bytes a pixel), for
 /// checks that need no file.
 pub fn render_rgb(figure: &Figure, style: &ChartStyle) -> Result<(u32, u32, Vec<u8>), String> {
-    theme::register_fonts();
     let (w, h) = png_size(style);
     let mut buffer = vec![0u8; w as usize * h as usize * 3];
-    {
-        let root = BitMapBackend::with_buffer(&mut buffer, (w, h)).into_drawing_area();
-        draw::draw_figure(&root, figure, &Theme::new(style.width, style.height, style.scale))?;
-        root.present().map_err(|e| e.to_string())?;
-    }
+    draw_on(
+        BitMapBackend::with_buffer(&mut buffer, (w, h)),
+        figure,
+        style,
+        style.scale,
+    )?;
     Ok((w, h, buffer))
+}
+
+/// Draws a figure on a backend at `scale` pixels per unit of the `[charts]` size.
+fn draw_on<DB: DrawingBackend>(backend: DB, figure: &Figure, style: &ChartStyle, scale: f64) -> Result<(), String> {
+    theme::register_fonts();
+    let root = backend.into_drawing_area();
+    draw::draw_figure(&root, figure, &Theme::new(style.width, style.height, scale))?;
+    root.present().map_err(|e| e.to_string())
 }
 
 fn png_size(style: &ChartStyle) -> (u32, u32) {
     let w = (f64::from(style.width) * style.scale).round().max(1.0) as u32;
     let h = (f64::from(style.height) * style.scale).round().max(1.0) as u32;
     (w, h)
-}
-
-/// A title naming the scenario, and the variant when it is not base.
-fn title(what: &str, folder: &Folder, variant: Option<&str>) -> String {
-    match variant {
-        Some(v) if v != "base" => format!("{what} — {} ({v})", folder.manifest.scenario_name),
-        _ => format!("{what} — {}", folder.manifest.scenario_name),
-    }
 }
