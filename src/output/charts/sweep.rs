@@ -3,6 +3,7 @@
 //! per metric over the grid, values printed in the cells when the grid is small; with
 //! more (or keys that are not numbers), the metric per point as bars with CIs.
 
+use super::catalog::MetricInfo;
 use super::data::CsvTable;
 use super::figure::{Axis, Cell, ColorBar, Layer, LegendEntry, Mark, Panel};
 use super::runs::bar_with_ci;
@@ -128,6 +129,7 @@ pub fn levels(points: &[SweepPoint], k: usize) -> Vec<String> {
 /// two, bars per point otherwise.
 pub fn chart(s: &Scope) -> Chart {
     let metric = s.metric.unwrap_or_default();
+    let info = metric_info(metric);
     let none = CsvTable::default();
     let table = s.inputs.sweep.as_ref().unwrap_or(&none);
     let keys = swept_keys(table, &s.folder().manifest.sweep_params);
@@ -135,18 +137,53 @@ pub fn chart(s: &Scope) -> Chart {
     let numeric = points
         .iter()
         .all(|p| p.params.iter().all(|v| v.trim().parse::<f64>().is_ok()));
-    match keys.len() {
-        1 if numeric => line_chart(s, &keys[0], &points),
-        2 => heat_map(s, &keys, &points),
-        _ => point_bars(s, &points),
+    let layout = match keys.len() {
+        1 if numeric => Layout::Line,
+        2 => Layout::Grid,
+        _ => Layout::Bars,
+    };
+    let name = info.name;
+    let chart = match layout {
+        Layout::Line => s.chart(
+            &format!("{name} against {}", keys[0]),
+            format!(
+                "{name} at each value of {}: the line joins the means across replicates, the band is their 95% confidence interval.",
+                keys[0]
+            ),
+        ),
+        Layout::Grid => s.chart(
+            &format!("{name} over the sweep grid"),
+            format!(
+                "Mean across replicates of {} at each combination of {} and {}; colour runs from the lowest value (dark) to the highest (light).",
+                name.to_lowercase(),
+                keys[0],
+                keys[1]
+            ),
+        ),
+        Layout::Bars => s.chart(
+            &format!("{name} at each sweep point"),
+            format!(
+                "{name} at each sweep point: bars are the mean across replicates, whiskers the 95% confidence interval."
+            ),
+        ),
+    };
+    let finite: Vec<&SweepPoint> = points.iter().filter(|p| p.mean.is_finite()).collect();
+    if finite.is_empty() {
+        return chart.no_data("No data: undefined at every point");
+    }
+    match layout {
+        Layout::Line => line_chart(chart, &info, &keys[0], &finite),
+        Layout::Grid => heat_map(chart, &info, &keys, &points, &finite),
+        Layout::Bars => point_bars(chart, &info, &finite),
     }
 }
 
-/// The message of a sweep chart with no value at any point.
-const UNDEFINED: &str = "No data: undefined at every point";
-
-fn finite_points(points: &[SweepPoint]) -> Vec<&SweepPoint> {
-    points.iter().filter(|p| p.mean.is_finite()).collect()
+/// How a sweep's points are laid out: along one numeric key, over the grid of two keys,
+/// or a bar each.
+enum Layout {
+    Line,
+    Grid,
+    Bars,
 }
 
 fn value_range(points: &[&SweepPoint]) -> (f64, f64) {
@@ -166,24 +203,13 @@ fn value_range(points: &[&SweepPoint]) -> (f64, f64) {
 }
 
 /// One swept key: the metric against the key, mean line with a 95% CI band.
-pub fn line_chart(s: &Scope, key: &str, points: &[SweepPoint]) -> Chart {
-    let info = metric_info(s.metric.unwrap_or_default());
-    let chart = s.chart(
-        &format!("{} against {key}", info.name),
-        format!(
-            "{} at each value of {key}: the line joins the means across replicates, the band is their 95% confidence interval.",
-            info.name
-        ),
-    );
+fn line_chart(chart: Chart, info: &MetricInfo, key: &str, finite: &[&SweepPoint]) -> Chart {
     let (format, factor) = key_format(key);
-    let mut pts: Vec<(f64, &SweepPoint)> = finite_points(points)
-        .into_iter()
-        .filter_map(|p| Some((p.params[0].trim().parse::<f64>().ok()? * factor, p)))
+    let mut pts: Vec<(f64, &SweepPoint)> = finite
+        .iter()
+        .filter_map(|p| Some((p.params[0].trim().parse::<f64>().ok()? * factor, *p)))
         .collect();
     pts.sort_by(|a, b| a.0.total_cmp(&b.0));
-    if pts.is_empty() {
-        return chart.no_data(UNDEFINED);
-    }
     let (x0, x1) = (pts[0].0, pts[pts.len() - 1].0);
     let xpad = if x1 > x0 { (x1 - x0) * 0.04 } else { 0.0 };
     let (y0, y1) = value_range(&pts.iter().map(|p| p.1).collect::<Vec<_>>());
@@ -236,21 +262,7 @@ pub fn line_chart(s: &Scope, key: &str, points: &[SweepPoint]) -> Chart {
 }
 
 /// Two swept keys: a heat map of the metric's mean over the grid.
-pub fn heat_map(s: &Scope, keys: &[String], points: &[SweepPoint]) -> Chart {
-    let info = metric_info(s.metric.unwrap_or_default());
-    let chart = s.chart(
-        &format!("{} over the sweep grid", info.name),
-        format!(
-            "Mean across replicates of {} at each combination of {} and {}; colour runs from the lowest value (dark) to the highest (light).",
-            info.name.to_lowercase(),
-            keys[0],
-            keys[1]
-        ),
-    );
-    let finite = finite_points(points);
-    if finite.is_empty() {
-        return chart.no_data(UNDEFINED);
-    }
+fn heat_map(chart: Chart, info: &MetricInfo, keys: &[String], points: &[SweepPoint], finite: &[&SweepPoint]) -> Chart {
     let xs = levels(points, 0);
     // Largest value at the top, as on a numeric y axis.
     let mut ys = levels(points, 1);
@@ -291,20 +303,8 @@ pub fn heat_map(s: &Scope, keys: &[String], points: &[SweepPoint]) -> Chart {
 }
 
 /// Three or more swept keys (or keys that are not numbers): the metric per point.
-pub fn point_bars(s: &Scope, points: &[SweepPoint]) -> Chart {
-    let info = metric_info(s.metric.unwrap_or_default());
-    let chart = s.chart(
-        &format!("{} at each sweep point", info.name),
-        format!(
-            "{} at each sweep point: bars are the mean across replicates, whiskers the 95% confidence interval.",
-            info.name
-        ),
-    );
-    let finite = finite_points(points);
-    if finite.is_empty() {
-        return chart.no_data(UNDEFINED);
-    }
-    let (lo, hi) = value_range(&finite);
+fn point_bars(chart: Chart, info: &MetricInfo, finite: &[&SweepPoint]) -> Chart {
+    let (lo, hi) = value_range(finite);
     let names: Vec<String> = finite.iter().map(|p| p.point.clone()).collect();
     let mut panel = Panel::new(
         Axis::linear(info.axis, lo.min(0.0), hi.max(0.0), info.format),
