@@ -5,7 +5,7 @@
 //! stale files and the README all go by this table, so a new chart is added in one
 //! place.
 
-use super::behaviour::window;
+use super::behaviour::{newcomers, window};
 use super::data::FolderKind::{self, Compare, Run, Sweep};
 use super::data::{Daily, Folder, Workers};
 use super::units::TickFormat;
@@ -228,10 +228,8 @@ pub fn plan(
         folder,
         workers,
         newcomers: by_variant.iter().enumerate().any(|(v, vw)| {
-            let (warmup, _) = window(folder, daily, v);
-            vw.entered_day
-                .iter()
-                .any(|d| d.is_finite() && *d > f64::from(warmup) && *d > 0.0)
+            let (warmup, end) = window(folder, daily, v);
+            !newcomers(vw, warmup, end).is_empty()
         }),
         multihoming: by_variant
             .iter()
