@@ -622,6 +622,14 @@ impl<DB: DrawingBackend> Painter<'_, '_, DB> {
         self.chart.backend_coord(c)
     }
 
+    /// Notes the pixels along a polyline given in data units.
+    fn trace(&mut self, points: impl IntoIterator<Item = (f64, f64)>) {
+        let pixels: Vec<(i32, i32)> = points.into_iter().map(|p| self.px(&p)).collect();
+        for w in pixels.windows(2) {
+            self.occupied.segment(w[0], w[1]);
+        }
+    }
+
     /// A solid or dashed line through `points`, on `area` in its coordinates.
     fn path<C: plotters::coord::CoordTranslate>(
         &self,
@@ -665,22 +673,15 @@ impl<DB: DrawingBackend> Painter<'_, '_, DB> {
                 width,
                 dashed,
             } if points.len() >= 2 => {
-                for w in points.windows(2) {
-                    let (a, b) = (self.px(&w[0]), self.px(&w[1]));
-                    self.occupied.segment(a, b);
-                }
+                self.trace(points.iter().copied());
                 let style = color.stroke_width(theme.px(*width) as u32);
                 self.path(plot, points.clone(), style, *dashed)?;
             }
             Layer::Band { points, color, opacity } if points.len() >= 2 => {
                 let mut outline: Vec<(f64, f64)> = points.iter().map(|p| (p.0, p.2)).collect();
                 outline.extend(points.iter().rev().map(|p| (p.0, p.1)));
-                for w in points.windows(2) {
-                    let (a, b) = (self.px(&(w[0].0, w[0].1)), self.px(&(w[1].0, w[1].1)));
-                    self.occupied.segment(a, b);
-                    let (a, b) = (self.px(&(w[0].0, w[0].2)), self.px(&(w[1].0, w[1].2)));
-                    self.occupied.segment(a, b);
-                }
+                self.trace(points.iter().map(|p| (p.0, p.1)));
+                self.trace(points.iter().map(|p| (p.0, p.2)));
                 plot.draw(&Polygon::new(outline, color.mix(*opacity).filled()))
                     .map_err(de)?;
             }
