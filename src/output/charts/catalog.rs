@@ -206,6 +206,7 @@ impl Facts<'_> {
             Need::Newcomers if !self.newcomers => not_applicable(
                 "no worker arrived after the warm-up (newcomers arrive when [churn] entry_per_day is above 0)",
             ),
+            // Joining several platforms takes several: with one, say that, the deeper reason.
             Need::Multihoming if self.multihoming => Ok(()),
             Need::Multihoming if self.several_platforms => not_applicable("no worker joined more than one platform"),
             Need::Multihoming | Need::SeveralPlatforms if !self.several_platforms => {
@@ -350,6 +351,27 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn notes_name_every_chart_a_reason_keeps_out_once() {
+        let entry = |stem: &str| CHARTS.iter().find(|e| e.stem == stem).unwrap();
+        let missing = |c: &str| Err(Skip::Missing(c.into()));
+        let plan = [
+            (entry("net_income"), missing("no workers")),
+            (entry("replicate_spread"), Ok(())),
+            (entry("daily_tasks"), missing("no days")),
+            (entry("ratings"), missing("no workers")),
+            (entry("platforms"), Err(Skip::NotApplicable("one platform".into()))),
+        ];
+        assert_eq!(
+            notes(&plan, true),
+            [
+                "The net income and rating charts are not drawn: no workers.",
+                "The daily tasks chart is not drawn: no days."
+            ]
+        );
+        assert_eq!(notes(&plan, false), ["The platforms chart is not drawn: one platform."]);
     }
 
     #[test]
