@@ -6,6 +6,7 @@ use crate::model::demand::deterministic_multiplier;
 use crate::model::posting::Batch;
 use crate::model::record::{DailyRow, WorkerRow};
 use crate::model::worker::{Hot, Member, Worker};
+use crate::output::charts::units::{WORDS, abbreviated};
 use crate::scenario::{Scenario, Study};
 
 /// The estimated size of a study.
@@ -218,15 +219,7 @@ pub fn human_seconds(s: f64) -> String {
 
 /// A large count for people: 1.2 million, 35 thousand.
 pub fn human_count(x: f64) -> String {
-    if x >= 1e9 {
-        format!("{:.1} billion", x / 1e9)
-    } else if x >= 1e6 {
-        format!("{:.1} million", x / 1e6)
-    } else if x >= 1e4 {
-        format!("{:.0} thousand", x / 1e3)
-    } else {
-        format!("{x:.0}")
-    }
+    abbreviated(x, WORDS).unwrap_or_else(|| format!("{x:.0}"))
 }
 
 impl fmt::Display for WorkEstimate {

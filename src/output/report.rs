@@ -12,7 +12,8 @@ use super::OutputError;
 use super::atomic::write_file;
 use super::charts::data::{CsvTable, Folder, FolderKind};
 use super::charts::theme::{FONT_BOLD, FONT_FACE_NAME, FONT_REGULAR};
-use super::charts::{ChartFile, inapplicable_charts, metric_info, skipped_charts};
+use super::charts::units;
+use super::charts::{ChartFile, metric_info, skip_notes};
 use super::columns;
 use super::summary::format_value;
 
@@ -255,7 +256,7 @@ fn header(h: &mut String, folder: &Folder) {
         "Wage statistics",
         format!(
             "workers with at least {} paid hour(s); wage floor {}",
-            m_hours(folder.min_hours_for_wage),
+            units::hours(folder.min_hours_for_wage),
             escape(&format_value("median_hourly_wage", folder.wage_floor_usd))
         ),
     ));
@@ -266,21 +267,17 @@ fn header(h: &mut String, folder: &Folder) {
     h.push_str("</dl>\n</header>\n");
 }
 
-fn m_hours(h: f64) -> String {
-    if h.fract() == 0.0 {
-        format!("{h:.0}")
-    } else {
-        format!("{h}")
-    }
+/// A metric's friendly name, or its column name where charts have none.
+fn metric_name(metric: &str) -> &str {
+    let info = metric_info(metric);
+    if info.name == "Metric" { metric } else { info.name }
 }
 
 /// A metric's friendly name and its column name.
 fn metric_cells(metric: &str) -> String {
-    let info = metric_info(metric);
-    let name = if info.name == "Metric" { metric } else { info.name };
     format!(
         "<td class=\"name\">{}<br><code class=\"metric-code\">{}</code></td>",
-        escape(name),
+        escape(metric_name(metric)),
         escape(metric)
     )
 }
@@ -291,21 +288,18 @@ fn value(metric: &str, v: f64) -> String {
     if !v.is_finite() {
         "–".into()
     } else if columns::unit_of(metric) == "US cents" && v.abs() >= 100_000.0 {
-        let text = super::summary::group_float(v.abs() / 100.0, 0);
-        escape(&if v < 0.0 {
-            format!("-${text}")
-        } else {
-            format!("${text}")
-        })
+        escape(&units::dollars(v / 100.0, 1.0))
     } else {
         escape(&format_value(metric, v))
     }
 }
 
-/// An interval, or "no CI" when it is missing (one replicate).
-fn interval(metric: &str, lo: f64, hi: f64) -> String {
+/// The interval in columns `{ci}_low` and `{ci}_high` of a row, each end written by
+/// `write`, or "no CI" when it is missing (one replicate).
+fn interval(t: &CsvTable, r: &[String], ci: &str, write: impl Fn(f64) -> String) -> String {
+    let (lo, hi) = (t.number(r, &format!("{ci}_low")), t.number(r, &format!("{ci}_high")));
     if lo.is_finite() && hi.is_finite() {
-        format!("{} to {}", value(metric, lo), value(metric, hi))
+        format!("{} to {}", write(lo), write(hi))
     } else {
         "no CI".into()
     }
@@ -324,17 +318,9 @@ fn difference(metric: &str, v: f64) -> String {
         ""
     };
     if columns::unit_of(metric) == "share" {
-        format!("{sign}{:.1} pp", v.abs() * 100.0)
+        format!("{sign}{}", units::pp(v))
     } else {
         format!("{sign}{}", value(metric, v.abs()))
-    }
-}
-
-fn diff_interval(metric: &str, lo: f64, hi: f64) -> String {
-    if lo.is_finite() && hi.is_finite() {
-        format!("{} to {}", difference(metric, lo), difference(metric, hi))
-    } else {
-        "no CI".into()
     }
 }
 
@@ -368,16 +354,7 @@ fn headline(h: &mut String, folder: &Folder) {
 }
 
 fn summary_table(h: &mut String, t: &CsvTable) {
-    let variants: Vec<String> = {
-        let mut v: Vec<String> = Vec::new();
-        for r in &t.rows {
-            let name = t.text(r, "variant").to_string();
-            if !v.contains(&name) {
-                v.push(name);
-            }
-        }
-        v
-    };
+    let variants = t.distinct("variant");
     h.push_str(
         "<p>Mean across replicates with its 95% confidence interval.</p>\n<div class=\"table-wrap\"><table>\n\
          <thead><tr><th>Metric</th><th>Mean</th><th>95% CI</th><th>SD</th><th>Replicates</th></tr></thead>\n<tbody>\n",
@@ -393,7 +370,7 @@ fn summary_table(h: &mut String, t: &CsvTable) {
                 "<tr>{}<td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 metric_cells(metric),
                 value(metric, t.number(r, "mean")),
-                interval(metric, t.number(r, "ci_low"), t.number(r, "ci_high")),
+                interval(t, r, "ci", |v| value(metric, v)),
                 value(metric, t.number(r, "sd")),
                 escape(t.text(r, "n"))
             );
@@ -432,24 +409,11 @@ fn comparison_table(h: &mut String, t: &CsvTable, name_col: &str, reference: &st
     }
     h.push_str("<th>Replicates</th></tr></thead>\n<tbody>\n");
     let columns = 4 + keys.len() + usize::from(unpaired);
-    let mut metrics: Vec<String> = Vec::new();
-    for r in &t.rows {
-        let m = t.text(r, "metric").to_string();
-        if !metrics.contains(&m) {
-            metrics.push(m);
-        }
-    }
-    for metric in &metrics {
-        let info = metric_info(metric);
-        let name = if info.name == "Metric" {
-            metric.as_str()
-        } else {
-            info.name
-        };
+    for metric in &t.distinct("metric") {
         let _ = writeln!(
             h,
             "<tr class=\"group\"><th colspan=\"{columns}\">{} <code>{}</code></th></tr>",
-            escape(name),
+            escape(metric_name(metric)),
             escape(metric)
         );
         for r in t.rows.iter().filter(|r| t.text(r, "metric") == metric) {
@@ -465,7 +429,7 @@ fn comparison_table(h: &mut String, t: &CsvTable, name_col: &str, reference: &st
                 h,
                 "<td>{}<span class=\"ci\">{}</span></td>",
                 value(metric, t.number(r, "mean")),
-                interval(metric, t.number(r, "ci_low"), t.number(r, "ci_high"))
+                interval(t, r, "ci", |v| value(metric, v))
             );
             if is_reference {
                 h.push_str("<td>reference</td>");
@@ -478,17 +442,13 @@ fn comparison_table(h: &mut String, t: &CsvTable, name_col: &str, reference: &st
                     "<td{}>{}<span class=\"ci\">{}</span></td>",
                     if sig { " class=\"sig\"" } else { "" },
                     difference(metric, t.number(r, "diff_mean")),
-                    diff_interval(metric, dlo, dhi)
+                    interval(t, r, "diff_ci", |v| difference(metric, v))
                 );
                 if unpaired {
                     let _ = write!(
                         h,
                         "<td><span class=\"ci\">{}</span></td>",
-                        diff_interval(
-                            metric,
-                            t.number(r, "diff_unpaired_ci_low"),
-                            t.number(r, "diff_unpaired_ci_high")
-                        )
+                        interval(t, r, "diff_unpaired_ci", |v| difference(metric, v))
                     );
                 }
             }
@@ -571,10 +531,8 @@ fn is_small_multiple(stem: &str) -> bool {
 
 fn chart_section(h: &mut String, folder: &Folder, charts: &[ChartFile]) -> Result<(), OutputError> {
     h.push_str("<section id=\"charts\">\n<h2>Charts</h2>\n");
-    for note in skipped_charts(&folder.dir)?
-        .into_iter()
-        .chain(inapplicable_charts(&folder.dir)?)
-    {
+    let (missing, not_applicable) = skip_notes(&folder.dir)?;
+    for note in missing.into_iter().chain(not_applicable) {
         let _ = writeln!(h, "<p class=\"note\">{}</p>", escape(&note));
     }
     if charts.is_empty() {

@@ -7,21 +7,21 @@
 //! - platforms: each platform's workers' net income, fees and paid hours per run.
 //!
 //! Each applies only to some scenarios (newcomers, several platforms) and some folders
-//! (the `workers` history columns, the per-platform tables); [`applicability`] says
-//! which, with the reason for each that does not, so the report can say why a chart is
-//! missing instead of showing an empty one.
+//! (the `workers` history columns, the per-platform tables); their needs in the
+//! catalog say which, so the report can say why a chart is missing instead of showing
+//! an empty one.
 
-use super::data::{Daily, Folder, PlatformRun, Platforms, VariantWorkers, Workers};
-use super::figure::{Axis, Figure, Layer, LegendEntry, Mark, Panel};
-use super::run::{count_text, hours_text};
+use super::data::{Daily, Folder, PlatformRun, Platforms, VariantWorkers};
+use super::figure::{Axis, Layer, LegendEntry, Mark, Panel};
+use super::income::point_ranges;
 use super::stats::{
     ColdStartPoint, Newcomer, Spread, bin_of, cold_start, days_to_share, paired_change, quantile_bins, share_by,
     sorted_finite,
 };
-use super::theme::{MUTED, TickFormat, money_label, nice_upper, variant_color};
-use super::{Chart, Inputs, replicates_text, title};
+use super::theme::{MUTED, nice_upper, variant_color};
+use super::units::{self, TickFormat};
+use super::{Chart, Scope};
 use crate::metrics::{Estimate, quantile_sorted};
-use crate::output::summary::group_float;
 
 /// The cold-start curves end where fewer newcomers than this are still waiting and
 /// observed: beyond, one person moves the curve by several points.
@@ -29,64 +29,6 @@ pub const MIN_AT_RISK: usize = 20;
 
 /// Experience groups in the earnings-by-experience chart (fewer when values tie).
 pub const EXPERIENCE_BINS: usize = 10;
-
-/// Why a behaviour chart is not drawn.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Skip {
-    /// The folder has no workers table; the note about missing tables covers it.
-    NoWorkers,
-    /// The folder lacks a table or column the chart needs (fewer `--tables`, or an
-    /// older gigsim); the sentence says which.
-    Missing(String),
-    /// The scenario does not have the behaviour (no newcomers, one platform); the
-    /// sentence says so.
-    NotApplicable(String),
-}
-
-/// Whether each behaviour chart applies to a folder: `Ok` when it is drawn.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Applicability {
-    /// Cold start.
-    pub cold_start: Result<(), Skip>,
-    /// Earnings by experience.
-    pub experience: Result<(), Skip>,
-    /// Income by platforms joined.
-    pub income_by_platforms: Result<(), Skip>,
-    /// Each platform's books.
-    pub platforms: Result<(), Skip>,
-}
-
-impl Applicability {
-    fn sentences(&self, missing: bool) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        for r in [
-            &self.cold_start,
-            &self.experience,
-            &self.income_by_platforms,
-            &self.platforms,
-        ] {
-            let sentence = match r {
-                Err(Skip::Missing(s)) if missing => s,
-                Err(Skip::NotApplicable(s)) if !missing => s,
-                _ => continue,
-            };
-            if !out.contains(sentence) {
-                out.push(sentence.clone());
-            }
-        }
-        out
-    }
-
-    /// Why charts are missing for want of a table or column, without repeats.
-    pub fn missing(&self) -> Vec<String> {
-        self.sentences(true)
-    }
-
-    /// Why charts do not apply to the scenario, without repeats.
-    pub fn not_applicable(&self) -> Vec<String> {
-        self.sentences(false)
-    }
-}
 
 /// The metric period of a variant: (last warm-up day, last day), from the daily table
 /// when the folder has it (a variant may change the days), else from the scenario.
@@ -115,153 +57,12 @@ pub fn newcomers(w: &VariantWorkers, warmup: u32, end: u32) -> Vec<Newcomer> {
         .collect()
 }
 
-/// Which behaviour charts a folder gets. `workers` is `None` when the folder has no
-/// workers table (a note elsewhere says so); `has_platform_runs` says whether
-/// `platform_runs.parquet` is there.
-pub fn applicability(
-    folder: &Folder,
-    workers: Option<&Workers>,
-    daily: Option<&Daily>,
-    has_platform_runs: bool,
-) -> Applicability {
-    let older = |what: &str, columns: &str| {
-        Err(Skip::Missing(format!(
-            "The {what} chart is not drawn: this folder's workers.parquet has no {columns} (it was written by an older gigsim)."
-        )))
-    };
-    let no_workers = || Err(Skip::NoWorkers);
-    let cold_start = match workers {
-        None => no_workers(),
-        Some(w) if !(w.has("entered_day") && w.has("first_task_day") && w.has("exited_day")) => {
-            older("cold-start", "entered_day, first_task_day and exited_day columns")
-        }
-        Some(w) => {
-            let any = w.by_variant.iter().enumerate().any(|(v, vw)| {
-                let (warmup, _) = window(folder, daily, v);
-                vw.entered_day
-                    .iter()
-                    .any(|d| d.is_finite() && *d > f64::from(warmup) && *d > 0.0)
-            });
-            if any {
-                Ok(())
-            } else {
-                Err(Skip::NotApplicable("The cold-start chart is not drawn: no worker arrived after the warm-up (newcomers arrive when [churn] entry_per_day is above 0).".into()))
-            }
-        }
-    };
-    let experience = match workers {
-        None => no_workers(),
-        Some(w) if !w.has("experience_tasks") => older("earnings-by-experience", "experience_tasks column"),
-        Some(_) => Ok(()),
-    };
-    let several = folder.platforms.len() > 1 || has_platform_runs;
-    let one_platform = || {
-        Err(Skip::NotApplicable(
-            "The income-by-platforms and platforms charts are not drawn: the scenario has one platform, which every worker joined.".into(),
-        ))
-    };
-    let income_by_platforms = match workers {
-        None => no_workers(),
-        Some(w) if !w.has("platforms_joined") => older("income-by-platforms", "platforms_joined column"),
-        Some(w) => {
-            let multi = w
-                .by_variant
-                .iter()
-                .any(|vw| vw.platforms_joined.iter().any(|p| p.is_finite() && *p > 1.0));
-            if multi {
-                Ok(())
-            } else if several {
-                Err(Skip::NotApplicable(
-                    "The income-by-platforms chart is not drawn: no worker joined more than one platform.".into(),
-                ))
-            } else {
-                one_platform()
-            }
-        }
-    };
-    let platforms = if !several {
-        one_platform()
-    } else if !has_platform_runs {
-        Err(Skip::Missing(
-            "The platforms chart is not drawn: this folder has no platform_runs.parquet (the run chose fewer --tables).".into(),
-        ))
-    } else {
-        Ok(())
-    };
-    Applicability {
-        cold_start,
-        experience,
-        income_by_platforms,
-        platforms,
-    }
-}
-
-/// The behaviour charts of a folder, in report order, for the variants listed (run:
-/// the first; compare: all).
-pub fn charts(inputs: &Inputs, compare: bool) -> Vec<Chart> {
-    let applies = applicability(
-        &inputs.folder,
-        inputs.workers.as_ref(),
-        inputs.daily.as_ref(),
-        inputs.platforms.is_some(),
-    );
-    let variants: Vec<usize> = if compare {
-        (0..inputs.folder.variants.len())
-            .filter(|&v| inputs.runs.replicates_of(v) > 0)
-            .collect()
-    } else {
-        vec![0]
-    };
-    let mut out = Vec::new();
-    if let Some(workers) = &inputs.workers {
-        if applies.cold_start.is_ok() {
-            out.push(cold_start_chart(inputs, workers, &variants, compare));
-        }
-        if applies.experience.is_ok() {
-            out.push(earnings_by_experience(inputs, workers, &variants, compare));
-        }
-        if applies.income_by_platforms.is_ok() {
-            out.push(income_by_platforms(inputs, workers, &variants, compare));
-        }
-    }
-    if let (Ok(()), Some(platforms)) = (&applies.platforms, &inputs.platforms) {
-        if compare && variants.len() > 1 {
-            out.push(platforms_change_chart(inputs, platforms, &variants));
-        } else {
-            out.push(platforms_chart(inputs, platforms, variants[0], compare));
-        }
-    }
-    out
-}
-
-fn stem(name: &str, compare: bool) -> String {
+/// What a chart pools: replicates, and in a comparison each variant apart.
+fn pooled(compare: bool) -> &'static str {
     if compare {
-        format!("compare_{name}")
+        "by variant, replicates pooled"
     } else {
-        name.to_string()
-    }
-}
-
-/// The name of a variant for titles (run charts name a variant other than base).
-fn run_variant(inputs: &Inputs, compare: bool) -> Option<&str> {
-    (!compare).then(|| inputs.folder.variants.first().map_or("base", String::as_str))
-}
-
-/// The replicates behind a set of variants (the most any has).
-fn replicates(inputs: &Inputs, variants: &[usize]) -> usize {
-    variants
-        .iter()
-        .map(|&v| inputs.runs.replicates_of(v))
-        .max()
-        .unwrap_or(0)
-}
-
-fn empty_chart(stem: String, title: String, caption: String, message: &str) -> Chart {
-    Chart {
-        stem,
-        figure: Figure::single(title.clone(), Panel::empty(message)),
-        title,
-        caption,
+        "replicates pooled"
     }
 }
 
@@ -278,31 +79,21 @@ fn steps(points: &[ColdStartPoint], value: impl Fn(&ColdStartPoint) -> f64) -> V
     out
 }
 
-fn percent_text(share: f64) -> String {
-    format!("{}%", group_float(share * 100.0, 0))
-}
-
 /// "within 7 days: 64%" or "" when the curve does not reach 7 days.
 fn within(points: &[ColdStartPoint], days: u32) -> Option<String> {
     share_by(points, days).map(|s| {
         format!(
             "{} within {}",
-            percent_text(s),
-            if days == 1 {
-                "1 day".to_string()
-            } else {
-                format!("{days} days")
-            }
+            units::percent(s, 0),
+            units::count(days as usize, "day", "days")
         )
     })
 }
 
 /// Cold start: the share of newcomers who had finished a first task (and who had left
 /// without one) by each day since they arrived.
-pub fn cold_start_chart(inputs: &Inputs, workers: &Workers, variants: &[usize], compare: bool) -> Chart {
-    let folder = &inputs.folder;
-    let title = title("Cold start: days to a first task", folder, run_variant(inputs, compare));
-    let stem = stem("cold_start", compare);
+pub fn cold_start_chart(s: &Scope) -> Chart {
+    let (folder, compare) = (s.folder(), s.compare);
     let caption = format!(
         "Of the workers who arrived after the warm-up (newcomers start with no reviews and no experience), the share who had finished a first task{} by each day since they arrived, {}. Leaving is a competing outcome and the end of the run censors: a newcomer who arrived k days before the end counts only for k days (Aalen–Johansen estimate), so late arrivals do not pass for people who never got work. Curves end where fewer than {MIN_AT_RISK} newcomers are still waiting and observed.",
         if compare {
@@ -310,25 +101,22 @@ pub fn cold_start_chart(inputs: &Inputs, workers: &Workers, variants: &[usize], 
         } else {
             " and the share who had left without one"
         },
-        if compare {
-            "by variant, replicates pooled"
-        } else {
-            "replicates pooled"
-        }
+        pooled(compare)
     );
+    let chart = s.chart("Cold start: days to a first task", caption);
     let mut curves: Vec<(usize, usize, Vec<ColdStartPoint>)> = Vec::new();
-    for &v in variants {
-        let Some(w) = workers.by_variant.get(v) else { continue };
-        let (warmup, end) = window(folder, inputs.daily.as_ref(), v);
-        let people = newcomers(w, warmup, end);
+    for &v in &s.variants {
+        let (warmup, end) = window(folder, s.inputs.daily.as_ref(), v);
+        let people = newcomers(s.workers(v), warmup, end);
         let curve = cold_start(&people, MIN_AT_RISK);
         if !curve.is_empty() {
             curves.push((v, people.len(), curve));
         }
     }
     if curves.is_empty() {
-        let msg = format!("No data: fewer than {MIN_AT_RISK} newcomers arrived after the warm-up");
-        return empty_chart(stem, title, caption, &msg);
+        return chart.no_data(format!(
+            "No data: fewer than {MIN_AT_RISK} newcomers arrived after the warm-up"
+        ));
     }
     let last = curves
         .iter()
@@ -345,18 +133,10 @@ pub fn cold_start_chart(inputs: &Inputs, workers: &Workers, variants: &[usize], 
     let subtitle = if compare {
         for (v, _, curve) in &curves {
             let color = variant_color(*v);
-            panel.layers.push(Layer::Line {
-                points: steps(curve, |p| p.left),
-                color,
-                width: 2.0,
-                dashed: true,
-            });
-            panel.layers.push(Layer::Line {
-                points: steps(curve, |p| p.first_task),
-                color,
-                width: 3.0,
-                dashed: false,
-            });
+            panel.layers.push(Layer::dashed(steps(curve, |p| p.left), color, 2.0));
+            panel
+                .layers
+                .push(Layer::line(steps(curve, |p| p.first_task), color, 3.0));
             let summary = match days_to_share(curve, 0.5) {
                 Some(d) => format!("half by day {d}"),
                 None => "half never reached".into(),
@@ -377,9 +157,9 @@ pub fn cold_start_chart(inputs: &Inputs, workers: &Workers, variants: &[usize], 
         let same = curves.iter().all(|(_, _, c)| c == &curves[0].2);
         format!(
             "{} who arrived after the warm-up in {}, {} pooled per variant.{}",
-            count_text(curves[0].1, "newcomer", "newcomers"),
+            units::count(curves[0].1, "newcomer", "newcomers"),
             folder.variants[curves[0].0],
-            replicates_text(replicates(inputs, variants)),
+            units::replicates(s.replicates()),
             if same && curves.len() > 1 {
                 " Every variant gives the same curves: they lie on one another."
             } else {
@@ -389,68 +169,46 @@ pub fn cold_start_chart(inputs: &Inputs, workers: &Workers, variants: &[usize], 
     } else {
         let (_, n, curve) = &curves[0];
         let (c_task, c_left) = (variant_color(0), variant_color(3));
-        panel.layers.push(Layer::Line {
-            points: steps(curve, |p| p.left),
-            color: c_left,
-            width: 3.0,
-            dashed: false,
-        });
-        panel.layers.push(Layer::Line {
-            points: steps(curve, |p| p.first_task),
-            color: c_task,
-            width: 3.0,
-            dashed: false,
-        });
+        panel.layers.push(Layer::line(steps(curve, |p| p.left), c_left, 3.0));
+        panel
+            .layers
+            .push(Layer::line(steps(curve, |p| p.first_task), c_task, 3.0));
         if let Some(d) = days_to_share(curve, 0.5) {
-            panel.layers.push(Layer::RefLine {
-                vertical: true,
-                at: f64::from(d),
-                color: MUTED,
-                dashed: true,
-                label: Some(format!("half had a first task by day {d} after arrival")),
-            });
+            panel.layers.push(Layer::marker(
+                f64::from(d),
+                Some(format!("half had a first task by day {d} after arrival")),
+            ));
         }
         let final_task = curve.last().map_or(0.0, |p| p.first_task);
         let final_left = curve.last().map_or(0.0, |p| p.left);
         legend.push(LegendEntry::new(
-            format!("Had a first task ({} by day {last})", percent_text(final_task)),
+            format!("Had a first task ({} by day {last})", units::percent(final_task, 0)),
             c_task,
             Mark::Line,
         ));
         legend.push(LegendEntry::new(
-            format!("Left without one ({} by day {last})", percent_text(final_left)),
+            format!("Left without one ({} by day {last})", units::percent(final_left, 0)),
             c_left,
             Mark::Line,
         ));
         let shares: Vec<String> = [1, 7, 30].iter().filter_map(|&d| within(curve, d)).collect();
         format!(
             "{} who arrived after the warm-up, {} pooled{}{}.",
-            count_text(*n, "newcomer", "newcomers"),
-            replicates_text(replicates(inputs, variants)),
+            units::count(*n, "newcomer", "newcomers"),
+            units::replicates(s.replicates()),
             if shares.is_empty() { "" } else { "; first task " },
             shares.join(", ")
         )
     };
-    Chart::single(stem, title, caption, Some(subtitle), legend, panel)
-}
-
-/// A task count for a label: 950, 9,500, 95k, 1.2M.
-pub fn tasks_text(v: f64) -> String {
-    if v >= 1e6 {
-        format!("{}M", group_float(v / 1e6, 1))
-    } else if v >= 1e4 {
-        format!("{}k", group_float(v / 1e3, 0))
-    } else {
-        group_float(v, 0)
-    }
+    chart.with(Some(subtitle), legend, vec![panel])
 }
 
 /// The label of an experience group: "0", "41–95", "1,200–9,999".
 pub fn bin_label(lo: f64, hi: f64) -> String {
     if lo == hi {
-        tasks_text(lo)
+        units::tasks(lo)
     } else {
-        format!("{}–{}", tasks_text(lo), tasks_text(hi))
+        format!("{}–{}", units::tasks(lo), units::tasks(hi))
     }
 }
 
@@ -476,13 +234,31 @@ fn spread_layers(s: &Spread, at: f64, half: f64, color: plotters::style::RGBColo
             color,
             opacity: 0.35,
         },
-        Layer::Line {
-            points: vec![point(s.median, -half), point(s.median, half)],
-            color,
-            width: 4.0,
-            dashed: false,
-        },
+        Layer::line(vec![point(s.median, -half), point(s.median, half)], color, 4.0),
     ]
+}
+
+/// Each variant's values summarised per group: `group` gives a row's group and value
+/// (`None`: in no group).
+fn group_spreads<T>(
+    per: &[(usize, Vec<T>)],
+    groups: usize,
+    group: impl Fn(&T) -> Option<(usize, f64)>,
+) -> Vec<(usize, Vec<Option<Spread>>)> {
+    per.iter()
+        .map(|(v, rows)| {
+            let mut values: Vec<Vec<f64>> = vec![Vec::new(); groups];
+            for (g, value) in rows.iter().filter_map(&group) {
+                values[g].push(value);
+            }
+            (*v, values.iter().map(|g| Spread::of(g)).collect())
+        })
+        .collect()
+}
+
+/// The people in each group of the first variant.
+fn group_sizes(spreads: &[(usize, Vec<Option<Spread>>)]) -> Vec<usize> {
+    spreads[0].1.iter().map(|s| s.map_or(0, |s| s.n)).collect()
 }
 
 /// The legend entry that says how a spread is drawn.
@@ -504,24 +280,13 @@ fn spread_axis(label: &str, spreads: &[&Spread], format: TickFormat) -> Axis {
     Axis::linear(label, lo, hi, format)
 }
 
-/// The relative difference of `b` against `a`, as "+14%" (empty when undefined).
-fn change_text(a: f64, b: f64) -> String {
-    if !(a.is_finite() && b.is_finite()) || a <= 0.0 {
-        return String::new();
-    }
-    let p = (b / a - 1.0) * 100.0;
-    format!("{}{}%", if p >= 0.0 { "+" } else { "−" }, group_float(p.abs(), 0))
-}
-
 /// Earnings by experience: pay per paid hour by groups of tasks done before the run.
-pub fn earnings_by_experience(inputs: &Inputs, workers: &Workers, variants: &[usize], compare: bool) -> Chart {
-    let folder = &inputs.folder;
+pub fn earnings_by_experience(s: &Scope) -> Chart {
+    let (folder, compare) = (s.folder(), s.compare);
     let min_hours = folder.min_hours_for_wage;
-    let title = title("Pay by experience before the run", folder, run_variant(inputs, compare));
-    let stem = stem("earnings_by_experience", compare);
     let caption = format!(
         "Net pay per paid hour of workers with at least {}, {}, in up to {EXPERIENCE_BINS} groups of about equal size by experience_tasks, the tasks a worker had done before entering (0 for newcomers; equal values stay in one group). Experience is taken before the run so that the groups are not formed by the pay they are compared on: tasks done in the run would rank fast and full-time workers as the experienced. For scale: ride-hail drivers with over 2,500 trips earn 14% more per hour than those with under 100 (Cook et al., REStud 2021).",
-        hours_text(min_hours),
+        units::paid_hours(min_hours),
         if compare {
             "replicates pooled, by variant (groups from the first variant listed; points are group medians)"
         } else {
@@ -536,43 +301,27 @@ pub fn earnings_by_experience(inputs: &Inputs, workers: &Workers, variants: &[us
             })
             .collect()
     };
-    let per: Vec<(usize, Vec<(f64, f64)>)> = variants
-        .iter()
-        .filter_map(|&v| {
-            let rows = eligible(workers.of(v)?);
-            (!rows.is_empty()).then_some((v, rows))
-        })
-        .collect();
+    let chart = s.chart("Pay by experience before the run", caption);
+    let per = s.rows(eligible);
     let Some((_, first)) = per.first() else {
-        let msg = format!("No data: no worker had at least {}", hours_text(min_hours));
-        return empty_chart(stem, title, caption, &msg);
+        return chart.no_data(format!(
+            "No data: no worker had at least {}",
+            units::paid_hours(min_hours)
+        ));
     };
     let bins = quantile_bins(&first.iter().map(|r| r.0).collect::<Vec<_>>(), EXPERIENCE_BINS);
     if bins.len() < 2 {
-        let msg = format!(
+        return chart.no_data(format!(
             "No data: every worker with enough paid hours had done the same number of tasks before the run ({}), so there is no experience to compare",
-            tasks_text(bins.first().map_or(0.0, |b| b.0))
-        );
-        return empty_chart(stem, title, caption, &msg);
+            units::tasks(bins.first().map_or(0.0, |b| b.0))
+        ));
     }
-    // Spreads per (variant, bin).
-    let spreads: Vec<(usize, Vec<Option<Spread>>)> = per
-        .iter()
-        .map(|(v, rows)| {
-            let mut groups: Vec<Vec<f64>> = vec![Vec::new(); bins.len()];
-            for (x, y) in rows {
-                if let Some(b) = bin_of(&bins, *x) {
-                    groups[b].push(*y);
-                }
-            }
-            (*v, groups.iter().map(|g| Spread::of(g)).collect())
-        })
-        .collect();
-    let counts: Vec<usize> = spreads[0].1.iter().map(|s| s.map_or(0, |s| s.n)).collect();
+    let spreads = group_spreads(&per, bins.len(), |(x, y)| Some((bin_of(&bins, *x)?, *y)));
+    let counts = group_sizes(&spreads);
     let names: Vec<String> = bins
         .iter()
         .zip(&counts)
-        .map(|((lo, hi), n)| format!("{} (n={})", bin_label(*lo, *hi), tasks_text(*n as f64)))
+        .map(|((lo, hi), n)| format!("{} (n={})", bin_label(*lo, *hi), units::tasks(*n as f64)))
         .collect();
     let all: Vec<&Spread> = spreads.iter().flat_map(|(_, s)| s.iter().flatten()).collect();
     let x = if compare {
@@ -603,18 +352,8 @@ pub fn earnings_by_experience(inputs: &Inputs, workers: &Workers, variants: &[us
                 .enumerate()
                 .filter_map(|(b, s)| s.map(|s| (s.median, b as f64)))
                 .collect();
-            panel.layers.push(Layer::Line {
-                points: points.clone(),
-                color,
-                width: 2.5,
-                dashed: false,
-            });
-            panel.layers.push(Layer::Points {
-                points,
-                color,
-                radius: 6.0,
-                filled: true,
-            });
+            panel.layers.push(Layer::line(points.clone(), color, 2.5));
+            panel.layers.push(Layer::dots(points, color, 6.0));
         } else {
             for (b, s) in groups.iter().enumerate() {
                 if let Some(s) = s {
@@ -625,7 +364,7 @@ pub fn earnings_by_experience(inputs: &Inputs, workers: &Workers, variants: &[us
         if compare {
             let (lo, hi) = (groups.first().copied().flatten(), groups.last().copied().flatten());
             let change = match (lo, hi) {
-                (Some(a), Some(b)) => change_text(a.median, b.median),
+                (Some(a), Some(b)) => units::change(a.median, b.median),
                 _ => String::new(),
             };
             legend.push(LegendEntry::new(
@@ -647,25 +386,25 @@ pub fn earnings_by_experience(inputs: &Inputs, workers: &Workers, variants: &[us
     let mut subtitle = if compare {
         format!(
             "{} with at least {} in {}, {} pooled per variant; points: median of each group",
-            count_text(n, "worker", "workers"),
-            hours_text(min_hours),
+            units::count(n, "worker", "workers"),
+            units::paid_hours(min_hours),
             folder.variants[spreads[0].0],
-            replicates_text(replicates(inputs, variants)),
+            units::replicates(s.replicates()),
         )
     } else {
         format!(
             "{} with at least {}, {} pooled",
-            count_text(n, "worker", "workers"),
-            hours_text(min_hours),
-            replicates_text(replicates(inputs, variants)),
+            units::count(n, "worker", "workers"),
+            units::paid_hours(min_hours),
+            units::replicates(s.replicates()),
         )
     };
     if !compare && let (Some(a), Some(b)) = (least, most) {
         subtitle.push_str(&format!(
             ". Median pay of the most experienced group {}/h, of the least {}/h: {}",
-            money_label(b.median),
-            money_label(a.median),
-            change_text(a.median, b.median)
+            units::dollars_label(b.median),
+            units::dollars_label(a.median),
+            units::change(a.median, b.median)
         ));
     }
     if !compare {
@@ -673,40 +412,24 @@ pub fn earnings_by_experience(inputs: &Inputs, workers: &Workers, variants: &[us
         let overall = sorted_finite(first.iter().map(|r| r.1));
         if let Some(m) = quantile_sorted(&overall, 0.5) {
             // Named in the legend: a label in the plot would cover a group's box.
-            panel.layers.push(Layer::RefLine {
-                vertical: true,
-                at: m,
-                color: MUTED,
-                dashed: true,
-                label: None,
-            });
+            panel.layers.push(Layer::marker(m, None));
             legend.push(LegendEntry::new(
-                format!("Median of all {}/h", money_label(m)),
+                format!("Median of all {}/h", units::dollars_label(m)),
                 MUTED,
                 Mark::Dashed,
             ));
         }
     }
-    Chart::single(stem, title, caption, Some(subtitle + "."), legend, panel)
+    chart.with(Some(subtitle + "."), legend, vec![panel])
 }
 
 /// Income by platforms joined: net income per worker of those on one, two, …
 /// platforms.
-pub fn income_by_platforms(inputs: &Inputs, workers: &Workers, variants: &[usize], compare: bool) -> Chart {
-    let folder = &inputs.folder;
-    let title = title(
-        "Net income by number of platforms joined",
-        folder,
-        run_variant(inputs, compare),
-    );
-    let stem = stem("income_by_platforms", compare);
+pub fn income_by_platforms(s: &Scope) -> Chart {
+    let (folder, compare) = (s.folder(), s.compare);
     let caption = format!(
         "Net income per worker over the metric period by the number of platforms they joined, every registered worker counted (those who earned nothing too), {}. Which platforms a worker joins is drawn apart from their other traits, so in the model the difference comes from joining itself: more places to be offered work.",
-        if compare {
-            "by variant, replicates pooled"
-        } else {
-            "replicates pooled"
-        }
+        pooled(compare)
     );
     let groups_of = |w: &VariantWorkers| -> Vec<(usize, f64)> {
         (0..w.len())
@@ -716,43 +439,25 @@ pub fn income_by_platforms(inputs: &Inputs, workers: &Workers, variants: &[usize
             })
             .collect()
     };
-    let per: Vec<(usize, Vec<(usize, f64)>)> = variants
-        .iter()
-        .filter_map(|&v| {
-            let rows = groups_of(workers.of(v)?);
-            (!rows.is_empty()).then_some((v, rows))
-        })
-        .collect();
+    let chart = s.chart("Net income by number of platforms joined", caption);
+    let per = s.rows(groups_of);
     let max_joined = per
         .iter()
         .flat_map(|(_, rows)| rows.iter().map(|r| r.0))
         .max()
         .unwrap_or(0);
     if max_joined == 0 {
-        return empty_chart(stem, title, caption, "No data: the workers table has no workers");
+        return chart.no_data("No data: the workers table has no workers");
     }
-    let spreads: Vec<(usize, Vec<Option<Spread>>)> = per
-        .iter()
-        .map(|(v, rows)| {
-            let mut groups: Vec<Vec<f64>> = vec![Vec::new(); max_joined];
-            for (p, net) in rows {
-                groups[p - 1].push(*net);
-            }
-            (*v, groups.iter().map(|g| Spread::of(g)).collect())
-        })
-        .collect();
-    let counts: Vec<usize> = spreads[0].1.iter().map(|s| s.map_or(0, |s| s.n)).collect();
+    let spreads = group_spreads(&per, max_joined, |(p, net)| Some((p - 1, *net)));
+    let counts = group_sizes(&spreads);
     let names: Vec<String> = (1..=max_joined)
         .map(|k| {
-            let what = if k == 1 {
-                "1 platform".to_string()
-            } else {
-                format!("{k} platforms")
-            };
+            let what = units::count(k, "platform", "platforms");
             if compare {
                 what
             } else {
-                format!("{what} (n={})", tasks_text(counts[k - 1] as f64))
+                format!("{what} (n={})", units::tasks(counts[k - 1] as f64))
             }
         })
         .collect();
@@ -783,7 +488,7 @@ pub fn income_by_platforms(inputs: &Inputs, workers: &Workers, variants: &[usize
             let medians: Vec<String> = groups
                 .iter()
                 .enumerate()
-                .filter_map(|(g, s)| s.map(|s| format!("{}: {}", g + 1, money_label(s.median))))
+                .filter_map(|(g, s)| s.map(|s| format!("{}: {}", g + 1, units::dollars_label(s.median))))
                 .collect();
             legend.push(LegendEntry::new(
                 format!("{} (medians {})", folder.variants[*v], medians.join(", ")),
@@ -799,8 +504,8 @@ pub fn income_by_platforms(inputs: &Inputs, workers: &Workers, variants: &[usize
         .unwrap_or(0);
     let mut subtitle = format!(
         "{}, {} pooled{}",
-        count_text(n, "worker", "workers"),
-        replicates_text(replicates(inputs, variants)),
+        units::count(n, "worker", "workers"),
+        units::replicates(s.replicates()),
         if compare {
             " per variant; median (line), quartiles (box), 10th to 90th percentile (whiskers)"
         } else {
@@ -817,12 +522,8 @@ pub fn income_by_platforms(inputs: &Inputs, workers: &Workers, variants: &[usize
                 s.map(|s| {
                     format!(
                         "{} {}",
-                        if g == 0 {
-                            "1 platform".to_string()
-                        } else {
-                            format!("{} platforms", g + 1)
-                        },
-                        money_label(s.median)
+                        units::count(g + 1, "platform", "platforms"),
+                        units::dollars_label(s.median)
                     )
                 })
             })
@@ -833,26 +534,34 @@ pub fn income_by_platforms(inputs: &Inputs, workers: &Workers, variants: &[usize
         if let (Some(a), Some(b)) = (first, most)
             && max_joined > 1
         {
-            let change = change_text(a.median, b.median);
+            let change = units::change(a.median, b.median);
             if !change.is_empty() {
                 subtitle.push_str(&format!(" ({change} on {max_joined} platforms against 1)"));
             }
         }
     }
-    Chart::single(stem, title, caption, Some(subtitle + "."), legend, panel)
+    chart.with(Some(subtitle + "."), legend, vec![panel])
+}
+
+/// Each platform's books: its pay, fees and hours in one variant (a run, or a
+/// comparison of one), or what each variant changes on it against base.
+pub fn platforms(s: &Scope) -> Chart {
+    let none = Platforms::default();
+    let platforms = s.inputs.platforms.as_ref().unwrap_or(&none);
+    if s.compare && s.variants.len() > 1 {
+        platforms_change_chart(s, platforms)
+    } else {
+        platforms_chart(s, platforms, s.variants[0])
+    }
 }
 
 /// Each platform in one variant, per run: what requesters paid, split into workers'
 /// net pay and the platform's fees (stacked), and the paid hours of its members.
-pub fn platforms_chart(inputs: &Inputs, platforms: &Platforms, variant: usize, compare: bool) -> Chart {
-    let folder = &inputs.folder;
-    let title = title(
+fn platforms_chart(s: &Scope, platforms: &Platforms, variant: usize) -> Chart {
+    let chart = s.chart(
         "Each platform: pay, fees and hours",
-        folder,
-        Some(folder.variants[variant].as_str()),
+        "For each platform, per run: what requesters paid there, split into the net pay of its workers and its fees (platform_runs; levies and processing are left out), and the paid hours of its members (summed from worker_platforms); bars are means across replicates.",
     );
-    let stem = stem("platforms", compare);
-    let caption = "For each platform, per run: what requesters paid there, split into the net pay of its workers and its fees (platform_runs; levies and processing are left out), and the paid hours of its members (summed from worker_platforms); bars are means across replicates.".to_string();
     let names = &platforms.names;
     let mean_of = |p: usize, value: Measure| {
         let values: Vec<f64> = platforms
@@ -867,12 +576,7 @@ pub fn platforms_chart(inputs: &Inputs, platforms: &Platforms, variant: usize, c
     let fees: Vec<Estimate> = (0..names.len()).map(|p| mean_of(p, |r| r.platform_fee_usd)).collect();
     let hours: Vec<Estimate> = (0..names.len()).map(|p| mean_of(p, |r| r.paid_hours)).collect();
     if net.iter().all(|e| e.n == 0) {
-        return empty_chart(
-            stem,
-            title,
-            caption,
-            "No data: the platform_runs table has no rows for this variant",
-        );
+        return chart.no_data("No data: the platform_runs table has no rows for this variant");
     }
     let finite = |e: &Estimate| if e.mean.is_finite() { e.mean } else { 0.0 };
     let top = (0..names.len())
@@ -883,24 +587,20 @@ pub fn platforms_chart(inputs: &Inputs, platforms: &Platforms, variant: usize, c
         Axis::linear("US$ per run", 0.0, nice_upper(top * 1.05, 6), TickFormat::Money),
     )
     .titled("What requesters paid");
+    // A bar per platform from `lo` to `hi`.
+    let bars = |lo: &dyn Fn(usize) -> f64, hi: &dyn Fn(usize) -> f64, color| Layer::Rects {
+        rects: (0..names.len())
+            .map(|p| [p as f64 - 0.3, p as f64 + 0.3, lo(p), hi(p)])
+            .collect(),
+        color,
+        opacity: 0.7,
+    };
     let (c_net, c_fee) = (variant_color(0), variant_color(1));
-    money_panel.layers.push(Layer::Rects {
-        rects: (0..names.len())
-            .map(|p| [p as f64 - 0.3, p as f64 + 0.3, 0.0, finite(&net[p])])
-            .collect(),
-        color: c_net,
-        opacity: 0.7,
-    });
-    money_panel.layers.push(Layer::Rects {
-        rects: (0..names.len())
-            .map(|p| {
-                let n = finite(&net[p]);
-                [p as f64 - 0.3, p as f64 + 0.3, n, n + finite(&fees[p])]
-            })
-            .collect(),
-        color: c_fee,
-        opacity: 0.7,
-    });
+    let net_top = |p: usize| finite(&net[p]);
+    money_panel.layers.push(bars(&|_| 0.0, &net_top, c_net));
+    money_panel
+        .layers
+        .push(bars(&net_top, &|p| net_top(p) + finite(&fees[p]), c_fee));
     let mut panels = vec![money_panel];
     let has_hours = hours.iter().any(|e| e.n > 0);
     if has_hours {
@@ -910,13 +610,9 @@ pub fn platforms_chart(inputs: &Inputs, platforms: &Platforms, variant: usize, c
             Axis::linear("Hours per run", 0.0, nice_upper(top * 1.05, 6), TickFormat::Number),
         )
         .titled("Paid hours of its workers");
-        panel.layers.push(Layer::Rects {
-            rects: (0..names.len())
-                .map(|p| [p as f64 - 0.3, p as f64 + 0.3, 0.0, finite(&hours[p])])
-                .collect(),
-            color: variant_color(2),
-            opacity: 0.7,
-        });
+        panel
+            .layers
+            .push(bars(&|_| 0.0, &|p| finite(&hours[p]), variant_color(2)));
         panel.layers.push(Layer::Whiskers {
             items: (0..names.len())
                 .filter_map(|p| Some((p as f64, hours[p].ci_low?, hours[p].ci_high?)))
@@ -930,39 +626,25 @@ pub fn platforms_chart(inputs: &Inputs, platforms: &Platforms, variant: usize, c
         .filter(|&p| finite(&net[p]) + finite(&fees[p]) > 0.0)
         .map(|p| {
             let share = finite(&fees[p]) / (finite(&net[p]) + finite(&fees[p]));
-            format!("{} {}", names[p], percent_text_1(share))
+            format!("{} {}", names[p], units::percent(share, 1))
         })
         .collect();
-    let n = inputs.runs.replicates_of(variant);
+    let n = s.inputs.runs.replicates_of(variant);
     let mut subtitle = format!(
         "Means of {}{}. Fees as a share of pay plus fees: {}.",
-        replicates_text(n),
+        units::replicates(n),
         if n > 1 && has_hours { "; whiskers: 95% CI" } else { "" },
         takes.join(", ")
     );
     if !has_hours {
         subtitle.push_str(" Paid hours need worker_platforms.parquet, which this folder does not have.");
     }
+    let legend = vec![
+        LegendEntry::new("Workers' net pay", c_net, Mark::Area),
+        LegendEntry::new("Platform fees", c_fee, Mark::Area),
+    ];
     let columns = panels.len();
-    Chart {
-        stem,
-        caption,
-        figure: Figure {
-            title: title.clone(),
-            subtitle: Some(subtitle),
-            legend: vec![
-                LegendEntry::new("Workers' net pay", c_net, Mark::Area),
-                LegendEntry::new("Platform fees", c_fee, Mark::Area),
-            ],
-            panels,
-            columns,
-        },
-        title,
-    }
-}
-
-fn percent_text_1(share: f64) -> String {
-    format!("{}%", group_float(share * 100.0, 1))
+    chart.with(Some(subtitle), legend, panels).in_columns(columns)
 }
 
 /// A per-run value of a platform.
@@ -971,11 +653,11 @@ type Measure = fn(&PlatformRun) -> f64;
 /// What a variant changes on each platform: the paired change against base (same
 /// replicates) of its workers' net pay, its fees and its members' paid hours, so a fee
 /// change on one platform shows where income and time go.
-pub fn platforms_change_chart(inputs: &Inputs, platforms: &Platforms, variants: &[usize]) -> Chart {
-    let folder = &inputs.folder;
-    let title = title("Each platform against base", folder, None);
-    let stem = "compare_platforms".to_string();
-    let caption = "For each platform, the change of each variant against base in the same replicate (common random numbers) of its workers' net pay, its fees (platform_runs) and its members' paid hours (worker_platforms): points are the mean change across replicates, whiskers its 95% CI. Income and time that leave one platform show up on the other, or nowhere.".to_string();
+fn platforms_change_chart(s: &Scope, platforms: &Platforms) -> Chart {
+    let chart = s.chart(
+        "Each platform against base",
+        "For each platform, the change of each variant against base in the same replicate (common random numbers) of its workers' net pay, its fees (platform_runs) and its members' paid hours (worker_platforms): points are the mean change across replicates, whiskers its 95% CI. Income and time that leave one platform show up on the other, or nowhere.",
+    );
     let names = &platforms.names;
     let has_hours = platforms.runs.iter().any(|r| r.paid_hours.is_finite());
     let measures: Vec<(&str, Measure)> = if has_hours {
@@ -995,10 +677,10 @@ pub fn platforms_change_chart(inputs: &Inputs, platforms: &Platforms, variants: 
             .map(|r| (r.replicate, value(r)))
             .collect()
     };
-    let others: Vec<usize> = variants.iter().copied().filter(|&v| v != 0).collect();
+    let others: Vec<usize> = s.variants.iter().copied().filter(|&v| v != 0).collect();
     let width = 0.7 / others.len().max(1) as f64;
     let mut panels = Vec::new();
-    let (mut lo, mut hi) = (0.0f64, 0.0f64);
+    let mut range = (0.0f64, 0.0f64);
     let mut any = false;
     for (p, name) in names.iter().enumerate() {
         let mut panel = Panel::new(
@@ -1006,87 +688,46 @@ pub fn platforms_change_chart(inputs: &Inputs, platforms: &Platforms, variants: 
             Axis::linear("Change against base, %", 0.0, 0.0, TickFormat::Percent),
         )
         .titled(name.clone());
-        panel.layers.push(Layer::RefLine {
-            vertical: false,
-            at: 0.0,
-            color: MUTED,
-            dashed: false,
-            label: None,
-        });
+        panel.layers.push(Layer::zero_line());
         for (k, &v) in others.iter().enumerate() {
             let offset = -0.35 + width * (k as f64 + 0.5);
-            let mut points = Vec::new();
-            let mut whiskers = Vec::new();
-            for (m, (_, value)) in measures.iter().enumerate() {
-                let e = paired_change(&series(0, p, *value), &series(v, p, *value));
-                if e.n == 0 {
-                    continue;
-                }
-                any = true;
-                let at = m as f64 + offset;
-                points.push((at, e.mean));
-                lo = lo.min(e.mean);
-                hi = hi.max(e.mean);
-                if let (Some(l), Some(h)) = (e.ci_low, e.ci_high) {
-                    whiskers.push((at, l, h));
-                    lo = lo.min(l);
-                    hi = hi.max(h);
-                }
-            }
-            let color = variant_color(v);
-            panel.layers.push(Layer::Whiskers {
-                items: whiskers,
-                along_x: false,
-                color,
-            });
-            panel.layers.push(Layer::Points {
-                points,
-                color,
-                radius: 6.0,
-                filled: true,
-            });
+            let changes: Vec<(f64, Estimate)> = measures
+                .iter()
+                .enumerate()
+                .map(|(m, (_, value))| {
+                    let e = paired_change(&series(0, p, *value), &series(v, p, *value));
+                    (m as f64 + offset, e)
+                })
+                .collect();
+            any |= changes.iter().any(|(_, e)| e.n > 0);
+            panel.layers.extend(point_ranges(changes, variant_color(v), &mut range));
         }
         panels.push(panel);
     }
     if !any {
-        return empty_chart(
-            stem,
-            title,
-            caption,
-            "No data: no variant shares a replicate with base in platform_runs",
-        );
+        return chart.no_data("No data: no variant shares a replicate with base in platform_runs");
     }
     // One scale for every platform, so changes compare across panels.
+    let (lo, hi) = range;
     let pad = ((hi - lo) * 0.08).max(0.005);
     for panel in &mut panels {
         panel.y = Axis::linear("Change against base, %", lo - pad, hi + pad, TickFormat::Percent);
     }
     let legend = others
         .iter()
-        .map(|&v| LegendEntry::new(folder.variants[v].clone(), variant_color(v), Mark::PointRange))
+        .map(|&v| LegendEntry::new(s.name(v), variant_color(v), Mark::PointRange))
         .collect();
-    let n = replicates(inputs, variants);
     let columns = panels.len().min(3);
-    Chart {
-        stem,
-        caption,
-        figure: Figure {
-            title: title.clone(),
-            subtitle: Some(format!(
-                "Paired changes over {}; whiskers: 95% CI across replicates{}.",
-                replicates_text(n),
-                if has_hours {
-                    ""
-                } else {
-                    "; paid hours need worker_platforms.parquet, which this folder does not have"
-                }
-            )),
-            legend,
-            panels,
-            columns,
-        },
-        title,
-    }
+    let subtitle = format!(
+        "Paired changes over {}; whiskers: 95% CI across replicates{}.",
+        units::replicates(s.replicates()),
+        if has_hours {
+            ""
+        } else {
+            "; paid hours need worker_platforms.parquet, which this folder does not have"
+        }
+    );
+    chart.with(Some(subtitle), legend, panels).in_columns(columns)
 }
 
 #[cfg(test)]
@@ -1095,15 +736,8 @@ mod tests {
 
     #[test]
     fn labels_read_as_task_counts() {
-        assert_eq!(tasks_text(950.0), "950");
-        assert_eq!(tasks_text(9_500.0), "9,500");
-        assert_eq!(tasks_text(95_000.0), "95k");
-        assert_eq!(tasks_text(1_260_000.0), "1.3M");
         assert_eq!(bin_label(0.0, 0.0), "0");
         assert_eq!(bin_label(41.0, 95.0), "41–95");
-        assert_eq!(change_text(10.0, 11.4), "+14%");
-        assert_eq!(change_text(10.0, 9.0), "−10%");
-        assert_eq!(change_text(0.0, 9.0), "");
     }
 
     #[test]

@@ -407,11 +407,6 @@ impl Workers {
     pub fn has(&self, column: &str) -> bool {
         self.history_columns.contains(&column)
     }
-
-    /// The workers of a variant (`None` if the table has none).
-    pub fn of(&self, variant: usize) -> Option<&VariantWorkers> {
-        self.by_variant.get(variant).filter(|w| !w.is_empty())
-    }
 }
 
 /// The `daily` columns the daily chart uses.
@@ -625,6 +620,18 @@ impl CsvTable {
         self.header.iter().position(|h| h == name)
     }
 
+    /// The values of a column, each once, in the order they first appear.
+    pub fn distinct(&self, name: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for r in &self.rows {
+            let v = self.text(r, name);
+            if !out.iter().any(|o| o == v) {
+                out.push(v.to_string());
+            }
+        }
+        out
+    }
+
     /// A field as text ("" when missing).
     pub fn text<'a>(&'a self, row: &'a [String], name: &str) -> &'a str {
         self.column(name).and_then(|i| row.get(i)).map_or("", String::as_str)
@@ -650,6 +657,7 @@ mod tests {
         assert_eq!(t.number(&t.rows[1], "mean"), 1000.0);
         assert!(t.number(&t.rows[0], "sd").is_nan());
         assert!(t.number(&t.rows[0], "nope").is_nan());
+        assert_eq!(t.distinct("metric"), ["gini", "x"]);
         assert_eq!(CsvTable::parse(""), CsvTable::default());
     }
 }

@@ -11,7 +11,7 @@ use plotters::coord::ranged1d::{KeyPointHint, NoDefaultFormatting, Ranged, Value
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::figure::{Axis, BoxItem, ColorBar, Figure, Layer, LegendEntry, Mark, Panel, Scale};
+use super::figure::{Axis, BoxItem, Cell, ColorBar, Figure, Layer, LegendEntry, Mark, Panel, Scale};
 use super::theme::{AXIS, GRID, INK, MUTED, PAPER, TextRole, Theme, dark_text_on, linear_ticks, log_ticks, sequential};
 
 type Area<DB> = DrawingArea<DB, Shift>;
@@ -170,49 +170,39 @@ fn resolve_axis(axis: &Axis, length: i32, horizontal: bool, label_room: i32, the
                 labels,
             }
         }
-        Scale::Linear { lo, hi } => {
-            let (lo, hi) = sane_range(*lo, *hi, false);
-            let mut max_ticks = if horizontal {
+        Scale::Linear { lo, hi } | Scale::Log { lo, hi } => {
+            let log = matches!(axis.scale, Scale::Log { .. });
+            let (lo, hi) = sane_range(*lo, *hi, log);
+            let mut max_ticks = if log {
+                12
+            } else if horizontal {
                 10
             } else {
                 ((length / theme.len(60.0)) as usize).clamp(2, 10)
             };
-            loop {
-                let (ticks, step) = linear_ticks(lo, hi, max_ticks);
-                let labels: Vec<String> = ticks.iter().map(|t| axis.format.format(*t, step)).collect();
-                let positions: Vec<f64> = ticks.iter().map(|t| (t - lo) / (hi - lo) * length).collect();
-                let sizes: Vec<f64> = labels.iter().map(|l| measure(l)).collect();
-                if max_ticks <= 2 || labels_fit(&positions, &sizes, gap) {
-                    let (ticks, labels) = thin_to_fit(ticks, labels, &positions, &sizes, gap);
-                    return AxisCoord {
-                        lo,
-                        hi,
-                        log: false,
-                        reversed: false,
-                        ticks,
-                        labels,
-                    };
+            let at = |t: f64| {
+                if log {
+                    (t.log10() - lo.log10()) / (hi.log10() - lo.log10())
+                } else {
+                    (t - lo) / (hi - lo)
                 }
-                max_ticks -= 1;
-            }
-        }
-        Scale::Log { lo, hi } => {
-            let (lo, hi) = sane_range(*lo, *hi, true);
-            let mut max_ticks = 12;
+            };
             loop {
-                let ticks = log_ticks(lo, hi, max_ticks);
-                let labels: Vec<String> = ticks.iter().map(|t| axis.format.format(*t, 0.0)).collect();
-                let positions: Vec<f64> = ticks
-                    .iter()
-                    .map(|t| (t.log10() - lo.log10()) / (hi.log10() - lo.log10()) * length)
-                    .collect();
+                // A log axis labels each tick on its own; a linear one by their spacing.
+                let (ticks, step) = if log {
+                    (log_ticks(lo, hi, max_ticks), 0.0)
+                } else {
+                    linear_ticks(lo, hi, max_ticks)
+                };
+                let labels: Vec<String> = ticks.iter().map(|t| axis.format.format(*t, step)).collect();
+                let positions: Vec<f64> = ticks.iter().map(|t| at(*t) * length).collect();
                 let sizes: Vec<f64> = labels.iter().map(|l| measure(l)).collect();
                 if max_ticks <= 2 || labels_fit(&positions, &sizes, gap) {
                     let (ticks, labels) = thin_to_fit(ticks, labels, &positions, &sizes, gap);
                     return AxisCoord {
                         lo,
                         hi,
-                        log: true,
+                        log,
                         reversed: false,
                         ticks,
                         labels,
@@ -457,6 +447,7 @@ impl Occupied {
     }
 }
 
+/// Draws one panel in `area`: its title, then its axes and layers, or its message.
 fn draw_panel<DB: DrawingBackend>(
     root: &Area<DB>,
     area: &Area<DB>,
@@ -464,97 +455,209 @@ fn draw_panel<DB: DrawingBackend>(
     theme: &Theme,
 ) -> Result<(), String> {
     let area = match &panel.title {
-        Some(title) => {
-            let (x0, y0) = area.get_base_pixel();
-            let (w, _) = area.dim_in_pixel();
-            let text = theme.fit(TextRole::PanelTitle, title, w as i32 - theme.px(12.0));
-            root.draw_text(
-                &text,
-                &theme.text(TextRole::PanelTitle),
-                (x0 + theme.px(4.0), y0 + theme.px(6.0)),
-            )
-            .map_err(de)?;
-            let th = theme.measure(TextRole::PanelTitle, &text).1;
-            area.margin(th + theme.px(10.0), 0, 0, 0)
-        }
+        Some(title) => draw_panel_title(root, area, title, theme)?,
         None => area.clone(),
     };
     if let Some(msg) = &panel.no_data {
         return draw_no_data(root, &area, msg, theme);
     }
     let (pw, ph) = area.dim_in_pixel();
-    let (pw, ph) = (pw as i32, ph as i32);
-    let tick_h = theme.measure(TextRole::Tick, "$0.9").1;
-    let desc_h = theme.measure(TextRole::AxisLabel, "Ag").1;
-    let desc = |label: &str| if label.is_empty() { 0 } else { desc_h + theme.px(8.0) };
-    let x_area = theme.px(22.0) + tick_h + theme.px(8.0) + desc(&panel.x.label);
-    let top = theme.px(16.0);
-    let plot_h = (ph - x_area - top).max(theme.px(30.0));
-    let label_room = category_label_room(theme, pw);
-    let ycoord = resolve_axis(&panel.y, plot_h, false, label_room, theme);
-    let ylab_w = ycoord
-        .labels
-        .iter()
-        .map(|l| theme.measure(TextRole::Tick, l).0)
-        .max()
-        .unwrap_or(0);
-    let y_area = theme.px(22.0) + ylab_w + theme.px(6.0) + desc(&panel.y.label);
-    let bar_w = if panel.color_bar.is_some() { theme.px(150.0) } else { 0 };
-    let mut right = theme.px(24.0) + bar_w;
-    let mut xcoord = resolve_axis(&panel.x, pw - y_area - right, true, label_room, theme);
-    // The last tick label is centred on its tick; leave room for its right half.
-    if let (Some(last), Some(label)) = (xcoord.ticks.last(), xcoord.labels.last()) {
-        let plot_w = f64::from(pw - y_area - right);
-        let overhang =
-            f64::from(theme.measure(TextRole::Tick, label).0) / 2.0 - (1.0 - xcoord.fraction(*last)) * plot_w;
-        if overhang > f64::from(right - bar_w) - f64::from(theme.px(6.0)) {
-            right = overhang as i32 + theme.px(8.0) + bar_w;
-            xcoord = resolve_axis(&panel.x, pw - y_area - right, true, label_room, theme);
+    let layout = Layout::of(panel, pw as i32, ph as i32, theme);
+    let mut chart = ChartBuilder::on(&area)
+        .margin_top(layout.top)
+        .margin_right(layout.right)
+        .x_label_area_size(layout.x_area)
+        .y_label_area_size(layout.y_area)
+        .build_cartesian_2d(layout.x.clone(), layout.y.clone())
+        .map_err(de)?;
+    draw_mesh(&mut chart, panel, &layout, theme)?;
+    let mut painter = Painter {
+        root,
+        chart: &chart,
+        theme,
+        occupied: Occupied::default(),
+        labels: Vec::new(),
+    };
+    for layer in &panel.layers {
+        painter.layer(layer)?;
+    }
+    let (xs, ys) = chart.plotting_area().get_pixel_range();
+    for (vertical, pos, label) in &painter.labels {
+        place_label(
+            root,
+            &painter.occupied,
+            *vertical,
+            *pos,
+            label,
+            (xs.clone(), ys.clone()),
+            theme,
+        )?;
+    }
+    if let Some(bar) = &panel.color_bar {
+        draw_color_bar(root, bar, xs.end + theme.px(28.0), ys.clone(), theme)?;
+    }
+    Ok(())
+}
+
+/// Draws a panel's title at the top of `area`; returns the area below it.
+fn draw_panel_title<DB: DrawingBackend>(
+    root: &Area<DB>,
+    area: &Area<DB>,
+    title: &str,
+    theme: &Theme,
+) -> Result<Area<DB>, String> {
+    let (x0, y0) = area.get_base_pixel();
+    let (w, _) = area.dim_in_pixel();
+    let text = theme.fit(TextRole::PanelTitle, title, w as i32 - theme.px(12.0));
+    root.draw_text(
+        &text,
+        &theme.text(TextRole::PanelTitle),
+        (x0 + theme.px(4.0), y0 + theme.px(6.0)),
+    )
+    .map_err(de)?;
+    let th = theme.measure(TextRole::PanelTitle, &text).1;
+    Ok(area.margin(th + theme.px(10.0), 0, 0, 0))
+}
+
+/// Where a panel's plot goes in its area: the axes with their ticks, and the room
+/// around the plot for tick labels, axis descriptions and a colour bar.
+struct Layout {
+    x: AxisCoord,
+    y: AxisCoord,
+    top: i32,
+    right: i32,
+    x_area: i32,
+    y_area: i32,
+}
+
+impl Layout {
+    /// The layout of `panel` in an area `pw` × `ph` pixels. The y axis comes first: its
+    /// widest tick label decides how much width is left for the x axis.
+    fn of(panel: &Panel, pw: i32, ph: i32, theme: &Theme) -> Layout {
+        let tick_h = theme.measure(TextRole::Tick, "$0.9").1;
+        let desc_h = theme.measure(TextRole::AxisLabel, "Ag").1;
+        let desc = |label: &str| if label.is_empty() { 0 } else { desc_h + theme.px(8.0) };
+        let x_area = theme.px(22.0) + tick_h + theme.px(8.0) + desc(&panel.x.label);
+        let top = theme.px(16.0);
+        let plot_h = (ph - x_area - top).max(theme.px(30.0));
+        let label_room = category_label_room(theme, pw);
+        let y = resolve_axis(&panel.y, plot_h, false, label_room, theme);
+        let ylab_w = y
+            .labels
+            .iter()
+            .map(|l| theme.measure(TextRole::Tick, l).0)
+            .max()
+            .unwrap_or(0);
+        let y_area = theme.px(22.0) + ylab_w + theme.px(6.0) + desc(&panel.y.label);
+        let bar_w = if panel.color_bar.is_some() { theme.px(150.0) } else { 0 };
+        let mut right = theme.px(24.0) + bar_w;
+        let mut x = resolve_axis(&panel.x, pw - y_area - right, true, label_room, theme);
+        // The last tick label is centred on its tick; leave room for its right half.
+        if let (Some(last), Some(label)) = (x.ticks.last(), x.labels.last()) {
+            let plot_w = f64::from(pw - y_area - right);
+            let overhang = f64::from(theme.measure(TextRole::Tick, label).0) / 2.0 - (1.0 - x.fraction(*last)) * plot_w;
+            if overhang > f64::from(right - bar_w) - f64::from(theme.px(6.0)) {
+                right = overhang as i32 + theme.px(8.0) + bar_w;
+                x = resolve_axis(&panel.x, pw - y_area - right, true, label_room, theme);
+            }
+        }
+        Layout {
+            x,
+            y,
+            top,
+            right,
+            x_area,
+            y_area,
         }
     }
-    let x_is_cat = matches!(panel.x.scale, Scale::Categories(_));
-    let y_is_cat = matches!(panel.y.scale, Scale::Categories(_));
-    let mut chart = ChartBuilder::on(&area)
-        .margin_top(top)
-        .margin_right(right)
-        .x_label_area_size(x_area)
-        .y_label_area_size(y_area)
-        .build_cartesian_2d(xcoord.clone(), ycoord.clone())
-        .map_err(de)?;
-    {
-        let mut mesh = chart.configure_mesh();
-        mesh.bold_line_style(GRID.stroke_width(theme.px(1.5) as u32))
-            .light_line_style(TRANSPARENT)
-            .axis_style(AXIS.stroke_width(theme.px(1.5) as u32))
-            .label_style(theme.text(TextRole::Tick))
-            .axis_desc_style(theme.text(TextRole::AxisLabel))
-            .set_all_tick_mark_size(theme.px(7.0))
-            .x_labels(xcoord.ticks.len().max(1))
-            .y_labels(ycoord.ticks.len().max(1));
-        if !panel.x.label.is_empty() {
-            mesh.x_desc(panel.x.label.clone());
-        }
-        if !panel.y.label.is_empty() {
-            mesh.y_desc(panel.y.label.clone());
-        }
-        if x_is_cat {
-            mesh.disable_x_mesh();
-        }
-        if y_is_cat {
-            mesh.disable_y_mesh();
-        }
-        mesh.draw().map_err(de)?;
+}
+
+type Plot<'a, DB> = ChartContext<'a, DB, Cartesian2d<AxisCoord, AxisCoord>>;
+
+/// Grid lines at the ticks (none across categories), the axes, tick labels and axis
+/// descriptions.
+fn draw_mesh<DB: DrawingBackend>(
+    chart: &mut Plot<DB>,
+    panel: &Panel,
+    layout: &Layout,
+    theme: &Theme,
+) -> Result<(), String> {
+    let mut mesh = chart.configure_mesh();
+    mesh.bold_line_style(GRID.stroke_width(theme.px(1.5) as u32))
+        .light_line_style(TRANSPARENT)
+        .axis_style(AXIS.stroke_width(theme.px(1.5) as u32))
+        .label_style(theme.text(TextRole::Tick))
+        .axis_desc_style(theme.text(TextRole::AxisLabel))
+        .set_all_tick_mark_size(theme.px(7.0))
+        .x_labels(layout.x.ticks.len().max(1))
+        .y_labels(layout.y.ticks.len().max(1));
+    if !panel.x.label.is_empty() {
+        mesh.x_desc(panel.x.label.clone());
+    }
+    if !panel.y.label.is_empty() {
+        mesh.y_desc(panel.y.label.clone());
+    }
+    if matches!(panel.x.scale, Scale::Categories(_)) {
+        mesh.disable_x_mesh();
+    }
+    if matches!(panel.y.scale, Scale::Categories(_)) {
+        mesh.disable_y_mesh();
+    }
+    mesh.draw().map_err(de)
+}
+
+/// Draws the layers of one plot, noting the pixels they cover so that the labels of
+/// reference lines, placed after every layer, go where they hide the least.
+struct Painter<'a, 'b, DB: DrawingBackend> {
+    root: &'a Area<DB>,
+    chart: &'a Plot<'b, DB>,
+    theme: &'a Theme,
+    occupied: Occupied,
+    /// Reference-line labels: vertical or not, the line's pixel position, the text.
+    labels: Vec<(bool, i32, String)>,
+}
+
+impl<DB: DrawingBackend> Painter<'_, '_, DB> {
+    fn px(&self, c: &(f64, f64)) -> (i32, i32) {
+        self.chart.backend_coord(c)
     }
 
-    let mut occupied = Occupied::default();
-    let px = |c: &(f64, f64)| chart.backend_coord(c);
-    let plot = chart.plotting_area();
-    let mut ref_labels: Vec<(bool, i32, String)> = Vec::new();
-    for layer in &panel.layers {
+    /// Notes the pixels along a polyline given in data units.
+    fn trace(&mut self, points: impl IntoIterator<Item = (f64, f64)>) {
+        let pixels: Vec<(i32, i32)> = points.into_iter().map(|p| self.px(&p)).collect();
+        for w in pixels.windows(2) {
+            self.occupied.segment(w[0], w[1]);
+        }
+    }
+
+    /// A solid or dashed line through `points`, on `area` in its coordinates.
+    fn path<C: plotters::coord::CoordTranslate>(
+        &self,
+        area: &DrawingArea<DB, C>,
+        points: Vec<C::From>,
+        style: ShapeStyle,
+        dashed: bool,
+    ) -> Result<(), String>
+    where
+        C::From: Clone + 'static,
+    {
+        if dashed {
+            let (dash, gap) = (self.theme.px(10.0), self.theme.px(7.0));
+            area.draw(&plotters::element::DashedPathElement::new(points, dash, gap, style))
+        } else {
+            area.draw(&PathElement::new(points, style))
+        }
+        .map_err(de)
+    }
+
+    fn layer(&mut self, layer: &Layer) -> Result<(), String> {
+        let theme = self.theme;
+        let plot = self.chart.plotting_area();
         match layer {
             Layer::Rects { rects, color, opacity } => {
                 for r in rects {
-                    occupied.rect(px(&(r[0], r[2])), px(&(r[1], r[3])), theme.px(8.0));
+                    let (a, b) = (self.px(&(r[0], r[2])), self.px(&(r[1], r[3])));
+                    self.occupied.rect(a, b, theme.px(8.0));
                 }
                 for r in rects {
                     plot.draw(&Rectangle::new(
@@ -569,39 +672,20 @@ fn draw_panel<DB: DrawingBackend>(
                 color,
                 width,
                 dashed,
-            } => {
-                if points.len() < 2 {
-                    continue;
-                }
-                for w in points.windows(2) {
-                    occupied.segment(px(&w[0]), px(&w[1]));
-                }
+            } if points.len() >= 2 => {
+                self.trace(points.iter().copied());
                 let style = color.stroke_width(theme.px(*width) as u32);
-                if *dashed {
-                    plot.draw(&plotters::element::DashedPathElement::new(
-                        points.iter().copied(),
-                        theme.px(10.0),
-                        theme.px(7.0),
-                        style,
-                    ))
-                    .map_err(de)?;
-                } else {
-                    plot.draw(&PathElement::new(points.clone(), style)).map_err(de)?;
-                }
+                self.path(plot, points.clone(), style, *dashed)?;
             }
-            Layer::Band { points, color, opacity } => {
-                if points.len() < 2 {
-                    continue;
-                }
+            Layer::Band { points, color, opacity } if points.len() >= 2 => {
                 let mut outline: Vec<(f64, f64)> = points.iter().map(|p| (p.0, p.2)).collect();
                 outline.extend(points.iter().rev().map(|p| (p.0, p.1)));
-                for w in points.windows(2) {
-                    occupied.segment(px(&(w[0].0, w[0].1)), px(&(w[1].0, w[1].1)));
-                    occupied.segment(px(&(w[0].0, w[0].2)), px(&(w[1].0, w[1].2)));
-                }
+                self.trace(points.iter().map(|p| (p.0, p.1)));
+                self.trace(points.iter().map(|p| (p.0, p.2)));
                 plot.draw(&Polygon::new(outline, color.mix(*opacity).filled()))
                     .map_err(de)?;
             }
+            Layer::Line { .. } | Layer::Band { .. } => {}
             Layer::Points {
                 points,
                 color,
@@ -614,59 +698,22 @@ fn draw_panel<DB: DrawingBackend>(
                     color.stroke_width(theme.px(1.5) as u32)
                 };
                 for p in points {
-                    occupied.points.push(px(p));
+                    let at = self.px(p);
+                    self.occupied.points.push(at);
                 }
                 for p in points {
                     plot.draw(&Circle::new(*p, theme.px(*radius), style)).map_err(de)?;
                 }
             }
-            Layer::Whiskers { items, along_x, color } => {
-                let style = color.stroke_width(theme.px(2.5) as u32);
-                let cap = theme.px(8.0);
-                for &(at, lo, hi) in items {
-                    let (a, b) = if *along_x {
-                        ((lo, at), (hi, at))
-                    } else {
-                        ((at, lo), (at, hi))
-                    };
-                    let (pa, pb) = (px(&a), px(&b));
-                    occupied.segment(pa, pb);
-                    root.draw(&PathElement::new(vec![pa, pb], style)).map_err(de)?;
-                    for p in [pa, pb] {
-                        let ends = if *along_x {
-                            vec![(p.0, p.1 - cap), (p.0, p.1 + cap)]
-                        } else {
-                            vec![(p.0 - cap, p.1), (p.0 + cap, p.1)]
-                        };
-                        root.draw(&PathElement::new(ends, style)).map_err(de)?;
-                    }
-                }
-            }
+            Layer::Whiskers { items, along_x, color } => self.whiskers(items, *along_x, *color)?,
             Layer::Boxes { items, along_x } => {
                 for item in items {
-                    draw_box(root, &chart, item, *along_x, theme, &mut occupied)?;
+                    self.boxplot(item, *along_x)?;
                 }
             }
             Layer::Cells { cells } => {
                 for c in cells {
-                    let (x, y) = (c.x as f64, c.y as f64);
-                    let a = px(&(x - 0.5, y - 0.5));
-                    let b = px(&(x + 0.5, y + 0.5));
-                    root.draw(&Rectangle::new([a, b], c.color.filled())).map_err(de)?;
-                    root.draw(&Rectangle::new([a, b], PAPER.stroke_width(theme.px(2.0) as u32)))
-                        .map_err(de)?;
-                    if let Some(text) = &c.text {
-                        let (tw, th) = theme.measure(TextRole::Annotation, text);
-                        if tw + theme.px(8.0) < (b.0 - a.0).abs() && th + theme.px(4.0) < (b.1 - a.1).abs() {
-                            let ink = if dark_text_on(c.color) { INK } else { PAPER };
-                            let style = theme
-                                .text(TextRole::Annotation)
-                                .color(&ink)
-                                .pos(Pos::new(HPos::Center, VPos::Center));
-                            root.draw_text(text, &style, ((a.0 + b.0) / 2, (a.1 + b.1) / 2))
-                                .map_err(de)?;
-                        }
-                    }
+                    self.cell(c)?;
                 }
             }
             Layer::RefLine {
@@ -676,97 +723,114 @@ fn draw_panel<DB: DrawingBackend>(
                 dashed,
                 label,
             } => {
-                let xr = chart.x_range();
-                let yr = chart.y_range();
+                let (xr, yr) = (self.chart.x_range(), self.chart.y_range());
                 let (a, b) = if *vertical {
                     ((*at, yr.start), (*at, yr.end))
                 } else {
                     ((xr.start, *at), (xr.end, *at))
                 };
-                let style = color.stroke_width(theme.px(2.5) as u32);
-                if *dashed {
-                    root.draw(&plotters::element::DashedPathElement::new(
-                        vec![px(&a), px(&b)],
-                        theme.px(10.0),
-                        theme.px(7.0),
-                        style,
-                    ))
-                    .map_err(de)?;
-                } else {
-                    root.draw(&PathElement::new(vec![px(&a), px(&b)], style)).map_err(de)?;
-                }
+                let (a, b) = (self.px(&a), self.px(&b));
+                self.path(self.root, vec![a, b], color.stroke_width(theme.px(2.5) as u32), *dashed)?;
                 if let Some(label) = label {
-                    let pos = if *vertical { px(&a).0 } else { px(&a).1 };
-                    ref_labels.push((*vertical, pos, label.clone()));
+                    self.labels
+                        .push((*vertical, if *vertical { a.0 } else { a.1 }, label.clone()));
                 }
             }
         }
+        Ok(())
     }
-    let (xs, ys) = plot.get_pixel_range();
-    for (vertical, pos, label) in ref_labels {
-        place_label(root, &occupied, vertical, pos, &label, (xs.clone(), ys.clone()), theme)?;
-    }
-    if let Some(bar) = &panel.color_bar {
-        draw_color_bar(root, bar, xs.end + theme.px(28.0), ys.clone(), theme)?;
-    }
-    Ok(())
-}
 
-fn draw_box<DB: DrawingBackend>(
-    root: &Area<DB>,
-    chart: &ChartContext<DB, Cartesian2d<AxisCoord, AxisCoord>>,
-    item: &BoxItem,
-    along_x: bool,
-    theme: &Theme,
-    occupied: &mut Occupied,
-) -> Result<(), String> {
-    let [min, q1, median, q3, max] = item.five;
-    // Values along x: points are (value, position); along y: (position, value).
-    let at = |v: f64, offset: f64| {
-        if along_x {
-            chart.backend_coord(&(v, item.at + offset))
-        } else {
-            chart.backend_coord(&(item.at + offset, v))
+    /// Confidence intervals: a line from `lo` to `hi` with a cap at each end.
+    fn whiskers(&mut self, items: &[(f64, f64, f64)], along_x: bool, color: RGBColor) -> Result<(), String> {
+        let style = color.stroke_width(self.theme.px(2.5) as u32);
+        let cap = self.theme.px(8.0);
+        for &(at, lo, hi) in items {
+            let (a, b) = if along_x {
+                ((lo, at), (hi, at))
+            } else {
+                ((at, lo), (at, hi))
+            };
+            let (pa, pb) = (self.px(&a), self.px(&b));
+            self.occupied.segment(pa, pb);
+            self.path(self.root, vec![pa, pb], style, false)?;
+            for p in [pa, pb] {
+                let ends = if along_x {
+                    vec![(p.0, p.1 - cap), (p.0, p.1 + cap)]
+                } else {
+                    vec![(p.0 - cap, p.1), (p.0 + cap, p.1)]
+                };
+                self.path(self.root, ends, style, false)?;
+            }
         }
-    };
-    let half = 0.28;
-    let c = item.color;
-    let a = at(q1, -half);
-    let b = at(q3, half);
-    occupied.rect(a, b, theme.px(6.0));
-    root.draw(&Rectangle::new([a, b], c.mix(0.25).filled())).map_err(de)?;
-    root.draw(&Rectangle::new([a, b], c.stroke_width(theme.px(2.0) as u32)))
-        .map_err(de)?;
-    let thick = c.stroke_width(theme.px(4.0) as u32);
-    root.draw(&PathElement::new(vec![at(median, -half), at(median, half)], thick))
-        .map_err(de)?;
-    let thin = c.stroke_width(theme.px(2.0) as u32);
-    for (from, to) in [(min, q1), (q3, max)] {
-        occupied.segment(at(from, 0.0), at(to, 0.0));
-        root.draw(&PathElement::new(vec![at(from, 0.0), at(to, 0.0)], thin))
-            .map_err(de)?;
-        root.draw(&PathElement::new(
-            vec![at(from, -half / 2.0), at(from, half / 2.0)],
-            thin,
-        ))
-        .map_err(de)?;
-        root.draw(&PathElement::new(vec![at(to, -half / 2.0), at(to, half / 2.0)], thin))
-            .map_err(de)?;
+        Ok(())
     }
-    // Replicate values as rings spread across the box, so every replicate is visible
-    // even when there are only a few.
-    let n = item.values.len();
-    for (i, v) in item.values.iter().enumerate() {
-        let offset = if n > 1 {
-            (i as f64 / (n - 1) as f64 - 0.5) * 0.36
-        } else {
-            0.0
+
+    /// A heat-map cell, with its value printed when it fits.
+    fn cell(&self, c: &Cell) -> Result<(), String> {
+        let (root, theme) = (self.root, self.theme);
+        let (x, y) = (c.x as f64, c.y as f64);
+        let a = self.px(&(x - 0.5, y - 0.5));
+        let b = self.px(&(x + 0.5, y + 0.5));
+        root.draw(&Rectangle::new([a, b], c.color.filled())).map_err(de)?;
+        root.draw(&Rectangle::new([a, b], PAPER.stroke_width(theme.px(2.0) as u32)))
+            .map_err(de)?;
+        let Some(text) = &c.text else { return Ok(()) };
+        let (tw, th) = theme.measure(TextRole::Annotation, text);
+        if tw + theme.px(8.0) < (b.0 - a.0).abs() && th + theme.px(4.0) < (b.1 - a.1).abs() {
+            let ink = if dark_text_on(c.color) { INK } else { PAPER };
+            let style = theme
+                .text(TextRole::Annotation)
+                .color(&ink)
+                .pos(Pos::new(HPos::Center, VPos::Center));
+            root.draw_text(text, &style, ((a.0 + b.0) / 2, (a.1 + b.1) / 2))
+                .map_err(de)?;
+        }
+        Ok(())
+    }
+
+    /// A box plot: quartile box, median, whiskers to the minimum and maximum, and each
+    /// value as a ring.
+    fn boxplot(&mut self, item: &BoxItem, along_x: bool) -> Result<(), String> {
+        let (root, chart, theme) = (self.root, self.chart, self.theme);
+        let [min, q1, median, q3, max] = item.five;
+        // Values along x: points are (value, position); along y: (position, value).
+        let at = |v: f64, offset: f64| {
+            let p = item.at + offset;
+            chart.backend_coord(&if along_x { (v, p) } else { (p, v) })
         };
-        let p = at(*v, offset);
-        root.draw(&Circle::new(p, theme.px(5.0), INK.stroke_width(theme.px(1.5) as u32)))
+        let half = 0.28;
+        let c = item.color;
+        let (a, b) = (at(q1, -half), at(q3, half));
+        self.occupied.rect(a, b, theme.px(6.0));
+        root.draw(&Rectangle::new([a, b], c.mix(0.25).filled())).map_err(de)?;
+        root.draw(&Rectangle::new([a, b], c.stroke_width(theme.px(2.0) as u32)))
             .map_err(de)?;
+        let thick = c.stroke_width(theme.px(4.0) as u32);
+        self.path(root, vec![at(median, -half), at(median, half)], thick, false)?;
+        let thin = c.stroke_width(theme.px(2.0) as u32);
+        for (from, to) in [(min, q1), (q3, max)] {
+            let whisker = (at(from, 0.0), at(to, 0.0));
+            self.occupied.segment(whisker.0, whisker.1);
+            self.path(root, vec![whisker.0, whisker.1], thin, false)?;
+            for end in [from, to] {
+                self.path(root, vec![at(end, -half / 2.0), at(end, half / 2.0)], thin, false)?;
+            }
+        }
+        // Replicate values as rings spread across the box, so every replicate is visible
+        // even when there are only a few.
+        let n = item.values.len();
+        for (i, v) in item.values.iter().enumerate() {
+            let offset = if n > 1 {
+                (i as f64 / (n - 1) as f64 - 0.5) * 0.36
+            } else {
+                0.0
+            };
+            let ring = INK.stroke_width(theme.px(1.5) as u32);
+            root.draw(&Circle::new(at(*v, offset), theme.px(5.0), ring))
+                .map_err(de)?;
+        }
+        Ok(())
     }
-    Ok(())
 }
 
 /// Puts a reference line's label beside the line where it covers the fewest data points.
@@ -887,7 +951,7 @@ mod tests {
         super::super::theme::register_fonts();
         let theme = Theme::new(1000, 650, 1.0);
         for length in [120, 300, 800] {
-            let axis = Axis::linear("", 0.0, 1_234_567.0, super::super::theme::TickFormat::Money);
+            let axis = Axis::linear("", 0.0, 1_234_567.0, super::super::units::TickFormat::Money);
             let c = resolve_axis(&axis, length, true, 0, &theme);
             let positions: Vec<f64> = c.ticks.iter().map(|t| c.fraction(*t) * f64::from(length)).collect();
             let sizes: Vec<f64> = c

@@ -1,12 +1,13 @@
 //! A chart as plain data: title, legend, panels, axes and layers in data units. The
-//! chart builders (`run`, `compare`, `sweep`) compute these from the tables and never
-//! touch plotters; `draw` turns one into pixels or SVG. Keeping the two apart lets the
-//! numbers be tested without drawing and lets one renderer give every chart the same
-//! axes, legends and "no data" handling.
+//! chart families (`income`, `runs`, `behaviour`, `sweep`) compute these from the
+//! tables and never touch plotters; `draw` turns one into pixels or SVG. Keeping the
+//! two apart lets the numbers be tested without drawing and lets one renderer give
+//! every chart the same axes, legends and "no data" handling.
 
 use plotters::style::RGBColor;
 
-use super::theme::TickFormat;
+use super::theme::MUTED;
+use super::units::TickFormat;
 
 /// One chart: a title, an optional note under it, a legend above the plots (never over
 /// the data) and one or more panels laid out in a grid.
@@ -264,6 +265,61 @@ pub enum Layer {
         /// The label.
         label: Option<String>,
     },
+}
+
+impl Layer {
+    /// A solid line.
+    pub fn line(points: Vec<(f64, f64)>, color: RGBColor, width: f64) -> Layer {
+        Layer::Line {
+            points,
+            color,
+            width,
+            dashed: false,
+        }
+    }
+
+    /// A dashed line.
+    pub fn dashed(points: Vec<(f64, f64)>, color: RGBColor, width: f64) -> Layer {
+        Layer::Line {
+            points,
+            color,
+            width,
+            dashed: true,
+        }
+    }
+
+    /// Filled dots.
+    pub fn dots(points: Vec<(f64, f64)>, color: RGBColor, radius: f64) -> Layer {
+        Layer::Points {
+            points,
+            color,
+            radius,
+            filled: true,
+        }
+    }
+
+    /// A dashed vertical line in the muted colour at a value worth marking (a median,
+    /// the wage floor), with its label.
+    pub fn marker(at: f64, label: Option<String>) -> Layer {
+        Layer::RefLine {
+            vertical: true,
+            at,
+            color: MUTED,
+            dashed: true,
+            label,
+        }
+    }
+
+    /// The solid horizontal line at zero, against which changes read.
+    pub fn zero_line() -> Layer {
+        Layer::RefLine {
+            vertical: false,
+            at: 0.0,
+            color: MUTED,
+            dashed: false,
+            label: None,
+        }
+    }
 }
 
 /// One box of a box plot.

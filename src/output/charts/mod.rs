@@ -1,43 +1,38 @@
 //! Charts of a results folder, drawn only from the files in it, so the same code serves
 //! `run`, `compare`, `sweep`, merged shards and a later `gigsim plot DIR`.
 //!
-//! The pipeline: [`data`] reads the manifest and the columns charts need; [`run`],
-//! [`compare`] and [`sweep`] compute each chart as a plain [`figure::Figure`] (numbers
-//! from [`stats`]); [`draw`] renders a figure on plotters' PNG or SVG backend in the
-//! look of [`theme`]. Every chart is also rendered to an SVG string for `report.html`,
-//! whatever formats `[charts]` asks for.
-//!
-//! File stems (stable; `charts/<stem>.png` and `.svg`):
-//! - run: `net_income`, `hourly_wage`, `wage_cdf`, `lorenz`, `replicate_spread`,
-//!   `daily_tasks`, `ratings` (those from `workers` or `daily` only when the table is in
-//!   the folder), then the behaviour charts of [`behaviour`] where they apply:
-//!   `cold_start` (newcomers), `earnings_by_experience`, `income_by_platforms` and
-//!   `platforms` (several platforms);
-//! - compare: `compare_wage_cdf`, `compare_lorenz`, `compare_<metric>` per headline
-//!   metric, `compare_replicate_spread`, `compare_winners_losers`, then
-//!   `compare_cold_start`, `compare_earnings_by_experience`,
-//!   `compare_income_by_platforms` and `compare_platforms` where they apply;
-//! - sweep: `sweep_<metric>` per headline metric (a line chart for one swept key, a heat
-//!   map for two, bars per point otherwise).
+//! The pipeline: [`data`] reads the manifest and the columns charts need; [`catalog`]
+//! lists every chart with its file stem and says which apply to the folder (and why the
+//! others do not); a chart family ([`income`], [`runs`], [`behaviour`], [`sweep`])
+//! computes each as a plain [`figure::Figure`], for the one variant of a `run` or the
+//! many of a `compare` alike (numbers from [`stats`], text from [`units`]); [`draw`]
+//! renders a figure on plotters' PNG or SVG backend in the look of [`theme`]. Every
+//! chart is also rendered to an SVG string for `report.html`, whatever formats
+//! `[charts]` asks for.
 
 pub mod behaviour;
-pub mod compare;
+pub mod catalog;
 pub mod data;
 pub mod draw;
 pub mod figure;
-pub mod run;
+pub mod income;
+pub mod runs;
 pub mod stats;
 pub mod sweep;
 pub mod theme;
+pub mod units;
 
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 
 use plotters::prelude::*;
 use rayon::prelude::*;
 
-use self::data::{CsvTable, Daily, Folder, FolderKind, Platforms, Runs, Workers};
+use self::catalog::{Entry, Family};
+pub use self::catalog::{known_stems, metric_info};
+use self::data::{CsvTable, Daily, Folder, FolderKind, Platforms, Runs, VariantWorkers, Workers};
 use self::figure::{Figure, LegendEntry, Panel};
-use self::theme::{Theme, TickFormat};
+use self::theme::Theme;
 use crate::output::OutputError;
 use crate::output::atomic::{TEMP_MARKER, write_file};
 use crate::output::columns::HEADLINE;
@@ -64,27 +59,40 @@ pub struct Chart {
 }
 
 impl Chart {
-    /// A chart of one panel (the title is the figure's too).
-    pub fn single(
-        stem: String,
-        title: String,
-        caption: String,
-        subtitle: Option<String>,
-        legend: Vec<LegendEntry>,
-        panel: Panel,
-    ) -> Chart {
+    /// A chart with its names and nothing in it yet; the title is the figure's too.
+    pub fn new(stem: impl Into<String>, title: String, caption: impl Into<String>) -> Chart {
         Chart {
-            stem,
-            caption,
+            stem: stem.into(),
+            caption: caption.into(),
             figure: Figure {
                 title: title.clone(),
-                subtitle,
-                legend,
-                panels: vec![panel],
+                subtitle: None,
+                legend: Vec::new(),
+                panels: Vec::new(),
                 columns: 1,
             },
             title,
         }
+    }
+
+    /// The chart with a note under the title, a legend and its panels, one to a row.
+    pub fn with(mut self, subtitle: Option<String>, legend: Vec<LegendEntry>, panels: Vec<Panel>) -> Chart {
+        self.figure.subtitle = subtitle;
+        self.figure.legend = legend;
+        self.figure.panels = panels;
+        self
+    }
+
+    /// The chart with `columns` panels to a row.
+    pub fn in_columns(mut self, columns: usize) -> Chart {
+        self.figure.columns = columns;
+        self
+    }
+
+    /// The chart as one panel saying why there is nothing to show, in place of axes
+    /// that empty data would give no range.
+    pub fn no_data(self, message: impl Into<String>) -> Chart {
+        self.with(None, Vec::new(), vec![Panel::empty(message)])
     }
 }
 
@@ -124,23 +132,15 @@ impl Inputs {
     pub fn read(results: &Path) -> Result<Inputs, OutputError> {
         let mut folder = Folder::open(results)?;
         let runs = Runs::read(&mut folder)?;
-        let workers = if folder.has("workers.parquet") {
-            Some(Workers::read(&mut folder)?)
-        } else {
-            None
-        };
-        let daily = if folder.has("daily.parquet") {
-            Some(Daily::read(&mut folder)?)
-        } else {
-            None
-        };
+        let workers = read_if(&mut folder, "workers.parquet", Workers::read)?;
+        let daily = read_if(&mut folder, "daily.parquet", Daily::read)?;
         let sweep = if folder.kind == FolderKind::Sweep && folder.has("sweep.csv") {
             Some(CsvTable::read(&folder.path("sweep.csv"))?)
         } else {
             None
         };
-        let platforms = if folder.kind != FolderKind::Sweep && folder.has("platform_runs.parquet") {
-            Some(Platforms::read(&mut folder)?)
+        let platforms = if folder.kind != FolderKind::Sweep {
+            read_if(&mut folder, "platform_runs.parquet", Platforms::read)?
         } else {
             None
         };
@@ -155,124 +155,178 @@ impl Inputs {
     }
 }
 
+/// A table read when its file is in the folder.
+fn read_if<T>(
+    folder: &mut Folder,
+    file: &str,
+    read: impl FnOnce(&mut Folder) -> Result<T, OutputError>,
+) -> Result<Option<T>, OutputError> {
+    if folder.has(file) {
+        read(folder).map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
+/// The workers of a variant the table has no rows for.
+static NO_WORKERS: LazyLock<VariantWorkers> = LazyLock::new(VariantWorkers::default);
+
+/// What one catalog entry is drawn from: the folder's tables, the variants it shows,
+/// and for an entry drawn per headline metric, the metric.
+pub struct Scope<'a> {
+    /// The folder's tables.
+    pub inputs: &'a Inputs,
+    /// The chart drawn.
+    pub entry: &'static Entry,
+    /// The headline metric, for an entry drawn once per metric.
+    pub metric: Option<&'static str>,
+    /// The variants shown, in plan order: `run` its one, `compare` every variant with
+    /// runs (base first).
+    pub variants: Vec<usize>,
+    /// Whether variants are compared: each is named and has its palette colour, where a
+    /// run's chart gives its palette to the series of its one variant.
+    pub compare: bool,
+}
+
+impl<'a> Scope<'a> {
+    /// The scope of `entry` in `inputs`.
+    pub fn new(inputs: &'a Inputs, entry: &'static Entry, metric: Option<&'static str>) -> Scope<'a> {
+        let compare = inputs.folder.kind == FolderKind::Compare;
+        let variants = if compare {
+            (0..inputs.folder.variants.len())
+                .filter(|&v| inputs.runs.replicates_of(v) > 0)
+                .collect()
+        } else {
+            vec![0]
+        };
+        Scope {
+            inputs,
+            entry,
+            metric,
+            variants,
+            compare,
+        }
+    }
+
+    /// Manifest and scenario facts.
+    pub fn folder(&self) -> &'a Folder {
+        &self.inputs.folder
+    }
+
+    /// The name of variant `v`.
+    pub fn name(&self, v: usize) -> &'a str {
+        &self.inputs.folder.variants[v]
+    }
+
+    /// The workers of variant `v` (none when the table has no rows for it).
+    pub fn workers(&self, v: usize) -> &'a VariantWorkers {
+        self.inputs
+            .workers
+            .as_ref()
+            .and_then(|w| w.by_variant.get(v))
+            .unwrap_or(&NO_WORKERS)
+    }
+
+    /// The rows `rows` takes from each variant's workers, for the variants with any.
+    pub fn rows<T>(&self, rows: impl Fn(&VariantWorkers) -> Vec<T>) -> Vec<(usize, Vec<T>)> {
+        self.variants
+            .iter()
+            .map(|&v| (v, rows(self.workers(v))))
+            .filter(|(_, r)| !r.is_empty())
+            .collect()
+    }
+
+    /// The replicates behind the chart (the most any of its variants has).
+    pub fn replicates(&self) -> usize {
+        let runs = &self.inputs.runs;
+        self.variants.iter().map(|&v| runs.replicates_of(v)).max().unwrap_or(0)
+    }
+
+    /// The chart of this entry, titled `what` and the scenario (and in a run, the
+    /// variant when it is not base).
+    pub fn chart(&self, what: &str, caption: impl Into<String>) -> Chart {
+        let folder = self.folder();
+        let scenario = &folder.manifest.scenario_name;
+        let title = match self.name(self.variants[0]) {
+            v if folder.kind == FolderKind::Run && v != "base" => format!("{what} — {scenario} ({v})"),
+            _ => format!("{what} — {scenario}"),
+        };
+        let stem = self.entry.stem_in(folder.kind);
+        let stem = match self.metric {
+            Some(m) => stem.replace("<metric>", m),
+            None => stem,
+        };
+        Chart::new(stem, title, caption)
+    }
+}
+
 /// The charts that apply to a folder's command, computed but not drawn.
 pub fn charts_for(inputs: &Inputs) -> Vec<Chart> {
-    match inputs.folder.kind {
-        FolderKind::Run => {
-            let mut out = run::charts(inputs);
-            out.extend(behaviour::charts(inputs, false));
-            out
-        }
-        FolderKind::Compare => {
-            let mut out = compare::charts(inputs);
-            out.extend(behaviour::charts(inputs, true));
-            out
-        }
-        FolderKind::Sweep => sweep::charts(inputs),
+    catalog::plan(&inputs.folder, inputs.workers.as_ref(), inputs.daily.as_ref())
+        .into_iter()
+        .filter(|(_, applies)| applies.is_ok())
+        .flat_map(|(entry, _)| {
+            let metrics: Vec<Option<&'static str>> = if entry.per_metric() {
+                HEADLINE.iter().copied().map(Some).collect()
+            } else {
+                vec![None]
+            };
+            metrics
+                .into_iter()
+                .map(|m| family_chart(&Scope::new(inputs, entry, m)))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+fn family_chart(s: &Scope) -> Chart {
+    match s.entry.family {
+        Family::NetIncome => income::net_income(s),
+        Family::HourlyWage => income::hourly_wage(s),
+        Family::WageCdf => income::wage_cdf(s),
+        Family::Lorenz => income::lorenz(s),
+        Family::Ratings => income::ratings(s),
+        Family::WinnersLosers => income::winners_losers(s),
+        Family::ReplicateSpread => runs::replicate_spread(s),
+        Family::Metric => runs::metric_bars(s),
+        Family::DailyTasks => runs::daily_tasks(s),
+        Family::ColdStart => behaviour::cold_start_chart(s),
+        Family::Experience => behaviour::earnings_by_experience(s),
+        Family::IncomeByPlatforms => behaviour::income_by_platforms(s),
+        Family::Platforms => behaviour::platforms(s),
+        Family::Sweep => sweep::chart(s),
     }
 }
 
-/// Charts that a folder cannot have because a table (or a column an older gigsim did
-/// not write) is missing, with the reason, for the report (`--tables` can leave out
-/// `workers`, `daily` and the platform tables).
+/// The report's notes on the charts a folder does not get: first those it cannot have
+/// because a table (or a column an older gigsim did not write) is missing (`--tables`
+/// can leave out `workers`, `daily` and the platform tables), then those that do not
+/// apply to its scenario (no newcomers, one platform). Reads only the columns that
+/// decide it.
+pub fn skip_notes(results: &Path) -> Result<(Vec<String>, Vec<String>), OutputError> {
+    let mut folder = Folder::open(results)?;
+    let (workers, daily) = if folder.kind == FolderKind::Sweep {
+        (None, None)
+    } else {
+        (
+            read_if(&mut folder, "workers.parquet", Workers::read_history)?,
+            read_if(&mut folder, "daily.parquet", Daily::read)?,
+        )
+    };
+    let plan = catalog::plan(&folder, workers.as_ref(), daily.as_ref());
+    Ok((catalog::notes(&plan, true), catalog::notes(&plan, false)))
+}
+
+/// Charts that a folder cannot have because a table or column is missing, with the
+/// reason (the first half of [`skip_notes`]).
 pub fn skipped_charts(results: &Path) -> Result<Vec<String>, OutputError> {
-    let mut folder = Folder::open(results)?;
-    let mut out = Vec::new();
-    let workers_charts = match folder.kind {
-        FolderKind::Run => {
-            "net income, hourly wage, wage CDF, Lorenz curve, rating, cold-start, earnings-by-experience and income-by-platforms charts"
-        }
-        FolderKind::Compare => {
-            "wage CDF, Lorenz, winners-and-losers, cold-start, earnings-by-experience and income-by-platforms charts"
-        }
-        FolderKind::Sweep => "",
-    };
-    if !workers_charts.is_empty() && !folder.has("workers.parquet") {
-        out.push(format!(
-            "The {workers_charts} are not drawn: this folder has no workers.parquet (the run chose fewer --tables)."
-        ));
-    }
-    if folder.kind == FolderKind::Run && !folder.has("daily.parquet") {
-        out.push(
-            "The daily tasks chart is not drawn: this folder has no daily.parquet (the run chose fewer --tables)."
-                .into(),
-        );
-    }
-    if folder.kind == FolderKind::Sweep && !folder.has("sweep.csv") {
-        out.push("The sweep charts are not drawn: this folder has no sweep.csv.".into());
-    }
-    if let Some(applies) = behaviour_applicability(&mut folder)? {
-        out.extend(applies.missing());
-    }
-    Ok(out)
+    Ok(skip_notes(results)?.0)
 }
 
-/// Behaviour charts that do not apply to a folder's scenario (no newcomers, one
-/// platform), with the reason, for the report.
+/// Charts that do not apply to a folder's scenario, with the reason (the second half of
+/// [`skip_notes`]).
 pub fn inapplicable_charts(results: &Path) -> Result<Vec<String>, OutputError> {
-    let mut folder = Folder::open(results)?;
-    Ok(behaviour_applicability(&mut folder)?.map_or_else(Vec::new, |a| a.not_applicable()))
-}
-
-/// Which behaviour charts a run or compare folder gets, read from the few columns that
-/// decide it (`None` for sweeps, which have none).
-fn behaviour_applicability(folder: &mut Folder) -> Result<Option<behaviour::Applicability>, OutputError> {
-    if folder.kind == FolderKind::Sweep {
-        return Ok(None);
-    }
-    let workers = if folder.has("workers.parquet") {
-        Some(Workers::read_history(folder)?)
-    } else {
-        None
-    };
-    let daily = if folder.has("daily.parquet") {
-        Some(Daily::read(folder)?)
-    } else {
-        None
-    };
-    let has_platform_runs = folder.has("platform_runs.parquet");
-    Ok(Some(behaviour::applicability(
-        folder,
-        workers.as_ref(),
-        daily.as_ref(),
-        has_platform_runs,
-    )))
-}
-
-/// Every file stem gigsim draws a chart under, for any folder: with `.png` and `.svg`,
-/// the only files in `charts/` that [`render_folder`] treats as its own.
-pub fn known_stems() -> Vec<String> {
-    const RUN: [&str; 7] = [
-        "net_income",
-        "hourly_wage",
-        "wage_cdf",
-        "lorenz",
-        "replicate_spread",
-        "daily_tasks",
-        "ratings",
-    ];
-    const BEHAVIOUR: [&str; 4] = [
-        "cold_start",
-        "earnings_by_experience",
-        "income_by_platforms",
-        "platforms",
-    ];
-    const COMPARE: [&str; 4] = [
-        "compare_wage_cdf",
-        "compare_lorenz",
-        "compare_replicate_spread",
-        "compare_winners_losers",
-    ];
-    let mut out: Vec<String> = RUN
-        .iter()
-        .chain(&BEHAVIOUR)
-        .chain(&COMPARE)
-        .map(|s| s.to_string())
-        .collect();
-    out.extend(BEHAVIOUR.iter().map(|s| format!("compare_{s}")));
-    out.extend(HEADLINE.iter().map(|m| format!("compare_{m}")));
-    out.extend(HEADLINE.iter().map(|m| format!("sweep_{m}")));
-    out
+    Ok(skip_notes(results)?.1)
 }
 
 /// Reads `results`, draws every chart that applies to its command into `charts_dir`
@@ -370,152 +424,45 @@ pub fn render_chart(chart: &Chart, charts_dir: &Path, style: &ChartStyle) -> Res
 
 /// A figure as an SVG document at `width × height`.
 pub fn render_svg(figure: &Figure, style: &ChartStyle) -> Result<String, String> {
-    theme::register_fonts();
     let mut out = String::new();
-    {
-        let root = SVGBackend::with_string(&mut out, (style.width, style.height)).into_drawing_area();
-        draw::draw_figure(&root, figure, &Theme::new(style.width, style.height, 1.0))?;
-        root.present().map_err(|e| e.to_string())?;
-    }
+    draw_on(
+        SVGBackend::with_string(&mut out, (style.width, style.height)),
+        figure,
+        style,
+        1.0,
+    )?;
     Ok(out)
 }
 
 /// A figure as a PNG file at `width × scale` by `height × scale` pixels.
 pub fn render_png(figure: &Figure, style: &ChartStyle, path: &Path) -> Result<(), String> {
-    theme::register_fonts();
-    let (w, h) = png_size(style);
-    let root = BitMapBackend::new(path, (w, h)).into_drawing_area();
-    draw::draw_figure(&root, figure, &Theme::new(style.width, style.height, style.scale))?;
-    root.present().map_err(|e| e.to_string())
+    draw_on(BitMapBackend::new(path, png_size(style)), figure, style, style.scale)
 }
 
 /// A figure as RGB pixels (`width × scale` by `height × scale`, 3 bytes a pixel), for
 /// checks that need no file.
 pub fn render_rgb(figure: &Figure, style: &ChartStyle) -> Result<(u32, u32, Vec<u8>), String> {
-    theme::register_fonts();
     let (w, h) = png_size(style);
     let mut buffer = vec![0u8; w as usize * h as usize * 3];
-    {
-        let root = BitMapBackend::with_buffer(&mut buffer, (w, h)).into_drawing_area();
-        draw::draw_figure(&root, figure, &Theme::new(style.width, style.height, style.scale))?;
-        root.present().map_err(|e| e.to_string())?;
-    }
+    draw_on(
+        BitMapBackend::with_buffer(&mut buffer, (w, h)),
+        figure,
+        style,
+        style.scale,
+    )?;
     Ok((w, h, buffer))
+}
+
+/// Draws a figure on a backend at `scale` pixels per unit of the `[charts]` size.
+fn draw_on<DB: DrawingBackend>(backend: DB, figure: &Figure, style: &ChartStyle, scale: f64) -> Result<(), String> {
+    theme::register_fonts();
+    let root = backend.into_drawing_area();
+    draw::draw_figure(&root, figure, &Theme::new(style.width, style.height, scale))?;
+    root.present().map_err(|e| e.to_string())
 }
 
 fn png_size(style: &ChartStyle) -> (u32, u32) {
     let w = (f64::from(style.width) * style.scale).round().max(1.0) as u32;
     let h = (f64::from(style.height) * style.scale).round().max(1.0) as u32;
     (w, h)
-}
-
-/// How a headline metric reads in charts: a short name, the axis description with its
-/// unit, the tick format, and the factor from table units to axis units (cents → US$).
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct MetricInfo {
-    /// Short name for titles.
-    pub name: &'static str,
-    /// Axis description with the unit.
-    pub axis: &'static str,
-    /// Tick format.
-    pub format: TickFormat,
-    /// Multiply table values by this for the axis.
-    pub factor: f64,
-}
-
-/// How `metric` reads in charts.
-pub fn metric_info(metric: &str) -> MetricInfo {
-    let info = |name, axis, format, factor| MetricInfo {
-        name,
-        axis,
-        format,
-        factor,
-    };
-    match metric {
-        "worker_net_cents" => info(
-            "Workers' net income",
-            "Net income of all workers, US$",
-            TickFormat::Money,
-            0.01,
-        ),
-        "platform_fee_cents" => info("Platform fees", "Platform fees, US$", TickFormat::Money, 0.01),
-        "gini_net_income" => info(
-            "Gini of net income",
-            "Gini coefficient (0 = equal)",
-            TickFormat::Number,
-            1.0,
-        ),
-        "top10_share_net_income" => info(
-            "Top 10% share of net income",
-            "Share of net income to the top 10%, %",
-            TickFormat::Percent,
-            1.0,
-        ),
-        "median_hourly_wage" => info(
-            "Median hourly wage, paid time",
-            "US$ per paid hour",
-            TickFormat::Money,
-            1.0,
-        ),
-        "median_hourly_wage_all_time" => info(
-            "Median hourly wage, all worked time",
-            "US$ per worked hour",
-            TickFormat::Money,
-            1.0,
-        ),
-        "share_below_wage_floor" => info(
-            "Share below the wage floor",
-            "Share of workers, %",
-            TickFormat::Percent,
-            1.0,
-        ),
-        "tasks_unfilled" => info("Tasks unfilled", "Tasks", TickFormat::Number, 1.0),
-        "workers_active" => info("Active workers", "Workers", TickFormat::Number, 1.0),
-        "share_never_paid" => info("Share never paid", "Share of workers, %", TickFormat::Percent, 1.0),
-        _ => info("Metric", "Value", TickFormat::Number, 1.0),
-    }
-}
-
-/// A title naming the scenario, and the variant when it is not base.
-pub fn title(what: &str, folder: &Folder, variant: Option<&str>) -> String {
-    match variant {
-        Some(v) if v != "base" => format!("{what} — {} ({v})", folder.manifest.scenario_name),
-        _ => format!("{what} — {}", folder.manifest.scenario_name),
-    }
-}
-
-/// "1 replicate" / "3 replicates".
-pub fn replicates_text(n: usize) -> String {
-    if n == 1 {
-        "1 replicate".into()
-    } else {
-        format!("{n} replicates")
-    }
-}
-
-/// An estimate as "0.359 (95% CI 0.341 to 0.377)", or with a note when there is no CI.
-pub fn estimate_text(e: &crate::metrics::Estimate, format: TickFormat) -> String {
-    let v = |x: f64| theme::compact(format, x);
-    match (e.ci_low, e.ci_high) {
-        _ if e.n == 0 => "n/a".into(),
-        (Some(lo), Some(hi)) => format!("{} (95% CI {} to {})", v(e.mean), v(lo), v(hi)),
-        _ => format!("{} (one replicate: no CI)", v(e.mean)),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn estimates_read_with_or_without_ci() {
-        let e = crate::metrics::Estimate::of(&[0.3, 0.4], 0.95);
-        assert!(estimate_text(&e, TickFormat::Number).starts_with("0.350 (95% CI -0.285 to"));
-        let one = crate::metrics::Estimate::of(&[0.3], 0.95);
-        assert_eq!(estimate_text(&one, TickFormat::Number), "0.300 (one replicate: no CI)");
-        assert_eq!(
-            estimate_text(&crate::metrics::Estimate::of(&[], 0.95), TickFormat::Number),
-            "n/a"
-        );
-    }
 }

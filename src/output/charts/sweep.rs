@@ -3,11 +3,13 @@
 //! per metric over the grid, values printed in the cells when the grid is small; with
 //! more (or keys that are not numbers), the metric per point as bars with CIs.
 
+use super::catalog::MetricInfo;
 use super::data::CsvTable;
-use super::figure::{Axis, Cell, ColorBar, Figure, Layer, LegendEntry, Mark, Panel};
-use super::theme::{self, TickFormat, compact, sequential, variant_color};
-use super::{Chart, Inputs, metric_info, title};
-use crate::output::columns::HEADLINE;
+use super::figure::{Axis, Cell, ColorBar, Layer, LegendEntry, Mark, Panel};
+use super::runs::bar_with_ci;
+use super::theme::{sequential, variant_color};
+use super::units::{self, TickFormat, compact};
+use super::{Chart, Scope, metric_info};
 
 /// Largest grid whose cells carry their value as text.
 pub const MAX_LABELLED_CELLS: usize = 64;
@@ -101,7 +103,7 @@ pub fn level_labels(key: &str, levels: &[String]) -> Vec<String> {
     };
     // The step that shows every level exactly, in the units the value was written in
     // (so 2.5% asks for one decimal, not the three its share 0.025 would).
-    let decimals = values.iter().map(|v| theme::decimals_for(v.abs())).max().unwrap_or(0);
+    let decimals = values.iter().map(|v| units::decimals_for(v.abs())).max().unwrap_or(0);
     let step = 10f64.powi(-(decimals as i32)) * factor;
     values.iter().map(|v| format.format(v * factor, step)).collect()
 }
@@ -123,39 +125,65 @@ pub fn levels(points: &[SweepPoint], k: usize) -> Vec<String> {
     out
 }
 
-/// The sweep charts.
-pub fn charts(inputs: &Inputs) -> Vec<Chart> {
-    let Some(table) = &inputs.sweep else {
-        return Vec::new();
-    };
-    let keys = swept_keys(table, &inputs.folder.manifest.sweep_params);
-    HEADLINE
+/// The sweep chart of one headline metric: a line for one swept key, a heat map for
+/// two, bars per point otherwise.
+pub fn chart(s: &Scope) -> Chart {
+    let metric = s.metric.unwrap_or_default();
+    let info = metric_info(metric);
+    let none = CsvTable::default();
+    let table = s.inputs.sweep.as_ref().unwrap_or(&none);
+    let keys = swept_keys(table, &s.folder().manifest.sweep_params);
+    let points = points_of(table, &keys, metric);
+    let numeric = points
         .iter()
-        .map(|metric| {
-            let points = points_of(table, &keys, metric);
-            let numeric = points
-                .iter()
-                .all(|p| p.params.iter().all(|v| v.trim().parse::<f64>().is_ok()));
-            match keys.len() {
-                1 if numeric => line_chart(inputs, &keys[0], metric, &points),
-                2 => heat_map(inputs, &keys, metric, &points),
-                _ => point_bars(inputs, metric, &points),
-            }
-        })
-        .collect()
-}
-
-fn no_data(stem: String, title: String, caption: String, msg: String) -> Chart {
-    Chart {
-        stem,
-        caption,
-        figure: Figure::single(title.clone(), Panel::empty(msg)),
-        title,
+        .all(|p| p.params.iter().all(|v| v.trim().parse::<f64>().is_ok()));
+    let layout = match keys.len() {
+        1 if numeric => Layout::Line,
+        2 => Layout::Grid,
+        _ => Layout::Bars,
+    };
+    let name = info.name;
+    let chart = match layout {
+        Layout::Line => s.chart(
+            &format!("{name} against {}", keys[0]),
+            format!(
+                "{name} at each value of {}: the line joins the means across replicates, the band is their 95% confidence interval.",
+                keys[0]
+            ),
+        ),
+        Layout::Grid => s.chart(
+            &format!("{name} over the sweep grid"),
+            format!(
+                "Mean across replicates of {} at each combination of {} and {}; colour runs from the lowest value (dark) to the highest (light).",
+                name.to_lowercase(),
+                keys[0],
+                keys[1]
+            ),
+        ),
+        Layout::Bars => s.chart(
+            &format!("{name} at each sweep point"),
+            format!(
+                "{name} at each sweep point: bars are the mean across replicates, whiskers the 95% confidence interval."
+            ),
+        ),
+    };
+    let finite: Vec<&SweepPoint> = points.iter().filter(|p| p.mean.is_finite()).collect();
+    if finite.is_empty() {
+        return chart.no_data("No data: undefined at every point");
+    }
+    match layout {
+        Layout::Line => line_chart(chart, &info, &keys[0], &finite),
+        Layout::Grid => heat_map(chart, &info, &keys, &points, &finite),
+        Layout::Bars => point_bars(chart, &info, &finite),
     }
 }
 
-fn finite_points(points: &[SweepPoint]) -> Vec<&SweepPoint> {
-    points.iter().filter(|p| p.mean.is_finite()).collect()
+/// How a sweep's points are laid out: along one numeric key, over the grid of two keys,
+/// or a bar each.
+enum Layout {
+    Line,
+    Grid,
+    Bars,
 }
 
 fn value_range(points: &[&SweepPoint]) -> (f64, f64) {
@@ -175,23 +203,13 @@ fn value_range(points: &[&SweepPoint]) -> (f64, f64) {
 }
 
 /// One swept key: the metric against the key, mean line with a 95% CI band.
-pub fn line_chart(inputs: &Inputs, key: &str, metric: &str, points: &[SweepPoint]) -> Chart {
-    let info = metric_info(metric);
-    let title = title(&format!("{} against {key}", info.name), &inputs.folder, None);
-    let stem = format!("sweep_{metric}");
-    let caption = format!(
-        "{} at each value of {key}: the line joins the means across replicates, the band is their 95% confidence interval.",
-        info.name
-    );
+fn line_chart(chart: Chart, info: &MetricInfo, key: &str, finite: &[&SweepPoint]) -> Chart {
     let (format, factor) = key_format(key);
-    let mut pts: Vec<(f64, &SweepPoint)> = finite_points(points)
-        .into_iter()
-        .filter_map(|p| Some((p.params[0].trim().parse::<f64>().ok()? * factor, p)))
+    let mut pts: Vec<(f64, &SweepPoint)> = finite
+        .iter()
+        .filter_map(|p| Some((p.params[0].trim().parse::<f64>().ok()? * factor, *p)))
         .collect();
     pts.sort_by(|a, b| a.0.total_cmp(&b.0));
-    if pts.is_empty() {
-        return no_data(stem, title, caption, "No data: undefined at every point".to_string());
-    }
     let (x0, x1) = (pts[0].0, pts[pts.len() - 1].0);
     let xpad = if x1 > x0 { (x1 - x0) * 0.04 } else { 0.0 };
     let (y0, y1) = value_range(&pts.iter().map(|p| p.1).collect::<Vec<_>>());
@@ -222,55 +240,29 @@ pub fn line_chart(inputs: &Inputs, key: &str, metric: &str, points: &[SweepPoint
         });
     }
     let line: Vec<(f64, f64)> = pts.iter().map(|(x, p)| (*x, p.mean)).collect();
-    panel.layers.push(Layer::Line {
-        points: line.clone(),
-        color,
-        width: 3.0,
-        dashed: false,
-    });
-    panel.layers.push(Layer::Points {
-        points: line,
-        color,
-        radius: 5.5,
-        filled: true,
-    });
+    panel.layers.push(Layer::line(line.clone(), color, 3.0));
+    panel.layers.push(Layer::dots(line, color, 5.5));
     let ci_note = if all_ci {
         "band: 95% CI"
     } else {
         "whiskers: 95% CI where there were 2+ replicates"
     };
-    Chart::single(
-        stem,
-        title,
-        caption,
+    chart.with(
         Some(format!(
             "{}; line: mean across replicates; {ci_note}.",
-            super::run::count_text(pts.len(), "point", "points")
+            units::count(pts.len(), "point", "points")
         )),
         vec![LegendEntry::new(
             format!("{} (mean and 95% CI)", info.name),
             color,
             if all_ci { Mark::LineBand } else { Mark::PointRange },
         )],
-        panel,
+        vec![panel],
     )
 }
 
 /// Two swept keys: a heat map of the metric's mean over the grid.
-pub fn heat_map(inputs: &Inputs, keys: &[String], metric: &str, points: &[SweepPoint]) -> Chart {
-    let info = metric_info(metric);
-    let title = title(&format!("{} over the sweep grid", info.name), &inputs.folder, None);
-    let stem = format!("sweep_{metric}");
-    let caption = format!(
-        "Mean across replicates of {} at each combination of {} and {}; colour runs from the lowest value (dark) to the highest (light).",
-        info.name.to_lowercase(),
-        keys[0],
-        keys[1]
-    );
-    let finite = finite_points(points);
-    if finite.is_empty() {
-        return no_data(stem, title, caption, "No data: undefined at every point".to_string());
-    }
+fn heat_map(chart: Chart, info: &MetricInfo, keys: &[String], points: &[SweepPoint], finite: &[&SweepPoint]) -> Chart {
     let xs = levels(points, 0);
     // Largest value at the top, as on a numeric y axis.
     let mut ys = levels(points, 1);
@@ -307,51 +299,26 @@ pub fn heat_map(inputs: &Inputs, keys: &[String], metric: &str, points: &[SweepP
     if missing > 0 {
         subtitle.push_str(&format!(" {missing} point(s) without a value are blank."));
     }
-    Chart::single(stem, title, caption, Some(subtitle), Vec::new(), panel)
+    chart.with(Some(subtitle), Vec::new(), vec![panel])
 }
 
 /// Three or more swept keys (or keys that are not numbers): the metric per point.
-pub fn point_bars(inputs: &Inputs, metric: &str, points: &[SweepPoint]) -> Chart {
-    let info = metric_info(metric);
-    let title = title(&format!("{} at each sweep point", info.name), &inputs.folder, None);
-    let stem = format!("sweep_{metric}");
-    let caption = format!(
-        "{} at each sweep point: bars are the mean across replicates, whiskers the 95% confidence interval.",
-        info.name
-    );
-    let finite = finite_points(points);
-    if finite.is_empty() {
-        return no_data(stem, title, caption, "No data: undefined at every point".to_string());
-    }
-    let (lo, hi) = value_range(&finite);
+fn point_bars(chart: Chart, info: &MetricInfo, finite: &[&SweepPoint]) -> Chart {
+    let (lo, hi) = value_range(finite);
     let names: Vec<String> = finite.iter().map(|p| p.point.clone()).collect();
     let mut panel = Panel::new(
         Axis::linear(info.axis, lo.min(0.0), hi.max(0.0), info.format),
         Axis::categories("", names),
     );
-    let color = variant_color(0);
     for (i, p) in finite.iter().enumerate() {
-        let at = i as f64;
-        panel.layers.push(Layer::Rects {
-            rects: vec![[0.0, p.mean, at - 0.3, at + 0.3]],
-            color,
-            opacity: 0.55,
-        });
-        if let Some((l, h)) = p.ci {
-            panel.layers.push(Layer::Whiskers {
-                items: vec![(at, l, h)],
-                along_x: true,
-                color: theme::INK,
-            });
-        }
+        panel
+            .layers
+            .extend(bar_with_ci(i as f64, p.mean, p.ci, variant_color(0)));
     }
-    Chart::single(
-        stem,
-        title,
-        caption,
+    chart.with(
         Some("Mean across replicates; whiskers: 95% CI.".into()),
         Vec::new(),
-        panel,
+        vec![panel],
     )
 }
 

@@ -1,14 +1,12 @@
 //! The look of every chart, in one place: the bundled font, the colour-blind-safe
-//! palette, text sizes, and how tick values read (money, percent, thousands
-//! separators). Charts take colours and sizes from here and nowhere else, so a variant
-//! has the same colour in every chart and every chart reads at the same size.
+//! palette, text sizes, and where ticks go (how their values read is in `units`).
+//! Charts take colours and sizes from here and nowhere else, so a variant has the same
+//! colour in every chart and every chart reads at the same size.
 
 use std::sync::OnceLock;
 
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{FontDesc, FontFamily, FontStyle, RGBColor, TextStyle};
-
-use crate::output::summary::group_float;
 
 /// The family name SVG text carries. The report embeds the bundled font under the
 /// first name, so the browser draws exactly the glyphs whose widths the layout
@@ -181,132 +179,6 @@ impl Theme {
     }
 }
 
-/// How the values on an axis read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TickFormat {
-    /// US dollars: `$1.50`, `$12,000`.
-    Money,
-    /// A share 0–1 shown as a percent: `20%`, `2.5%`.
-    Percent,
-    /// A plain number with thousands separators: `12,000`, `0.35`.
-    Number,
-}
-
-impl TickFormat {
-    /// A tick value, with as many decimals as the spacing of the ticks needs (`step` 0
-    /// means "each value on its own", as on a log axis).
-    pub fn format(self, v: f64, step: f64) -> String {
-        if !v.is_finite() {
-            return String::new();
-        }
-        // Ticks computed as multiples of a step can land at -0.0 or 1e-17.
-        let v = if step > 0.0 && v.abs() < step * 1e-6 { 0.0 } else { v };
-        match self {
-            TickFormat::Money => money(v, step),
-            TickFormat::Percent => {
-                let decimals = if step > 0.0 {
-                    decimals_for(step * 100.0)
-                } else {
-                    decimals_of_value(v * 100.0)
-                };
-                format!("{}%", group_float(v * 100.0, decimals))
-            }
-            TickFormat::Number => {
-                let decimals = if step > 0.0 {
-                    decimals_for(step)
-                } else {
-                    decimals_of_value(v)
-                };
-                group_float(v, decimals)
-            }
-        }
-    }
-}
-
-/// A value short enough for a heat-map cell or a legend: `$418k`, `$6.64`, `60.1%`,
-/// `0.359`, `12.3k`.
-pub fn compact(format: TickFormat, v: f64) -> String {
-    if !v.is_finite() {
-        return "n/a".into();
-    }
-    let sign = if v < 0.0 { "-" } else { "" };
-    let a = v.abs();
-    let scaled = |a: f64| {
-        if a >= 1e9 {
-            format!("{:.1}B", a / 1e9)
-        } else if a >= 1e6 {
-            format!("{:.1}M", a / 1e6)
-        } else if a >= 1e4 {
-            format!("{:.0}k", a / 1e3)
-        } else if a >= 100.0 {
-            group_float(a, 0)
-        } else if a >= 1.0 {
-            format!("{a:.2}")
-        } else {
-            format!("{a:.3}")
-        }
-    };
-    match format {
-        TickFormat::Money if a < 100.0 => format!("{sign}${a:.2}"),
-        TickFormat::Money => format!("{sign}${}", scaled(a)),
-        TickFormat::Percent => format!("{}%", group_float(v * 100.0, 1)),
-        TickFormat::Number => format!("{sign}{}", scaled(a)),
-    }
-}
-
-/// Dollars with cents below $100, whole dollars above.
-pub fn money_label(v: f64) -> String {
-    if v.abs() >= 100.0 {
-        money(v.round(), 1.0)
-    } else {
-        money(v, 0.01)
-    }
-}
-
-/// Dollars: whole dollars when the ticks are whole, cents otherwise (never `$1.5`).
-pub fn money(v: f64, step: f64) -> String {
-    let whole = if step > 0.0 {
-        (step - step.round()).abs() < 1e-9 && step >= 1.0
-    } else {
-        (v - v.round()).abs() < 1e-9
-    };
-    let decimals = if whole {
-        0
-    } else if step > 0.0 {
-        decimals_for(step).max(2)
-    } else {
-        decimals_of_value(v).max(2)
-    };
-    let text = group_float(v.abs(), decimals);
-    if v < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') {
-        format!("-${text}")
-    } else {
-        format!("${text}")
-    }
-}
-
-/// Decimals that show a spacing of `step` exactly (0.25 → 2, 5 → 0).
-pub fn decimals_for(step: f64) -> usize {
-    if !(step.is_finite() && step > 0.0) {
-        return 0;
-    }
-    for d in 0..=6 {
-        let scaled = step * 10f64.powi(d);
-        if (scaled - scaled.round()).abs() < 1e-6 * scaled.max(1.0) {
-            return d as usize;
-        }
-    }
-    6
-}
-
-/// Decimals for a lone value on a log axis (0.05 → 2, 20 → 0).
-fn decimals_of_value(v: f64) -> usize {
-    if v == 0.0 || !v.is_finite() {
-        return 0;
-    }
-    decimals_for(v.abs()).min(4)
-}
-
 /// Ticks at round numbers (1, 2 or 5 times a power of ten, or 25, 250, …) covering `lo..=hi`,
 /// at most `max_ticks` of them (at least 2 when the range allows). Returns the ticks
 /// and their spacing.
@@ -427,37 +299,6 @@ pub fn dark_text_on(color: RGBColor) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn money_ticks_show_cents_only_when_needed() {
-        assert_eq!(TickFormat::Money.format(1.5, 0.5), "$1.50");
-        assert_eq!(TickFormat::Money.format(12_000.0, 2_000.0), "$12,000");
-        assert_eq!(TickFormat::Money.format(0.0, 0.25), "$0.00");
-        assert_eq!(TickFormat::Money.format(-3.0, 1.0), "-$3");
-        assert_eq!(TickFormat::Money.format(0.05, 0.0), "$0.05");
-        assert_eq!(TickFormat::Money.format(100.0, 0.0), "$100");
-        assert_eq!(TickFormat::Money.format(-1e-12, 0.5), "$0.00");
-    }
-
-    #[test]
-    fn percent_and_number_ticks() {
-        assert_eq!(TickFormat::Percent.format(0.2, 0.2), "20%");
-        assert_eq!(TickFormat::Percent.format(0.025, 0.005), "2.5%");
-        assert_eq!(TickFormat::Number.format(12_345.0, 5_000.0), "12,345");
-        assert_eq!(TickFormat::Number.format(0.35, 0.05), "0.35");
-        assert_eq!(TickFormat::Number.format(f64::NAN, 1.0), "");
-    }
-
-    #[test]
-    fn compact_values_fit_in_cells() {
-        assert_eq!(compact(TickFormat::Money, 418_290.58), "$418k");
-        assert_eq!(compact(TickFormat::Money, 6.642), "$6.64");
-        assert_eq!(compact(TickFormat::Money, -2_500_000.0), "-$2.5M");
-        assert_eq!(compact(TickFormat::Percent, 0.6012), "60.1%");
-        assert_eq!(compact(TickFormat::Number, 0.3591), "0.359");
-        assert_eq!(compact(TickFormat::Number, 1_997.0), "1,997");
-        assert_eq!(compact(TickFormat::Number, f64::NAN), "n/a");
-    }
 
     #[test]
     fn linear_ticks_are_round_and_bounded() {
