@@ -550,7 +550,7 @@ fn a_daily_exit_hazard_empties_the_pool_at_its_closed_form_rate() {
         .replace("count = 200", "count = 2000");
     let r = run(&text);
     let stayed = r.workers.iter().filter(|w| w.exited_day.is_none()).count() as f64;
-    let p = (1.0 - h as f64).powf(days);
+    let p = (1.0_f64 - h).powf(days);
     let sd = (n * p * (1.0 - p)).sqrt();
     assert!(
         (stayed - n * p).abs() < 5.0 * sd,
