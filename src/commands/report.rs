@@ -41,34 +41,28 @@ pub fn report_done(done: Done, quiet: bool) -> Result<(), Error> {
 /// merge do.
 pub fn report(done: &Finished) -> Result<(), Error> {
     let study = &done.study;
-    let variants = study.variants.len();
-    match study.command.as_str() {
-        "compare" => {
-            say(&format!(
-                "{} — {variants} variants × {}; differences are paired against base (95% CI):",
-                study.scenario_name,
-                plural(study.replicates, "replicate")
-            ))?;
-            put(&contrast_text(&done.contrasts))?;
-        }
-        "sweep" => {
-            say(&format!(
-                "{} — {} × {}; differences are paired against the first point (95% CI):",
-                study.scenario_name,
-                plural(variants as u64, "point"),
-                plural(study.replicates, "replicate")
-            ))?;
-            put(&contrast_text(&done.contrasts))?;
-        }
-        _ => {
-            say(&format!(
-                "{} — {}, mean and 95% CI across replicates:",
-                study.scenario_name,
-                plural(study.replicates, "replicate")
-            ))?;
-            put(&headline_text(&done.summary))?;
-        }
-    }
+    let replicates = plural(study.replicates, "replicate");
+    let variants = study.variants.len() as u64;
+    let (shape, note, body) = match study.command.as_str() {
+        "compare" => (
+            format!("{} × {replicates}", plural(variants, "variant")),
+            "differences are paired against base (95% CI)",
+            contrast_text(&done.contrasts),
+        ),
+        "sweep" => (
+            format!("{} × {replicates}", plural(variants, "point")),
+            "differences are paired against the first point (95% CI)",
+            contrast_text(&done.contrasts),
+        ),
+        _ => (
+            replicates,
+            "mean and 95% CI across replicates",
+            headline_text(&done.summary),
+        ),
+    };
+    let separator = if study.command == "run" { "," } else { ";" };
+    say(&format!("{} — {shape}{separator} {note}:", study.scenario_name))?;
+    put(&body)?;
     say(&format!("results: {}", done.out.display()))
 }
 

@@ -74,11 +74,11 @@ pub fn rules(tree: &toml::Table, s: &mut Scenario, at: &Where<'_>) -> Result<(),
         ));
     }
     let r = &s.requesters;
-    shares_sum_at_most_one(
+    shares(
         at,
         "requesters",
-        ("rejecting_share", r.rejecting_share),
-        ("nonpaying_share", r.nonpaying_share),
+        ["rejecting_share", "nonpaying_share"],
+        [r.rejecting_share, r.nonpaying_share],
     )?;
     categories(s, at)?;
     if s.workers.specialist_share > 0.0 && s.categories.iter().all(|c| !c.niche) {
@@ -89,11 +89,11 @@ pub fn rules(tree: &toml::Table, s: &mut Scenario, at: &Where<'_>) -> Result<(),
         ));
     }
     let g = &s.demand.regimes;
-    shares_sum_at_most_one(
+    shares(
         at,
         "demand.regimes",
-        ("boom_probability", g.boom_probability),
-        ("bust_probability", g.bust_probability),
+        ["boom_probability", "bust_probability"],
+        [g.boom_probability, g.bust_probability],
     )?;
     platforms(tree, s, at)?;
     check_sizes(s, at)?;
@@ -220,12 +220,7 @@ const LACKING: [(&str, &str, &str); 4] = [
 ];
 
 /// Refuses two shares of `section` that add up to more than 1 (the second is named).
-fn shares_sum_at_most_one(
-    at: &Where<'_>,
-    section: &str,
-    (first, a): (&str, f64),
-    (second, b): (&str, f64),
-) -> Result<(), Box<Problem>> {
+fn shares(at: &Where<'_>, section: &str, [first, second]: [&str; 2], [a, b]: [f64; 2]) -> Result<(), Box<Problem>> {
     if a + b > 1.0 {
         return Err(at.problem(
             &format!("{section}.{second}"),
