@@ -35,10 +35,21 @@ fn identical_variants_have_paired_differences_of_exactly_zero() {
             assert!(v.is_empty() || v.parse::<f64>().unwrap() == 0.0, "{col} = {v} in {r:?}");
         }
     }
+    for r in rows.iter().filter(|r| r["variant"] == "base") {
+        // The reference against itself: no unpaired interval (it is not a second sample).
+        assert!(
+            r["diff_unpaired_ci_low"].is_empty() && r["diff_unpaired_ci_high"].is_empty(),
+            "{r:?}"
+        );
+    }
     let fee = rows
         .iter()
         .find(|r| r["variant"] == "worker_fee" && r["metric"] == "worker_net_cents")
         .unwrap();
+    assert!(
+        !fee["diff_unpaired_ci_low"].is_empty(),
+        "other variants keep it: {fee:?}"
+    );
     assert!(float(fee, "diff_ci_high") < 0.0, "a worker fee lowers net pay: {fee:?}");
     assert_books(&res);
     // The same people in every variant of a replicate.

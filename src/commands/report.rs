@@ -5,7 +5,7 @@ use super::stdout::{put, say};
 use crate::error::Error;
 use crate::output::comparison::Contrast;
 use crate::output::shard::SHARD_FILE;
-use crate::output::summary::{format_value, headline_text};
+use crate::output::summary::{format_change, format_value, headline_text, metric_label};
 use crate::pipeline::{Done, Finished};
 use crate::units::plural;
 
@@ -80,19 +80,18 @@ pub fn contrast_text(rows: &[Contrast]) -> String {
         }
     }
     let width = rows.iter().map(|r| r.variant.len()).max().unwrap_or(4).max(7);
-    let signed = |metric: &str, v: f64| format!("{}{}", if v >= 0.0 { "+" } else { "" }, format_value(metric, v));
     for metric in metrics {
-        out.push_str(&format!("  {metric}\n"));
+        out.push_str(&format!("  {}\n", metric_label(metric)));
         for r in rows.iter().filter(|r| r.metric == metric) {
             let diff = match (r.variant == reference, r.diff.ci_low, r.diff.ci_high) {
                 (true, _, _) => "(reference)".to_string(),
                 (false, Some(lo), Some(hi)) => format!(
                     "{}  [{} to {}]",
-                    signed(metric, r.diff.mean),
-                    format_value(metric, lo),
-                    format_value(metric, hi)
+                    format_change(metric, r.diff.mean),
+                    format_change(metric, lo),
+                    format_change(metric, hi)
                 ),
-                _ => signed(metric, r.diff.mean),
+                _ => format_change(metric, r.diff.mean),
             };
             let level = format_value(metric, r.level.mean);
             out.push_str(&format!("    {:<width$} {level:>16}   {diff}\n", r.variant));

@@ -305,7 +305,7 @@ pub const COMPARISON: &[Column<Contrast>] = &[
     col("diff_mean", "unit of the metric", "Mean over replicates of (variant - base) in the same replicate; 0 for base.", MaybeF64(|r| finite(r.diff.mean))),
     DIFF_CI_LOW,
     DIFF_CI_HIGH,
-    col("diff_unpaired_ci_low", "unit of the metric", "Lower end of a 95% Welch CI treating the replicates as independent, to show what pairing gains.", MaybeF64(|r| r.unpaired.0)),
+    col("diff_unpaired_ci_low", "unit of the metric", "Lower end of a 95% Welch CI treating the replicates as independent, to show what pairing gains (empty on the reference rows).", MaybeF64(|r| r.unpaired.0)),
     col("diff_unpaired_ci_high", "unit of the metric", "Upper end of the same.", MaybeF64(|r| r.unpaired.1)),
 ];
 

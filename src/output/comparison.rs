@@ -63,7 +63,13 @@ pub fn contrasts(runs: &DataFrame, variants: &[String]) -> Result<Vec<Contrast>,
                 metric: metric.to_string(),
                 level: Estimate::of(&v, 0.95),
                 diff: Estimate::of(&diffs, 0.95),
-                unpaired: welch_interval(&v, &r),
+                // The reference against itself has no unpaired interval to show (its
+                // samples are one and the same, not independent).
+                unpaired: if variant == reference {
+                    (None, None)
+                } else {
+                    welch_interval(&v, &r)
+                },
             });
         }
     }

@@ -71,7 +71,8 @@ pub fn summary_frame(rows: &[SummaryRow]) -> Result<DataFrame, OutputError> {
     super::tables::frame("summary", rows, columns::SUMMARY)
 }
 
-/// A metric's value for people: dollars for cents, percent for shares.
+/// A metric's value for people: dollars for cents, percent for shares; never a
+/// negative zero ("-0.0%").
 pub fn format_value(metric: &str, v: f64) -> String {
     if !v.is_finite() {
         return "n/a".into();
@@ -81,12 +82,47 @@ pub fn format_value(metric: &str, v: f64) -> String {
     } else {
         ""
     };
-    match columns::unit_of(metric) {
+    let text = match columns::unit_of(metric) {
         "US cents" => format!("{sign}${}", group_float(v.abs() / 100.0, 2)),
         "US$/h" => format!("{sign}${:.2}/h", v.abs()),
         "share" => format!("{:.1}%", v * 100.0),
         "0-1" => format!("{v:.3}"),
         _ => group_float(v, if v.abs() >= 100.0 { 0 } else { 1 }),
+    };
+    without_negative_zero(text)
+}
+
+/// A change of a metric for people, with its sign: shares change in percentage points
+/// ("+9.1 pp", not "+9.1%"), the rest in the metric's own unit; zero has no sign.
+pub fn format_change(metric: &str, v: f64) -> String {
+    let text = if columns::unit_of(metric) == "share" && v.is_finite() {
+        without_negative_zero(format!("{:.1} pp", v * 100.0))
+    } else {
+        format_value(metric, v)
+    };
+    let zero = !text.chars().any(|c| c.is_ascii_digit() && c != '0');
+    if zero || text.starts_with('-') || text == "n/a" {
+        text
+    } else {
+        format!("+{text}")
+    }
+}
+
+/// The name a metric is shown under: a `_cents` metric is printed in dollars, so its
+/// name says so.
+pub fn metric_label(metric: &str) -> String {
+    if columns::unit_of(metric) == "US cents" {
+        format!("{metric} (US$)")
+    } else {
+        metric.to_string()
+    }
+}
+
+/// `text` without the minus of a value that rounds to zero.
+fn without_negative_zero(text: String) -> String {
+    match text.strip_prefix('-') {
+        Some(rest) if !rest.chars().any(|c| c.is_ascii_digit() && c != '0') => rest.to_string(),
+        _ => text,
     }
 }
 
@@ -134,7 +170,7 @@ pub fn headline_text(rows: &[SummaryRow]) -> String {
         };
         out.push_str(&format!(
             "    {:<28} {:>14}   {ci}\n",
-            r.metric,
+            metric_label(&r.metric),
             format_value(&r.metric, e.mean)
         ));
     }
@@ -153,6 +189,12 @@ mod tests {
         assert_eq!(format_value("tasks_unfilled", 12_345.0), "12,345");
         assert_eq!(format_value("worker_net_cents", -408_668.0), "-$4,086.68");
         assert_eq!(format_value("median_hourly_wage", -0.5), "-$0.50/h");
+        assert_eq!(format_value("share_below_wage_floor", -0.0001), "0.0%");
+        assert_eq!(format_change("share_below_wage_floor", 0.091), "+9.1 pp");
+        assert_eq!(format_change("share_below_wage_floor", -0.0001), "0.0 pp");
+        assert_eq!(format_change("worker_net_cents", -408_668.0), "-$4,086.68");
+        assert_eq!(format_change("tasks_unfilled", 12.0), "+12.0");
+        assert_eq!(metric_label("worker_net_cents"), "worker_net_cents (US$)");
         assert_eq!(group_float(-1234.5, 1), "-1,234.5");
         assert_eq!(group_float(-0.001, 2), "0.00");
     }
