@@ -6,8 +6,8 @@ use crate::model::demand::deterministic_multiplier;
 use crate::model::posting::Batch;
 use crate::model::record::{DailyRow, WorkerRow};
 use crate::model::worker::{Hot, Member, Worker};
-use crate::output::charts::units::{WORDS, abbreviated};
 use crate::scenario::{Scenario, Study};
+use crate::units::{WORDS, abbreviated};
 
 /// The estimated size of a study.
 #[derive(Clone, Debug, PartialEq)]

@@ -12,10 +12,10 @@ use super::OutputError;
 use super::atomic::write_file;
 use super::charts::data::{CsvTable, Folder, FolderKind};
 use super::charts::theme::{FONT_BOLD, FONT_FACE_NAME, FONT_REGULAR};
-use super::charts::units;
 use super::charts::{ChartFile, metric_info, skip_notes};
 use super::columns;
 use super::summary::format_value;
+use crate::units;
 
 /// Writes `report.html` into `results` and returns its path.
 pub fn write_report(results: &Path, charts: &[ChartFile]) -> Result<PathBuf, OutputError> {

@@ -143,14 +143,8 @@ fn categories(s: &mut Scenario, at: &Where<'_>) -> Result<(), Box<Problem>> {
         if c.name.trim().is_empty() {
             return Err(at.problem(&format!("{p}.name"), Some("\"\"".into()), "a category needs a name"));
         }
-        check_name(at, &format!("{p}.name"), &c.name)?;
-        if list[..i].iter().any(|o| o.name == c.name) {
-            return Err(at.problem(
-                &format!("{p}.name"),
-                Some(format!("{:?}", c.name)),
-                "category names must be unique",
-            ));
-        }
+        let taken = list[..i].iter().any(|o| o.name == c.name);
+        check_unique_name(at, &format!("{p}.name"), &c.name, taken, "category")?;
         if c.niche {
             niches += 1;
             list[i].group = niches;
@@ -186,14 +180,8 @@ fn platforms(tree: &toml::Table, s: &Scenario, at: &Where<'_>) -> Result<(), Box
         } else {
             format!("platforms[{i}]")
         };
-        check_name(at, &format!("{prefix}.name"), &p.name)?;
-        if list[..i].iter().any(|o| o.name == p.name) {
-            return Err(at.problem(
-                &format!("{prefix}.name"),
-                Some(format!("{:?}", p.name)),
-                "platform names must be unique",
-            ));
-        }
+        let taken = list[..i].iter().any(|o| o.name == p.name);
+        check_unique_name(at, &format!("{prefix}.name"), &p.name, taken, "platform")?;
         tiers(&p.fee.tiers, &prefix, at)?;
     }
     refuse_if(
@@ -218,6 +206,16 @@ const LACKING: [(&str, &str, &str); 4] = [
     ("platforms[0].demand_share", "0", "at least one platform needs a demand_share above 0"),
     ("platforms[0].join_probability", "0", "at least one platform needs a join_probability above 0"),
 ];
+
+/// Checks a name (see `check_name`) and refuses it when an earlier element of its list
+/// already has it (`taken`).
+fn check_unique_name(at: &Where<'_>, key: &str, name: &str, taken: bool, what: &str) -> Result<(), Box<Problem>> {
+    check_name(at, key, name)?;
+    if taken {
+        return Err(at.problem(key, Some(format!("{name:?}")), format!("{what} names must be unique")));
+    }
+    Ok(())
+}
 
 /// Refuses two shares of `section` that add up to more than 1 (the second is named).
 fn shares(at: &Where<'_>, section: &str, [first, second]: [&str; 2], [a, b]: [f64; 2]) -> Result<(), Box<Problem>> {

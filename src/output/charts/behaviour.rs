@@ -19,9 +19,9 @@ use super::stats::{
     sorted_finite,
 };
 use super::theme::{MUTED, nice_upper, variant_color};
-use super::units::{self, TickFormat};
 use super::{Chart, Scope};
 use crate::metrics::{Estimate, quantile_sorted};
+use crate::units::{self, TickFormat};
 
 /// The cold-start curves end where fewer newcomers than this are still waiting and
 /// observed: beyond, one person moves the curve by several points.

@@ -8,8 +8,8 @@
 use super::behaviour::{newcomers, window};
 use super::data::FolderKind::{self, Compare, Run, Sweep};
 use super::data::{Daily, Folder, Workers};
-use super::units::TickFormat;
 use crate::output::columns::HEADLINE;
+use crate::units::TickFormat;
 
 /// The code that computes a chart, for one variant (`run`) or many (`compare`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

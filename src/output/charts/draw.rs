@@ -951,7 +951,7 @@ mod tests {
         super::super::theme::register_fonts();
         let theme = Theme::new(1000, 650, 1.0);
         for length in [120, 300, 800] {
-            let axis = Axis::linear("", 0.0, 1_234_567.0, super::super::units::TickFormat::Money);
+            let axis = Axis::linear("", 0.0, 1_234_567.0, crate::units::TickFormat::Money);
             let c = resolve_axis(&axis, length, true, 0, &theme);
             let positions: Vec<f64> = c.ticks.iter().map(|t| c.fraction(*t) * f64::from(length)).collect();
             let sizes: Vec<f64> = c

@@ -7,7 +7,7 @@
 use plotters::style::RGBColor;
 
 use super::theme::MUTED;
-use super::units::TickFormat;
+use crate::units::TickFormat;
 
 /// One chart: a title, an optional note under it, a legend above the plots (never over
 /// the data) and one or more panels laid out in a grid.

@@ -14,9 +14,9 @@ use super::stats::{
     sorted_finite, wants_log_axis,
 };
 use super::theme::{MUTED, nice_upper, variant_color};
-use super::units::{self, TickFormat};
 use super::{Chart, Scope};
 use crate::metrics::{Estimate, quantile_sorted};
+use crate::units::{self, TickFormat};
 
 /// Points kept of a CDF or Lorenz curve: smooth at any print size, quick to draw.
 pub const CURVE_POINTS: usize = 1_000;

@@ -5,7 +5,7 @@
 //! lists every chart with its file stem and says which apply to the folder (and why the
 //! others do not); a chart family ([`income`], [`runs`], [`behaviour`], [`sweep`])
 //! computes each as a plain [`figure::Figure`], for the one variant of a `run` or the
-//! many of a `compare` alike (numbers from [`stats`], text from [`units`]); [`draw`]
+//! many of a `compare` alike (numbers from [`stats`], text from [`crate::units`]); [`draw`]
 //! renders a figure on plotters' PNG or SVG backend in the look of [`theme`]. Every
 //! chart is also rendered to an SVG string for `report.html`, whatever formats
 //! `[charts]` asks for.
@@ -20,7 +20,6 @@ pub mod runs;
 pub mod stats;
 pub mod sweep;
 pub mod theme;
-pub mod units;
 
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;

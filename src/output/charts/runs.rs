@@ -6,9 +6,9 @@
 use super::figure::{Axis, BoxItem, Layer, LegendEntry, Mark, Panel};
 use super::stats::{band_by_day, five_numbers, sorted_finite};
 use super::theme::{INK, nice_upper, variant_color};
-use super::units::{self, TickFormat};
 use super::{Chart, Scope, metric_info};
 use crate::metrics::Estimate;
+use crate::units::{self, TickFormat};
 
 /// A panel of box plots of `metric`, one per variant, values along x.
 fn box_panel(s: &Scope, metric: &str) -> Panel {
@@ -137,14 +137,11 @@ pub fn metric_bars(s: &Scope) -> Chart {
         ));
     }
     let n = s.replicates();
-    let subtitle = if n > 1 {
-        format!(
-            "By variant: mean of {}; whiskers: 95% CI (Student's t).",
-            units::replicates(n)
-        )
-    } else {
-        "By variant; one replicate: no confidence interval.".into()
-    };
+    let subtitle = replicate_note(
+        n,
+        "By variant: mean of {}; whiskers: 95% CI (Student's t).",
+        "By variant; one replicate: no confidence interval.",
+    );
     chart.with(Some(subtitle), Vec::new(), vec![panel])
 }
 
@@ -220,13 +217,20 @@ pub fn daily_tasks(s: &Scope) -> Chart {
             if reps > 1 { Mark::LineBand } else { Mark::Line },
         ));
     }
-    let subtitle = if reps > 1 {
-        format!(
-            "Lines: median of {}; bands: 10th to 90th percentile.",
-            units::replicates(reps)
-        )
-    } else {
-        "One replicate: no band across replicates.".to_string()
-    };
+    let subtitle = replicate_note(
+        reps,
+        "Lines: median of {}; bands: 10th to 90th percentile.",
+        "One replicate: no band across replicates.",
+    );
     chart.with(Some(subtitle), legend, vec![panel])
+}
+
+/// A subtitle that names the replicates a spread is taken over (`many`, with `{}` for
+/// "N replicates"), or says there is only one (`one`).
+fn replicate_note(n: usize, many: &str, one: &str) -> String {
+    if n > 1 {
+        many.replace("{}", &units::replicates(n))
+    } else {
+        one.to_string()
+    }
 }

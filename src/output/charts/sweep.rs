@@ -8,8 +8,8 @@ use super::data::CsvTable;
 use super::figure::{Axis, Cell, ColorBar, Layer, LegendEntry, Mark, Panel};
 use super::runs::bar_with_ci;
 use super::theme::{sequential, variant_color};
-use super::units::{self, TickFormat, compact};
 use super::{Chart, Scope, metric_info};
+use crate::units::{self, TickFormat, compact};
 
 /// Largest grid whose cells carry their value as text.
 pub const MAX_LABELLED_CELLS: usize = 64;
