@@ -186,8 +186,8 @@ fn shell_line(args: &[String]) -> String {
 fn header(h: &mut String, folder: &Folder) {
     let m = &folder.manifest;
     let _ = write!(h, "<header>\n<h1>{}</h1>\n", escape(&m.scenario_name));
-    if !folder.description.trim().is_empty() {
-        let _ = writeln!(h, "<p class=\"description\">{}</p>", escape(folder.description.trim()));
+    if !folder.scenario.description.trim().is_empty() {
+        let _ = writeln!(h, "<p class=\"description\">{}</p>", escape(folder.scenario.description.trim()));
     }
     let kind = match folder.kind {
         FolderKind::Run => "run of one variant",
@@ -256,8 +256,8 @@ fn header(h: &mut String, folder: &Folder) {
         "Wage statistics",
         format!(
             "workers with at least {} paid hour(s); wage floor {}",
-            units::hours(folder.min_hours_for_wage),
-            escape(&format_value("median_hourly_wage", folder.wage_floor_usd))
+            units::hours(folder.min_hours_for_wage()),
+            escape(&format_value("median_hourly_wage", folder.scenario.reporting.wage_floor_usd))
         ),
     ));
     h.push_str("<dl class=\"meta\">\n");

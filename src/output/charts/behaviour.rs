@@ -35,7 +35,7 @@ pub const EXPERIENCE_BINS: usize = 10;
 pub fn window(folder: &Folder, daily: Option<&Daily>, variant: usize) -> (u32, u32) {
     match daily.and_then(|d| d.window(variant)) {
         Some((first, last)) => (first.saturating_sub(1), last),
-        None => (folder.warmup_days, folder.days),
+        None => (folder.scenario.warmup_days, folder.scenario.days),
     }
 }
 
@@ -283,7 +283,7 @@ fn spread_axis(label: &str, spreads: &[&Spread], format: TickFormat) -> Axis {
 /// Earnings by experience: pay per paid hour by groups of tasks done before the run.
 pub fn earnings_by_experience(s: &Scope) -> Chart {
     let (folder, compare) = (s.folder(), s.compare);
-    let min_hours = folder.min_hours_for_wage;
+    let min_hours = folder.min_hours_for_wage();
     let caption = format!(
         "Net pay per paid hour of workers with at least {}, {}, in up to {EXPERIENCE_BINS} groups of about equal size by experience_tasks, the tasks a worker had done before entering (0 for newcomers; equal values stay in one group). Experience is taken before the run so that the groups are not formed by the pay they are compared on: tasks done in the run would rank fast and full-time workers as the experienced. For scale: ride-hail drivers with over 2,500 trips earn 14% more per hour than those with under 100 (Cook et al., REStud 2021).",
         units::paid_hours(min_hours),

@@ -235,7 +235,7 @@ pub fn plan(
         multihoming: by_variant
             .iter()
             .any(|vw| vw.platforms_joined.iter().any(|p| p.is_finite() && *p > 1.0)),
-        several_platforms: folder.platforms.len() > 1 || folder.has("platform_runs.parquet"),
+        several_platforms: folder.scenario.platforms.len() > 1 || folder.has("platform_runs.parquet"),
     };
     CHARTS
         .iter()

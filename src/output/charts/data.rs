@@ -12,7 +12,7 @@ use polars::prelude::*;
 use crate::output::OutputError;
 use crate::output::columns::HEADLINE;
 use crate::output::manifest::Manifest;
-use crate::scenario::ChartStyle;
+use crate::scenario::Scenario;
 
 /// What kind of study a folder holds, which decides its charts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,20 +34,9 @@ pub struct Folder {
     pub manifest: Manifest,
     /// The kind of study (for `merge`, inferred from what was merged).
     pub kind: FolderKind,
-    /// `simulation.description`.
-    pub description: String,
-    /// `simulation.wage_floor_usd`.
-    pub wage_floor_usd: f64,
-    /// `simulation.min_hours_for_wage`.
-    pub min_hours_for_wage: f64,
-    /// `simulation.days` of the scenario as written (base).
-    pub days: u32,
-    /// `simulation.warmup_days` of the scenario as written (base).
-    pub warmup_days: u32,
-    /// Names of the scenario's platforms (one for `[platform]`).
-    pub platforms: Vec<String>,
-    /// `[charts]` of the resolved scenario.
-    pub charts: ChartStyle,
+    /// The resolved scenario of the base, read leniently (a folder of another gigsim
+    /// version may hold keys this one does not know).
+    pub scenario: Scenario,
     /// Variant (or sweep point) names in plan order, base first.
     pub variants: Vec<String>,
     /// Where a report's links to this folder's files start from (empty when the report
@@ -97,18 +86,17 @@ impl Folder {
         Ok(Folder {
             dir: dir.to_path_buf(),
             kind,
-            description: scenario.description,
-            wage_floor_usd: scenario.reporting.wage_floor_usd,
-            min_hours_for_wage: scenario.reporting.min_paid_seconds / 3600.0,
-            days: scenario.days,
-            warmup_days: scenario.warmup_days,
-            platforms: scenario.platforms.into_iter().map(|p| p.name).collect(),
-            charts: scenario.charts,
+            scenario,
             variants,
             manifest,
             link_base: PathBuf::new(),
             report_dir: dir.to_path_buf(),
         })
+    }
+
+    /// Paid hours a worker needs for the wage metrics (`simulation.min_hours_for_wage`).
+    pub fn min_hours_for_wage(&self) -> f64 {
+        self.scenario.reporting.min_paid_seconds / 3600.0
     }
 
     /// Path of a file in the folder.
@@ -498,7 +486,7 @@ impl Platforms {
         let replicate = ids(&df, "platform_runs", "replicate")?;
         let net = floats(&df, "platform_runs", "worker_net_cents")?;
         let fees = floats(&df, "platform_runs", "platform_fee_cents")?;
-        let mut names = folder.platforms.clone();
+        let mut names: Vec<String> = folder.scenario.platforms.iter().map(|p| p.name.clone()).collect();
         let mut index_of = |name: &str| match names.iter().position(|n| n == name) {
             Some(i) => i,
             None => {

@@ -167,7 +167,7 @@ pub fn net_income(s: &Scope) -> Chart {
 /// The wages of the workers wage statistics cover, sorted: (paid time, all time).
 fn eligible_wages(s: &Scope, v: usize) -> (Vec<f64>, Vec<f64>) {
     let w = s.workers(v);
-    let idx: Vec<usize> = w.wage_eligible(s.folder().min_hours_for_wage).collect();
+    let idx: Vec<usize> = w.wage_eligible(s.folder().min_hours_for_wage()).collect();
     (
         sorted_finite(idx.iter().map(|&i| w.hourly_wage[i])),
         sorted_finite(idx.iter().map(|&i| w.hourly_wage_all_time[i])),
@@ -176,7 +176,7 @@ fn eligible_wages(s: &Scope, v: usize) -> (Vec<f64>, Vec<f64>) {
 
 /// Hourly wage per paid hour and per worked hour (paid + unpaid), overlaid.
 pub fn hourly_wage(s: &Scope) -> Chart {
-    let hours = units::paid_hours(s.folder().min_hours_for_wage);
+    let hours = units::paid_hours(s.folder().min_hours_for_wage());
     let replicates = units::replicates(s.replicates());
     let chart = s.chart(
         "Hourly wage: paid time vs all worked time",
@@ -268,15 +268,15 @@ pub fn wage_axis_end(union: &[f64], floor: f64) -> f64 {
 /// paid hour over its pay per worked hour; in a comparison, pay per paid hour by variant.
 pub fn wage_cdf(s: &Scope) -> Chart {
     let folder = s.folder();
-    let floor = folder.wage_floor_usd;
+    let floor = folder.scenario.reporting.wage_floor_usd;
     let floor_text = units::dollars(floor, 0.01);
-    let hours = units::paid_hours(folder.min_hours_for_wage);
+    let hours = units::paid_hours(folder.min_hours_for_wage());
     let chart = if s.compare {
         s.chart(
             "Hourly wages by variant",
             format!(
                 "Share of workers (at least {} paid hour(s), replicates pooled) earning at most each wage per paid hour, by variant; the dashed line is the wage floor of {floor_text}/h.",
-                units::hours(folder.min_hours_for_wage)
+                units::hours(folder.min_hours_for_wage())
             ),
         )
     } else {

@@ -40,7 +40,7 @@ pub use crate::scenario::{ChartFormat, ChartStyle};
 impl ChartStyle {
     /// The style a results folder was written with (its scenario's `[charts]`).
     pub fn of_folder(results: &Path) -> Result<ChartStyle, OutputError> {
-        Ok(Folder::open(results)?.charts)
+        Ok(Folder::open(results)?.scenario.charts)
     }
 }
 
