@@ -187,7 +187,11 @@ fn header(h: &mut String, folder: &Folder) {
     let m = &folder.manifest;
     let _ = write!(h, "<header>\n<h1>{}</h1>\n", escape(&m.scenario_name));
     if !folder.scenario.description.trim().is_empty() {
-        let _ = writeln!(h, "<p class=\"description\">{}</p>", escape(folder.scenario.description.trim()));
+        let _ = writeln!(
+            h,
+            "<p class=\"description\">{}</p>",
+            escape(folder.scenario.description.trim())
+        );
     }
     let kind = match folder.kind {
         FolderKind::Run => "run of one variant",
@@ -257,7 +261,10 @@ fn header(h: &mut String, folder: &Folder) {
         format!(
             "workers with at least {} paid hour(s); wage floor {}",
             units::hours(folder.min_hours_for_wage()),
-            escape(&format_value("median_hourly_wage", folder.scenario.reporting.wage_floor_usd))
+            escape(&format_value(
+                "median_hourly_wage",
+                folder.scenario.reporting.wage_floor_usd
+            ))
         ),
     ));
     h.push_str("<dl class=\"meta\">\n");
