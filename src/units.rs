@@ -246,30 +246,7 @@ pub fn three_digits(v: f64) -> String {
     } else {
         v
     };
-    let text = format!("{rounded:.decimals$}");
-    let text = if text.starts_with('-') && text.trim_start_matches(['-', '0', '.']).is_empty() {
-        text[1..].to_string()
-    } else {
-        text
-    };
-    group_thousands(&text)
-}
-
-/// Groups the integer digits of a formatted number by thousands with commas.
-fn group_thousands(text: &str) -> String {
-    let (sign, rest) = text.strip_prefix('-').map_or(("", text), |r| ("-", r));
-    let (int, frac) = rest.split_once('.').map_or((rest, None), |(i, f)| (i, Some(f)));
-    let mut grouped = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    match frac {
-        Some(f) => format!("{sign}{grouped}.{f}"),
-        None => format!("{sign}{grouped}"),
-    }
+    group_float(rounded, decimals)
 }
 
 #[cfg(test)]

@@ -82,21 +82,21 @@ pub fn format_value(metric: &str, v: f64) -> String {
     } else {
         ""
     };
-    let text = match columns::unit_of(metric) {
+    // group_float drops the minus of a value that rounds to zero.
+    match columns::unit_of(metric) {
         "US cents" => format!("{sign}${}", group_float(v.abs() / 100.0, 2)),
         "US$/h" => format!("{sign}${:.2}/h", v.abs()),
-        "share" => format!("{:.1}%", v * 100.0),
-        "0-1" => format!("{v:.3}"),
+        "share" => format!("{}%", group_float(v * 100.0, 1)),
+        "0-1" => group_float(v, 3),
         _ => group_float(v, if v.abs() >= 100.0 { 0 } else { 1 }),
-    };
-    without_negative_zero(text)
+    }
 }
 
 /// A change of a metric for people, with its sign: shares change in percentage points
 /// ("+9.1 pp", not "+9.1%"), the rest in the metric's own unit; zero has no sign.
 pub fn format_change(metric: &str, v: f64) -> String {
     let text = if columns::unit_of(metric) == "share" && v.is_finite() {
-        without_negative_zero(format!("{:.1} pp", v * 100.0))
+        format!("{} pp", group_float(v * 100.0, 1))
     } else {
         format_value(metric, v)
     };
@@ -115,14 +115,6 @@ pub fn metric_label(metric: &str) -> String {
         format!("{metric} (US$)")
     } else {
         metric.to_string()
-    }
-}
-
-/// `text` without the minus of a value that rounds to zero.
-fn without_negative_zero(text: String) -> String {
-    match text.strip_prefix('-') {
-        Some(rest) if !rest.chars().any(|c| c.is_ascii_digit() && c != '0') => rest.to_string(),
-        _ => text,
     }
 }
 
