@@ -379,6 +379,7 @@ impl<'s> Market<'s> {
             member.today_tasks = 0;
             member.day_capacity = cap;
             member.empty_picks = 0;
+            member.search_streak = 0;
             member.weight = vis.weight(member);
             member.qualified = vis.passes_gate(member);
             if first {
@@ -449,11 +450,17 @@ impl<'s> Market<'s> {
         }
         for v in &mut self.venues {
             v.today.tasks_unfilled = v.batches.iter().map(|b| u64::from(b.remaining)).sum();
+            let patience = sc.unpaid.search_patience_seconds;
             for &i in &v.working {
                 let h = &mut v.hot[i as usize];
-                let idle = h.time_left;
                 let m = &mut v.members[i as usize];
+                // Time nothing filled: the worker stayed logged on looking for work until
+                // their patience ran out (unpaid search), and was not logged on after.
+                let search = h.time_left.min(patience.saturating_sub(m.search_streak));
+                let idle = h.time_left - search;
                 m.fold(h);
+                m.totals.unpaid_seconds += search;
+                m.totals.search_seconds += search;
                 m.totals.idle_seconds += idle;
                 let net = m.today_net_cents;
                 v.ledger.credit(&mut v.members, i, net, day);
@@ -729,7 +736,7 @@ impl<'s> Market<'s> {
             .collect();
         let mut platform_wages: Vec<Vec<f64>> = vec![Vec::new(); self.venues.len()];
         let (mut paid_out, mut pending, mut forfeited) = (0i64, 0i64, 0i64);
-        let (mut paid_seconds, mut unpaid_seconds) = (0u64, 0u64);
+        let (mut paid_seconds, mut unpaid_seconds, mut search_seconds) = (0u64, 0u64, 0u64);
         for (id, w) in self.workers.iter().enumerate() {
             if w.exited_day.is_some_and(|d| d <= sc.warmup_days) {
                 continue;
@@ -778,6 +785,7 @@ impl<'s> Market<'s> {
             forfeited += b_forfeited;
             paid_seconds += u64::from(t.paid_seconds);
             unpaid_seconds += u64::from(t.unpaid_seconds);
+            search_seconds += u64::from(t.search_seconds);
             let tax = sc.taxes.estimate(t.net_cents, days);
             rows.push(WorkerRow {
                 worker_id: id as u32,
@@ -829,6 +837,7 @@ impl<'s> Market<'s> {
             tasks_unfilled: f.tasks_unfilled,
             hours_paid: paid_seconds as f64 / 3600.0,
             hours_unpaid: unpaid_seconds as f64 / 3600.0,
+            hours_search: search_seconds as f64 / 3600.0,
             books: books(f, paid_out, pending, forfeited),
             floor_raised_tasks: f.floor_raised,
             floor_dropped_tasks: f.floor_dropped,
@@ -886,6 +895,7 @@ fn work(t: &Totals, paid_out_cents: i64, pending_cents: i64, forfeited_cents: i6
         forfeited_cents,
         paid_seconds: u64::from(t.paid_seconds),
         unpaid_seconds: u64::from(t.unpaid_seconds),
+        search_seconds: u64::from(t.search_seconds),
         idle_seconds: u64::from(t.idle_seconds),
         offers_received: t.offers_received,
         offers_accepted: t.offers_accepted,
@@ -901,6 +911,7 @@ fn add_totals(t: &mut Totals, o: &Totals) {
     t.net_cents += o.net_cents;
     t.paid_seconds += o.paid_seconds;
     t.unpaid_seconds += o.unpaid_seconds;
+    t.search_seconds += o.search_seconds;
     t.idle_seconds += o.idle_seconds;
     t.offers_received += o.offers_received;
     t.offers_accepted += o.offers_accepted;

@@ -250,18 +250,24 @@ impl Market<'_> {
     fn board_pick(&mut self, p: usize, member: u32, day: u32, s: &mut Scratch) {
         let rules = self.venues[p].params;
         let search = rules.search_seconds;
+        let patience = self.sc.unpaid.search_patience_seconds;
         let hot = &mut self.venues[p].hot[member as usize];
         let spent = search.min(hot.time_left);
         hot.time_left -= spent;
         let h = *hot;
         self.add_unpaid(p, member, spent);
+        let m = &mut self.venues[p].members[member as usize];
+        m.totals.search_seconds += spent;
+        // Until a pick finds work, its search counts against the worker's patience.
+        m.search_streak += spent;
         if h.time_left == 0 {
             return;
         }
-        let m = &mut self.venues[p].members[member as usize];
         let view = BoardView::of(&s.lists, m);
         let visible = view.len();
         if visible == 0 {
+            // Nothing to see: the worker leaves the board (and, with a search patience,
+            // waits out the rest of it logged on; see `close_day`).
             m.empty_picks = EMPTY_PICKS_BEFORE_LEAVING;
             return;
         }
@@ -281,9 +287,17 @@ impl Market<'_> {
             }
         }
         let Some((b, _)) = best else {
-            self.venues[p].members[member as usize].empty_picks += 1;
+            let m = &mut self.venues[p].members[member as usize];
+            // With a search patience the worker leaves once it is used up; without one,
+            // after three fruitless picks.
+            if patience == 0 {
+                m.empty_picks += 1;
+            } else if m.search_streak >= patience {
+                m.empty_picks = EMPTY_PICKS_BEFORE_LEAVING;
+            }
             return;
         };
+        self.venues[p].members[member as usize].search_streak = 0;
         let stay = self.sc.switching.batch_stay;
         // Every task of a batch is alike: one copy serves the whole stay.
         let task = self.venues[p].batches[b as usize];

@@ -52,6 +52,8 @@ pub struct RunRow {
     pub hours_paid: f64,
     /// Hours of searching, returned and rejected work.
     pub hours_unpaid: f64,
+    /// Of those, hours searching for work.
+    pub hours_search: f64,
     /// The run's books.
     pub books: Books,
     /// Gini of net income among active workers.
@@ -100,6 +102,8 @@ pub struct Work {
     pub paid_seconds: u64,
     /// Seconds of unpaid work.
     pub unpaid_seconds: u64,
+    /// Of those, seconds searching for work.
+    pub search_seconds: u64,
     /// Seconds available with no work.
     pub idle_seconds: u64,
     /// `dispatch`: offers received.

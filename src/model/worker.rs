@@ -270,7 +270,10 @@ pub struct Totals {
     pub paid_seconds: u32,
     /// Seconds of searching, returned and rejected work.
     pub unpaid_seconds: u32,
-    /// Seconds available with no work found.
+    /// Of those, seconds logged on looking for work (board picks and waiting up to the
+    /// search patience).
+    pub search_seconds: u32,
+    /// Seconds available but not logged on (no work found, patience run out).
     pub idle_seconds: u32,
     /// `dispatch`: offers received (64-bit: a declined offer takes no time, so a day
     /// can bring a worker more than four billion of them).
@@ -410,6 +413,9 @@ pub struct Member {
     pub today_tasks: u32,
     /// Seconds available at the start of today.
     pub day_capacity: u32,
+    /// Seconds searched today since the last pick that found work (board), against
+    /// `unpaid.search_patience_minutes`.
+    pub search_streak: u32,
     /// `dispatch`: recent offers received, each weighted by how long ago it came (the
     /// weight falls every evening by the platform's `acceptance_decay`).
     pub recent_offers: f32,
@@ -452,6 +458,7 @@ impl Member {
             exit: Exit::Staying,
             blocklist: u32::MAX,
             day_capacity: 0,
+            search_streak: 0,
             earnings_ewma: -1.0,
             group,
             recent_offers: 0.0,

@@ -1293,6 +1293,14 @@ pub const KEYS: &[Key] = &[
         "search: unpaid seconds a worker spends on each offer they consider (reading the brief, a proposal).",
         |s, _, v| s.unpaid.review_seconds = u32_of(v.int()),
     ),
+    key(
+        "unpaid.search_patience_minutes",
+        "minutes",
+        Allowed::Float { min: 0.0, max: 1440.0 },
+        Fill::Value("0.0"),
+        "Longest a worker stays logged on looking for work that suits them before logging off for the day: time a day's work leaves over is unpaid search up to this much (on a board, counted from their last pick that found work), and idle (not logged on) after it. Unpaid search is what separates the all-time from the paid-time hourly wage (Hara et al. 2018, CHI). 0 = off: time left over is idle, and a board worker stops after three fruitless picks.",
+        |s, _, v| s.unpaid.search_patience_seconds = (v.float() * 60.0).round() as u32,
+    ),
     section(
         "churn",
         "Workers leave when their recent hourly earnings stay below their reservation wage; newcomers arrive with no reviews (cold start).",

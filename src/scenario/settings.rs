@@ -428,6 +428,9 @@ pub struct Unpaid {
     pub return_probability: f64,
     /// `search`: unpaid seconds per offer considered.
     pub review_seconds: u32,
+    /// Longest a worker stays logged on looking for work that suits them before logging
+    /// off for the day, seconds (0: off).
+    pub search_patience_seconds: u32,
 }
 
 /// Workers leaving and arriving.
