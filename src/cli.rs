@@ -49,6 +49,16 @@ pub enum Command {
     /// metric with paired differences against the first point. The scenario's
     /// [[variants]] are not run by sweep.
     Sweep(SweepArgs),
+    /// Run the scenario and check its moments against empirical targets.
+    ///
+    /// TARGETS is a TOML file of [[moments]], each a moment from the vocabulary (README:
+    /// Validating a scenario) with `target` and `tolerance` or `low` and `high`, and its
+    /// `source`. The results folder is a run's, plus validation.csv (each moment's mean over
+    /// replicates with its 95% CI against its band), a validation chart and a report
+    /// section. Exit status, as diff's: 0 when every moment's mean is inside its band, 1
+    /// when some are not, 2 on bad input (scenario, targets file or flags). Example:
+    /// gigsim validate scenarios/mturk_2015.toml --targets scenarios/targets/mturk_hara2018.toml
+    Validate(ValidateArgs),
     /// Redraw the charts and report of a finished results folder from its tables.
     ///
     /// No simulation is rerun: charts are drawn from the Parquet/CSV tables, so a
@@ -199,6 +209,19 @@ pub struct CheckArgs {
     /// Print only the estimate, not the resolved scenario.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// Arguments of `validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// The targets file (TOML): the moments to match, each with its band and source.
+    #[arg(long, value_name = "FILE")]
+    pub targets: PathBuf,
+    /// Flags shared by run, compare and sweep (not --shard: validate needs every replicate).
+    #[command(flatten)]
+    pub flags: RunFlags,
 }
 
 /// Arguments of `run`.

@@ -6,6 +6,7 @@
 
 use crate::output::OutputError;
 use crate::scenario::ScenarioError;
+use crate::validate::TargetsError;
 
 /// Anything a command can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -16,6 +17,13 @@ pub enum Error {
     /// Results could not be written or read.
     #[error(transparent)]
     Output(#[from] OutputError),
+    /// A targets file is unreadable or invalid.
+    #[error(transparent)]
+    Targets(#[from] TargetsError),
+    /// `validate`: some moments lie outside their targets (exit 1, as `diff` when files
+    /// differ).
+    #[error("{0}")]
+    OutsideTargets(String),
     /// Arguments that do not fit together, or a request that cannot be met.
     #[error("{0}")]
     Usage(String),
@@ -41,9 +49,9 @@ impl Error {
     /// The process exit code for this error.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Scenario(_) | Error::Usage(_) | Error::TooBig(_) => 2,
+            Error::Scenario(_) | Error::Targets(_) | Error::Usage(_) | Error::TooBig(_) => 2,
             Error::Output(OutputError::NotEmpty { .. } | OutputError::Unusable { .. } | OutputError::Busy { .. }) => 2,
-            Error::Output(_) | Error::Run(_) | Error::Stdout(_) => 1,
+            Error::Output(_) | Error::Run(_) | Error::Stdout(_) | Error::OutsideTargets(_) => 1,
             Error::StdoutClosed => 0,
             Error::Interrupted(_) => 130,
         }

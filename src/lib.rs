@@ -26,3 +26,4 @@ pub mod rng;
 pub mod runner;
 pub mod scenario;
 pub mod units;
+pub mod validate;

@@ -46,6 +46,12 @@ batch_size = {{ dist = "fixed", value = 1.0 }}
     )
 }
 
+/// The `[workers]` line that gives every worker the same search patience, put before
+/// `[requesters]`.
+fn patience(minutes: f64) -> String {
+    format!("search_patience_minutes = {{ dist = \"fixed\", value = {minutes} }}\n[requesters]")
+}
+
 /// With demand far below supply every task is filled and every worker has more than
 /// their patience left over every day, so each worker-day logged on holds exactly one
 /// patience of search and the search share of logged-on time is
@@ -56,8 +62,9 @@ fn search_share_matches_its_closed_form_when_demand_is_far_below_supply() {
     let r = run(&market(
         "search",
         300.0,
-        &format!("[unpaid]\nsearch_patience_minutes = {patience_minutes}\n"),
+        "",
     )
+    .replace("[requesters]", &patience(patience_minutes))
     .replace("seed = 17", "seed = 17\nmin_hours_for_wage = 0.0"));
     let run = &r.run;
     assert_eq!(run.tasks_unfilled, 0, "the test needs every task filled");
@@ -81,7 +88,7 @@ fn search_share_matches_its_closed_form_when_demand_is_far_below_supply() {
 fn patience_turns_idle_time_into_unpaid_search_and_the_books_of_time_still_balance() {
     for matching in ["search", "board"] {
         let off = run(&market(matching, 3000.0, ""));
-        let on = run(&market(matching, 3000.0, "[unpaid]\nsearch_patience_minutes = 20.0\n"));
+        let on = run(&market(matching, 3000.0, "").replace("[requesters]", &patience(20.0)));
         assert!(
             on.run.hours_search > off.run.hours_search,
             "{matching}: search {} h with patience, {} h without",
@@ -113,7 +120,7 @@ fn patience_turns_idle_time_into_unpaid_search_and_the_books_of_time_still_balan
 fn zero_patience_is_the_market_without_it() {
     for matching in ["search", "board", "dispatch"] {
         let without = run(&market(matching, 3000.0, ""));
-        let zero = run(&market(matching, 3000.0, "[unpaid]\nsearch_patience_minutes = 0.0\n"));
+        let zero = run(&market(matching, 3000.0, "").replace("[requesters]", &patience(0.0)));
         assert_eq!(without, zero, "{matching}");
     }
 }

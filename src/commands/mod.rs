@@ -11,6 +11,7 @@ mod run;
 mod slurm;
 mod stdout;
 mod sweep;
+mod validate;
 
 use crate::cli::{Cli, Command};
 use crate::error::Error;
@@ -23,6 +24,7 @@ pub fn dispatch(cli: Cli) -> Result<(), Error> {
         Command::Run(args) => run::run(&args),
         Command::Compare(args) => compare::compare(&args),
         Command::Sweep(args) => sweep::sweep(&args),
+        Command::Validate(args) => validate::validate(&args),
         Command::Plot(args) => plot::plot(&args),
         Command::Merge(args) => merge::merge(&args),
         Command::Slurm(args) => slurm::slurm(&args),

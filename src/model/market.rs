@@ -11,7 +11,7 @@ use super::behaviour::LearningCurve;
 use super::demand::DemandProcess;
 use super::posting::{Poster, platform_weights};
 use super::record::{
-    Books, DailyRow, PlatformRunRow, RunRecord, RunRow, Work, WorkerPlatformRow, WorkerRow, hourly_usd,
+    Books, DailyRow, PlatformRunRow, RunRecord, RunRow, Work, WorkerPlatformRow, WorkerRow, hourly_usd, wage_eligible,
 };
 use super::requester::{Requester, posting_weights};
 use super::stars::Stars;
@@ -450,10 +450,10 @@ impl<'s> Market<'s> {
         }
         for v in &mut self.venues {
             v.today.tasks_unfilled = v.batches.iter().map(|b| u64::from(b.remaining)).sum();
-            let patience = sc.unpaid.search_patience_seconds;
             for &i in &v.working {
                 let h = &mut v.hot[i as usize];
                 let m = &mut v.members[i as usize];
+                let patience = self.workers[m.worker as usize].patience_seconds;
                 // Time nothing filled: the worker stayed logged on looking for work until
                 // their patience ran out (unpaid search), and was not logged on after.
                 let search = h.time_left.min(patience.saturating_sub(m.search_streak));
@@ -766,7 +766,7 @@ impl<'s> Market<'s> {
                 row.books.paid_out_cents += b.paid_out;
                 row.books.pending_cents += b.pending();
                 row.books.forfeited_cents += b.forfeited;
-                if mt.paid_seconds > 0 && mt.paid_seconds as f64 >= sc.reporting.min_paid_seconds {
+                if wage_eligible(u64::from(mt.paid_seconds), sc.reporting) {
                     platform_wages[p].extend(hourly_usd(mt.net_cents, u64::from(mt.paid_seconds)));
                 }
                 if several {

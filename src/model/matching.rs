@@ -15,7 +15,9 @@
 //!   spends `search_seconds` (unpaid) looking at `board_choices` batches they can see,
 //!   takes the one paying most per expected second among those they accept, and works
 //!   it while it lasts, time remains and they choose to stay. A worker who finds nothing
-//!   acceptable three times in a day stops for the day.
+//!   acceptable three times in a day stops picking; with a search patience
+//!   (`workers.search_patience_minutes`) they stay logged on, searching unpaid, until it
+//!   runs out.
 //!
 //! Niche categories form their own matching groups: their tasks are seen only by their
 //! specialists, who see nothing else. Every table and list is kept per group.
@@ -250,7 +252,6 @@ impl Market<'_> {
     fn board_pick(&mut self, p: usize, member: u32, day: u32, s: &mut Scratch) {
         let rules = self.venues[p].params;
         let search = rules.search_seconds;
-        let patience = self.sc.unpaid.search_patience_seconds;
         let hot = &mut self.venues[p].hot[member as usize];
         let spent = search.min(hot.time_left);
         hot.time_left -= spent;
@@ -287,14 +288,11 @@ impl Market<'_> {
             }
         }
         let Some((b, _)) = best else {
-            let m = &mut self.venues[p].members[member as usize];
-            // With a search patience the worker leaves once it is used up; without one,
-            // after three fruitless picks.
-            if patience == 0 {
-                m.empty_picks += 1;
-            } else if m.search_streak >= patience {
-                m.empty_picks = EMPTY_PICKS_BEFORE_LEAVING;
-            }
+            // After three fruitless picks in a day the worker stops picking: the board
+            // only empties during the day, so they would find little later either.
+            // With a search patience they stay logged on until it runs out (counted
+            // at the end of the day, `close_day`), without the cost of more picks.
+            self.venues[p].members[member as usize].empty_picks += 1;
             return;
         };
         self.venues[p].members[member as usize].search_streak = 0;

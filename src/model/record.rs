@@ -245,6 +245,13 @@ pub fn hourly_usd(net_cents: i64, seconds: u64) -> Option<f64> {
     (seconds > 0).then(|| net_cents as f64 / 100.0 / (seconds as f64 / 3600.0))
 }
 
+/// Whether a worker with `paid_seconds` of paid work counts in the wage statistics:
+/// some paid time, and at least `simulation.min_hours_for_wage` of it (so a wage is not
+/// one lucky task's).
+pub fn wage_eligible(paid_seconds: u64, reporting: WageReporting) -> bool {
+    paid_seconds > 0 && paid_seconds as f64 >= reporting.min_paid_seconds
+}
+
 impl RunRow {
     /// Fills the income and wage metrics from the worker rows.
     pub fn fill_metrics(&mut self, workers: &[WorkerRow], reporting: WageReporting) {
@@ -261,7 +268,7 @@ impl RunRow {
             .then(|| workers.iter().filter(|w| w.work.net_cents <= 0).count() as f64 / workers.len() as f64);
         let eligible: Vec<&WorkerRow> = workers
             .iter()
-            .filter(|w| w.work.paid_seconds > 0 && w.work.paid_seconds as f64 >= reporting.min_paid_seconds)
+            .filter(|w| wage_eligible(w.work.paid_seconds, reporting))
             .collect();
         let mut wages: Vec<f64> = eligible.iter().filter_map(|w| w.work.hourly_wage).collect();
         let all_time: Vec<f64> = eligible.iter().filter_map(|w| w.hourly_wage_all_time).collect();

@@ -60,6 +60,9 @@ pub struct Worker {
     pub earnings_ewma: f64,
     /// Working days in a row with that average below the reservation wage.
     pub below_days: u32,
+    /// Longest the worker stays logged on looking for work before logging off for the
+    /// day, seconds (0: logs off when nothing is left).
+    pub patience_seconds: u32,
 }
 
 /// The record a worker arrives with.
@@ -146,6 +149,9 @@ impl Worker {
                 u -= share;
             }
         }
+        let platforms = join(&mut rng, rules.join_probabilities);
+        // Traits added later still come last, so they shift none of the draws above.
+        let patience_minutes = params.search_patience.sample(&mut rng);
         let worker = Worker {
             skill,
             speed,
@@ -160,7 +166,8 @@ impl Worker {
             invests_in_tools,
             tools_left: if invests_in_tools { rules.tools_seconds } else { 0 },
             group,
-            platforms: join(&mut rng, rules.join_probabilities),
+            platforms,
+            patience_seconds: (patience_minutes * 60.0).round() as u32,
             working_today: false,
             capacity_today: 0,
             earnings_ewma: -1.0,
@@ -414,7 +421,7 @@ pub struct Member {
     /// Seconds available at the start of today.
     pub day_capacity: u32,
     /// Seconds searched today since the last pick that found work (board), against
-    /// `unpaid.search_patience_minutes`.
+    /// `workers.search_patience_minutes`.
     pub search_streak: u32,
     /// `dispatch`: recent offers received, each weighted by how long ago it came (the
     /// weight falls every evening by the platform's `acceptance_decay`).

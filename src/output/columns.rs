@@ -13,6 +13,7 @@
 
 use super::comparison::Contrast;
 use super::summary::SummaryRow;
+use crate::validate::Check;
 use crate::model::record::{DailyRow, PlatformRunRow, RunRow, WorkerPlatformRow, WorkerRow};
 use Get::*;
 
@@ -40,6 +41,8 @@ pub enum Get<R> {
     MaybeU32(fn(&R) -> Option<u32>),
     /// A float or null (empty in CSV).
     MaybeF64(fn(&R) -> Option<f64>),
+    /// `true`, `false` or null (empty in CSV).
+    MaybeBool(fn(&R) -> Option<bool>),
 }
 
 impl<R> Get<R> {
@@ -54,8 +57,34 @@ impl<R> Get<R> {
             Bool(_) => "bool",
             MaybeU32(_) => "u32 or null",
             MaybeF64(_) => "f64 or null",
+            MaybeBool(_) => "bool or null",
         }
     }
+}
+
+impl<R> Get<R> {
+    /// The value in `row` as a number, for statistics over a column: integers and
+    /// floats as they are, `true` as 1, null, names and text as NaN.
+    pub fn number(&self, row: &R) -> f64 {
+        match self {
+            U32(f) => f64::from(f(row)),
+            U64(f) => f(row) as f64,
+            I64(f) => f(row) as f64,
+            F64(f) => f(row),
+            Bool(f) => f64::from(u8::from(f(row))),
+            MaybeU32(f) => f(row).map_or(f64::NAN, f64::from),
+            MaybeF64(f) => f(row).unwrap_or(f64::NAN),
+            MaybeBool(f) => f(row).map_or(f64::NAN, |b| f64::from(u8::from(b))),
+            Variant | Replicate | Text(_) => f64::NAN,
+        }
+    }
+}
+
+/// The values of column `name` over `rows` as numbers ([`Get::number`]); `None` when
+/// the table has no such column.
+pub fn numbers<R>(columns: &[Column<R>], name: &str, rows: &[R]) -> Option<Vec<f64>> {
+    let column = columns.iter().find(|c| c.name == name)?;
+    Some(rows.iter().map(|r| column.get.number(r)).collect())
 }
 
 /// One column of a table whose rows are `R`s.
@@ -117,7 +146,7 @@ pub const RUNS: &[Column<RunRow>] = &[
     col("tasks_unfilled", "tasks", "Tasks posted that nobody took.", U64(|r| r.tasks_unfilled)),
     col("hours_paid", "hours", "Hours of approved work, all workers.", F64(|r| r.hours_paid)),
     col("hours_unpaid", "hours", "Hours of unpaid work (searching, returned and rejected tasks), all workers.", F64(|r| r.hours_unpaid)),
-    col("hours_search", "hours", "Of hours_unpaid, hours logged on looking for work (board picks, and waiting up to unpaid.search_patience_minutes).", F64(|r| r.hours_search)),
+    col("hours_search", "hours", "Of hours_unpaid, hours logged on looking for work (board picks, and waiting up to workers.search_patience_minutes).", F64(|r| r.hours_search)),
     col("requester_spend_cents", "US cents", "Everything requesters paid: worker_net + platform_fee + levy + processing.", I64(|r| r.books.requester_spend_cents)),
     col("worker_net_cents", "US cents", "What workers kept: paid_out + pending + forfeited.", I64(|r| r.books.worker_net_cents)),
     col("paid_out_cents", "US cents", "Paid out to workers.", I64(|r| r.books.paid_out_cents)),
@@ -158,7 +187,7 @@ pub const WORKERS: &[Column<WorkerRow>] = &[
     col("forfeited_cents", "US cents", "Kept by the platform when the worker left below the payout minimum.", I64(|r| r.work.forfeited_cents)),
     col("paid_seconds", "seconds", "Time on approved work.", U64(|r| r.work.paid_seconds)),
     col("unpaid_seconds", "seconds", "Time logged on without pay: searching for work (search_seconds), returned and rejected tasks, building tools.", U64(|r| r.work.unpaid_seconds)),
-    col("search_seconds", "seconds", "Of unpaid_seconds, time looking for work: board picks, and waiting for work up to unpaid.search_patience_minutes.", U64(|r| r.work.search_seconds)),
+    col("search_seconds", "seconds", "Of unpaid_seconds, time looking for work: board picks, and waiting for work up to workers.search_patience_minutes.", U64(|r| r.work.search_seconds)),
     col("idle_seconds", "seconds", "Time available but not logged on; paid + unpaid + idle is the time the worker's schedule gave (less a job still in progress at the end).", U64(|r| r.work.idle_seconds)),
     col("offers_received", "offers", "dispatch: jobs the platform offered the worker (0 on other platforms).", U64(|r| r.work.offers_received)),
     col("offers_accepted", "offers", "dispatch: offers the worker took.", U64(|r| r.work.offers_accepted)),
@@ -327,6 +356,24 @@ pub const SWEEP: &[Column<Contrast>] = &[
     DIFF_CI_HIGH,
 ];
 
+/// Columns of `validation.csv` (`gigsim validate`).
+#[rustfmt::skip]
+pub const VALIDATION: &[Column<Check>] = &[
+    col("moment", "", "Moment name, from the vocabulary (README: Validating a scenario).", Text(|r| r.target.moment.name)),
+    col("target", "unit of the moment", "Empirical value (empty when the target is a range).", MaybeF64(|r| r.around().map(|(t, _)| t))),
+    col("low", "unit of the moment", "Lower end of a target range (empty for a value and tolerance).", MaybeF64(|r| r.range().map(|(l, _)| l))),
+    col("high", "unit of the moment", "Upper end of a target range.", MaybeF64(|r| r.range().map(|(_, h)| h))),
+    col("tolerance", "unit of the moment", "Absolute tolerance around the target.", MaybeF64(|r| r.around().map(|(_, t)| t))),
+    col("mean", "unit of the moment", "Mean of the moment over replicates (empty when undefined in every one).", MaybeF64(|r| finite(r.estimate.mean))),
+    col("ci_low", "unit of the moment", "Lower end of its 95% confidence interval across replicates (Student's t; empty below 2 replicates).", MaybeF64(|r| r.estimate.ci_low)),
+    col("ci_high", "unit of the moment", "Upper end of the same.", MaybeF64(|r| r.estimate.ci_high)),
+    col("inside", "", "Whether the mean lies within target ± tolerance (or in [low, high]), ends included.", Bool(|r| r.inside)),
+    col("ci_overlaps", "", "Whether the confidence interval overlaps that band (empty without an interval).", MaybeBool(|r| r.ci_overlaps)),
+    col("source", "", "Where the empirical value comes from, as the targets file says.", Text(|r| r.target.source.as_str())),
+    col("threshold", "US$/h", "The wage threshold of a share_above_* moment (empty for the others).", MaybeF64(|r| r.target.threshold)),
+    col("replicates", "replicates", "Replicates in which the moment is defined.", U32(|r| r.estimate.n as u32)),
+];
+
 /// The headline metrics of summaries, comparisons and charts, in display order.
 pub const HEADLINE: &[&str] = &[
     "worker_net_cents",
@@ -398,6 +445,11 @@ pub const TABLES: &[Table] = &[
         "sweep",
         "`sweep`: one row per point and headline metric. After `point` comes one column (`f64`) per swept key, named by the full dotted key (e.g. `platform.fee.worker_percent`), then `metric` and the rest.",
         || docs(SWEEP),
+    ),
+    table(
+        "validation",
+        "`validate`: one row per moment of the targets file, the scenario's simulated mean against the empirical target.",
+        || docs(VALIDATION),
     ),
 ];
 

@@ -58,6 +58,7 @@ pub fn build<R>(table: &str, run: Option<Run<'_>>, rows: &[R], columns: &[Col<R>
                 Get::Text(f) => Column::new(name, values(rows, f)),
                 Get::MaybeU32(f) => Column::new(name, values(rows, f)),
                 Get::MaybeF64(f) => Column::new(name, values(rows, f)),
+                Get::MaybeBool(f) => Column::new(name, values(rows, f)),
             })
         })
         .collect()

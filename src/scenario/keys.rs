@@ -424,6 +424,14 @@ pub const KEYS: &[Key] = &[
         |s, _, v| s.workers.days_per_week = v.dist(),
     ),
     key(
+        "workers.search_patience_minutes",
+        "minutes",
+        Allowed::Dist { min: 0.0, max: 1440.0 },
+        Fill::Value(r#"{ dist = "fixed", value = 0.0 }"#),
+        "Longest a worker stays logged on looking for work that suits them before logging off for the day, drawn per worker: time a day's work leaves over is unpaid search up to this much (on a board, counted from their last pick that found work), and idle (not logged on) after it. Unpaid search is what separates the all-time from the paid-time hourly wage (Hara et al. 2018, CHI). 0 = off: time left over is idle, and a board worker stops after three fruitless picks.",
+        |s, _, v| s.workers.search_patience = v.dist(),
+    ),
+    key(
         "workers.initial_rating",
         "stars",
         Allowed::Dist { min: 1.0, max: 5.0 },
@@ -1292,14 +1300,6 @@ pub const KEYS: &[Key] = &[
         Fill::Value("0"),
         "search: unpaid seconds a worker spends on each offer they consider (reading the brief, a proposal).",
         |s, _, v| s.unpaid.review_seconds = u32_of(v.int()),
-    ),
-    key(
-        "unpaid.search_patience_minutes",
-        "minutes",
-        Allowed::Float { min: 0.0, max: 1440.0 },
-        Fill::Value("0.0"),
-        "Longest a worker stays logged on looking for work that suits them before logging off for the day: time a day's work leaves over is unpaid search up to this much (on a board, counted from their last pick that found work), and idle (not logged on) after it. Unpaid search is what separates the all-time from the paid-time hourly wage (Hara et al. 2018, CHI). 0 = off: time left over is idle, and a board worker stops after three fruitless picks.",
-        |s, _, v| s.unpaid.search_patience_seconds = (v.float() * 60.0).round() as u32,
     ),
     section(
         "churn",

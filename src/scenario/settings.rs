@@ -73,6 +73,8 @@ pub struct WorkerParams {
     pub reservation_wage: Dist,
     /// Hours available on a working day.
     pub hours_per_day: Dist,
+    /// Minutes a worker stays logged on looking for work before logging off.
+    pub search_patience: Dist,
     /// Days worked per week.
     pub days_per_week: Dist,
     /// Day-1 rating, stars.
@@ -428,9 +430,6 @@ pub struct Unpaid {
     pub return_probability: f64,
     /// `search`: unpaid seconds per offer considered.
     pub review_seconds: u32,
-    /// Longest a worker stays logged on looking for work that suits them before logging
-    /// off for the day, seconds (0: off).
-    pub search_patience_seconds: u32,
 }
 
 /// Workers leaving and arriving.

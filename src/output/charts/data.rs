@@ -115,7 +115,8 @@ impl Folder {
     }
 }
 
-fn read_columns(path: &Path, columns: &[&str]) -> Result<DataFrame, OutputError> {
+/// Reads only `columns` of a Parquet file.
+pub(crate) fn read_columns(path: &Path, columns: &[&str]) -> Result<DataFrame, OutputError> {
     let file = File::open(path).map_err(|e| OutputError::Read {
         path: path.to_path_buf(),
         source: e,
@@ -127,7 +128,7 @@ fn read_columns(path: &Path, columns: &[&str]) -> Result<DataFrame, OutputError>
 }
 
 /// A numeric column as f64, null → NaN.
-fn floats(df: &DataFrame, table: &str, name: &str) -> Result<Vec<f64>, OutputError> {
+pub(crate) fn floats(df: &DataFrame, table: &str, name: &str) -> Result<Vec<f64>, OutputError> {
     let err = |e| OutputError::table(table, e);
     let col = df.column(name).map_err(err)?.cast(&DataType::Float64).map_err(err)?;
     let ca = col.f64().map_err(err)?;
@@ -139,7 +140,7 @@ fn floats(df: &DataFrame, table: &str, name: &str) -> Result<Vec<f64>, OutputErr
 }
 
 /// An id column as u32 (ids and replicates are u32 in every table), null → u32::MAX.
-fn ids(df: &DataFrame, table: &str, name: &str) -> Result<Vec<u32>, OutputError> {
+pub(crate) fn ids(df: &DataFrame, table: &str, name: &str) -> Result<Vec<u32>, OutputError> {
     let err = |e| OutputError::table(table, e);
     let col = df.column(name).map_err(err)?.cast(&DataType::UInt32).map_err(err)?;
     Ok(col.u32().map_err(err)?.iter().map(|v| v.unwrap_or(u32::MAX)).collect())
