@@ -59,13 +59,9 @@ fn patience(minutes: f64) -> String {
 #[test]
 fn search_share_matches_its_closed_form_when_demand_is_far_below_supply() {
     let patience_minutes = 10.0;
-    let r = run(&market(
-        "search",
-        300.0,
-        "",
-    )
-    .replace("[requesters]", &patience(patience_minutes))
-    .replace("seed = 17", "seed = 17\nmin_hours_for_wage = 0.0"));
+    let r = run(&market("search", 300.0, "")
+        .replace("[requesters]", &patience(patience_minutes))
+        .replace("seed = 17", "seed = 17\nmin_hours_for_wage = 0.0"));
     let run = &r.run;
     assert_eq!(run.tasks_unfilled, 0, "the test needs every task filled");
     let worker_days = 300.0 * f64::from(run.days);

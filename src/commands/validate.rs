@@ -100,17 +100,27 @@ fn table(checks: &[Check]) -> String {
                 Some(t) => format!("{} > {}", c.target.moment.name, three_digits(t)),
                 None => c.target.moment.name.to_string(),
             };
-            [name, band, simulated, if c.inside { "inside" } else { "OUTSIDE" }.into()]
+            [
+                name,
+                band,
+                simulated,
+                if c.inside { "inside" } else { "OUTSIDE" }.into(),
+            ]
         })
         .collect();
     let header = ["moment", "target", "simulated (95% CI)", ""].map(String::from);
     let widths: Vec<usize> = (0..4)
-        .map(|i| rows.iter().chain([&header]).map(|r| r[i].chars().count()).max().unwrap_or(0))
+        .map(|i| {
+            rows.iter()
+                .chain([&header])
+                .map(|r| r[i].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
         .collect();
     let mut text = String::new();
     for r in std::iter::once(&header).chain(&rows) {
-        let _ = writeln!(
-            text,
+        let line = format!(
             "  {:<w0$}  {:<w1$}  {:<w2$}  {}",
             r[0],
             r[1],
@@ -120,6 +130,7 @@ fn table(checks: &[Check]) -> String {
             w1 = widths[1],
             w2 = widths[2]
         );
+        let _ = writeln!(text, "{}", line.trim_end());
     }
     text.trim_end().to_string()
 }

@@ -13,8 +13,8 @@
 
 use super::comparison::Contrast;
 use super::summary::SummaryRow;
-use crate::validate::Check;
 use crate::model::record::{DailyRow, PlatformRunRow, RunRow, WorkerPlatformRow, WorkerRow};
+use crate::validate::Check;
 use Get::*;
 
 /// How a column's value is read from a row of its table. The variant is also the

@@ -15,7 +15,7 @@ use super::charts::theme::{FONT_BOLD, FONT_FACE_NAME, FONT_REGULAR};
 use super::charts::{ChartFile, metric_info, skip_notes};
 use super::columns;
 use super::summary::format_value;
-use crate::units;
+use crate::units::{self, plural, three_digits};
 
 /// Writes `report.html` into `results` and returns its path.
 pub fn write_report(results: &Path, charts: &[ChartFile]) -> Result<PathBuf, OutputError> {
@@ -57,6 +57,7 @@ pub fn report_html_in(results: &Path, charts: &[ChartFile], dest: &Path) -> Resu
     );
     header(&mut h, &folder);
     headline(&mut h, &folder);
+    validation_section(&mut h, &folder);
     chart_section(&mut h, &folder, charts)?;
     tables_section(&mut h, &folder);
     h.push_str(
@@ -358,6 +359,54 @@ fn headline(h: &mut String, folder: &Folder) {
         },
     }
     h.push_str("</section>\n");
+}
+
+/// `validate`: each moment's simulated mean and CI against its target, with the source.
+fn validation_section(h: &mut String, folder: &Folder) {
+    if !folder.has("validation.csv") {
+        return;
+    }
+    h.push_str("<section id=\"validation\">\n<h2>Validation against empirical targets</h2>\n");
+    let Ok(t) = CsvTable::read(&folder.path("validation.csv")) else {
+        h.push_str("<p class=\"note\">validation.csv could not be read.</p>\n</section>\n");
+        return;
+    };
+    let inside = t.rows.iter().filter(|r| t.text(r, "inside") == "true").count();
+    let _ = writeln!(
+        h,
+        "<p>{inside} of {} inside their targets: a moment is inside when its mean over replicates lies \
+         within target ± tolerance (or in the range). The interval is the 95% CI across replicates \
+         (simulation error only).</p>\n<div class=\"table-wrap\"><table>\n<thead><tr><th>Moment</th>\
+         <th>Target</th><th>Simulated</th><th>95% CI</th><th>Inside</th><th class=\"name\">Source</th></tr></thead>\n<tbody>",
+        plural(t.rows.len() as u64, "moment")
+    );
+    let num = |v: f64| three_digits(v);
+    for r in &t.rows {
+        let threshold = t.number(r, "threshold");
+        let name = if threshold.is_finite() {
+            format!("{} &gt; {}", escape(t.text(r, "moment")), num(threshold))
+        } else {
+            escape(t.text(r, "moment"))
+        };
+        let band = match (t.number(r, "target"), t.number(r, "tolerance")) {
+            (v, tol) if v.is_finite() && tol.is_finite() => format!("{} ± {}", num(v), num(tol)),
+            _ => format!("{} to {}", num(t.number(r, "low")), num(t.number(r, "high"))),
+        };
+        let ci = match (t.number(r, "ci_low"), t.number(r, "ci_high")) {
+            (l, hi) if l.is_finite() && hi.is_finite() => format!("{} to {}", num(l), num(hi)),
+            _ => "–".into(),
+        };
+        let inside = t.text(r, "inside") == "true";
+        let _ = writeln!(
+            h,
+            "<tr><td class=\"name\"><code>{name}</code></td><td>{band}</td><td{}>{}</td><td>{ci}</td><td>{}</td><td class=\"name\">{}</td></tr>",
+            if inside { "" } else { " class=\"sig\"" },
+            num(t.number(r, "mean")),
+            if inside { "yes" } else { "no" },
+            escape(t.text(r, "source"))
+        );
+    }
+    h.push_str("</tbody></table></div>\n</section>\n");
 }
 
 fn summary_table(h: &mut String, t: &CsvTable) {

@@ -10,10 +10,10 @@ use std::path::Path;
 
 use crate::metrics;
 use crate::model::record::{RunRecord, wage_eligible};
-use crate::scenario::WageReporting;
 use crate::output::OutputError;
 use crate::output::charts::data::{floats, ids, read_columns};
 use crate::output::columns::{self, numbers};
+use crate::scenario::WageReporting;
 
 /// The tables moments read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -215,7 +215,10 @@ fn eligible_wages(s: &Sample, c: &Context, column: &str) -> Vec<f64> {
 }
 
 fn share_above(wages: &[f64], threshold: f64) -> Option<f64> {
-    ratio(wages.iter().filter(|&&w| w > threshold).count() as f64, wages.len() as f64)
+    ratio(
+        wages.iter().filter(|&&w| w > threshold).count() as f64,
+        wages.len() as f64,
+    )
 }
 
 /// Half-life of a worker in the pool, days: ln 2 over the exit rate per worker-day in
@@ -273,7 +276,10 @@ pub const MOMENTS: &[Moment] = &[
         "wage_ratio_all_time_to_paid",
         "ratio",
         "median_hourly_wage_all_time / median_hourly_wage_paid: how much unpaid time takes off the wage.",
-        &[(Table::Runs, "median_hourly_wage_all_time"), (Table::Runs, "median_hourly_wage")],
+        &[
+            (Table::Runs, "median_hourly_wage_all_time"),
+            (Table::Runs, "median_hourly_wage"),
+        ],
         |s, _, _| ratio(s.run("median_hourly_wage_all_time"), s.run("median_hourly_wage")),
     ),
     with_threshold(moment(
@@ -305,7 +311,12 @@ pub const MOMENTS: &[Moment] = &[
         "share",
         "Tasks rejected among tasks submitted.",
         &[(Table::Workers, "tasks_rejected"), (Table::Workers, "tasks_done")],
-        |s, _, _| ratio(sum(s.get(Table::Workers, "tasks_rejected")), sum(s.get(Table::Workers, "tasks_done"))),
+        |s, _, _| {
+            ratio(
+                sum(s.get(Table::Workers, "tasks_rejected")),
+                sum(s.get(Table::Workers, "tasks_done")),
+            )
+        },
     ),
     moment(
         "share_time_unpaid",
@@ -318,7 +329,11 @@ pub const MOMENTS: &[Moment] = &[
         "share_time_search",
         "share",
         "Hours searching for work among hours worked.",
-        &[(Table::Runs, "hours_search"), (Table::Runs, "hours_unpaid"), (Table::Runs, "hours_paid")],
+        &[
+            (Table::Runs, "hours_search"),
+            (Table::Runs, "hours_unpaid"),
+            (Table::Runs, "hours_paid"),
+        ],
         |s, _, _| ratio(s.run("hours_search"), s.run("hours_paid") + s.run("hours_unpaid")),
     ),
     moment(
@@ -327,7 +342,12 @@ pub const MOMENTS: &[Moment] = &[
         "Share of submitted tasks done by the 10% of active workers who did the most.",
         &[(Table::Workers, "tasks_done")],
         |s, _, _| {
-            let active: Vec<f64> = s.get(Table::Workers, "tasks_done").iter().copied().filter(|&t| t > 0.0).collect();
+            let active: Vec<f64> = s
+                .get(Table::Workers, "tasks_done")
+                .iter()
+                .copied()
+                .filter(|&t| t > 0.0)
+                .collect();
             metrics::top_share(&active, 0.1)
         },
     ),
@@ -411,8 +431,10 @@ mod tests {
     fn half_life_is_ln2_over_the_exit_rate() {
         // Two workers over days 10–20: one stays all 10 days, one leaves on day 15.
         let mut s = Sample::default();
-        s.columns.insert((Table::Workers, "entered_day".into()), vec![0.0, 12.0]);
-        s.columns.insert((Table::Workers, "exited_day".into()), vec![f64::NAN, 15.0]);
+        s.columns
+            .insert((Table::Workers, "entered_day".into()), vec![0.0, 12.0]);
+        s.columns
+            .insert((Table::Workers, "exited_day".into()), vec![f64::NAN, 15.0]);
         let c = Context {
             warmup_days: 10,
             days: 20,
@@ -425,8 +447,10 @@ mod tests {
     #[test]
     fn shares_above_a_wage_count_only_eligible_workers() {
         let mut s = Sample::default();
-        s.columns.insert((Table::Workers, "paid_seconds".into()), vec![7200.0, 7200.0, 60.0, 0.0]);
-        s.columns.insert((Table::Workers, "hourly_wage".into()), vec![10.0, 2.0, 50.0, f64::NAN]);
+        s.columns
+            .insert((Table::Workers, "paid_seconds".into()), vec![7200.0, 7200.0, 60.0, 0.0]);
+        s.columns
+            .insert((Table::Workers, "hourly_wage".into()), vec![10.0, 2.0, 50.0, f64::NAN]);
         let c = Context {
             reporting: WageReporting {
                 wage_floor_usd: 0.0,

@@ -147,16 +147,25 @@ impl Targets {
             return Err(key_error("description".into(), format!("{d} is not text")));
         }
         let Some(list) = table.get("moments") else {
-            return Err(key_error("moments".into(), "missing: list the moments as [[moments]] entries".into()));
+            return Err(key_error(
+                "moments".into(),
+                "missing: list the moments as [[moments]] entries".into(),
+            ));
         };
         let Some(list) = list.as_array().filter(|l| !l.is_empty()) else {
-            return Err(key_error("moments".into(), "expected one or more [[moments]] entries".into()));
+            return Err(key_error(
+                "moments".into(),
+                "expected one or more [[moments]] entries".into(),
+            ));
         };
         let mut moments = Vec::with_capacity(list.len());
         for (i, entry) in list.iter().enumerate() {
             let at = |key: &str| format!("moments[{}].{key}", i + 1);
             let Some(entry) = entry.as_table() else {
-                return Err(key_error(format!("moments[{}]", i + 1), "expected a table ([[moments]])".into()));
+                return Err(key_error(
+                    format!("moments[{}]", i + 1),
+                    "expected a table ([[moments]])".into(),
+                ));
             };
             const KEYS: [&str; 7] = ["name", "target", "tolerance", "low", "high", "source", "threshold"];
             if let Some(k) = entry.keys().find(|k| !KEYS.contains(&k.as_str())) {
@@ -180,13 +189,19 @@ impl Targets {
             let moment = moments::find(name).ok_or_else(|| {
                 key_error(
                     at("name"),
-                    format!("unknown moment `{name}`; the moments are: {}", moments::names().join(", ")),
+                    format!(
+                        "unknown moment `{name}`; the moments are: {}",
+                        moments::names().join(", ")
+                    ),
                 )
             })?;
             let band = match (number("target")?, number("tolerance")?, number("low")?, number("high")?) {
                 (Some(target), Some(tolerance), None, None) => {
                     if tolerance < 0.0 {
-                        return Err(key_error(at("tolerance"), format!("{tolerance} is negative; a tolerance is 0 or more")));
+                        return Err(key_error(
+                            at("tolerance"),
+                            format!("{tolerance} is negative; a tolerance is 0 or more"),
+                        ));
                     }
                     Band::Around { target, tolerance }
                 }
@@ -270,15 +285,42 @@ mod tests {
     #[test]
     fn mistakes_name_the_key_and_what_is_allowed() {
         let cases = [
-            ("[[moments]]\nname = \"wage\"\ntarget = 1\ntolerance = 1\n", "moments[1].name: unknown moment `wage`; the moments are: median_hourly_wage_paid"),
-            ("[[moments]]\nname = \"gini_net_income\"\ntarget = 0.5\n", "moments[1].tolerance: missing"),
-            ("[[moments]]\nname = \"gini_net_income\"\ntarget = 0.5\ntolerance = -1\n", "is negative"),
-            ("[[moments]]\nname = \"gini_net_income\"\nlow = 0.6\nhigh = 0.5\n", "moments[1].low: 0.6 is above high"),
-            ("[[moments]]\nname = \"gini_net_income\"\ntarget = 0.5\ntolerance = 0.1\nlow = 0.1\n", "either target and tolerance, or low and high"),
-            ("[[moments]]\nname = \"gini_net_income\"\ntarget = \"high\"\ntolerance = 0.1\n", "moments[1].target: \"high\" is not a finite number"),
-            ("[[moments]]\nname = \"gini_net_income\"\ntarget = 0.5\ntolerance = 0.1\nsauce = \"x\"\n", "moments[1].sauce: unknown key"),
-            ("[[moments]]\nname = \"share_above_hourly_wage_paid\"\ntarget = 0.5\ntolerance = 0.1\n", "needs a threshold"),
-            ("[[moments]]\nname = \"gini_net_income\"\ntarget = 0.5\ntolerance = 0.1\nthreshold = 2\n", "takes no threshold"),
+            (
+                "[[moments]]\nname = \"wage\"\ntarget = 1\ntolerance = 1\n",
+                "moments[1].name: unknown moment `wage`; the moments are: median_hourly_wage_paid",
+            ),
+            (
+                "[[moments]]\nname = \"gini_net_income\"\ntarget = 0.5\n",
+                "moments[1].tolerance: missing",
+            ),
+            (
+                "[[moments]]\nname = \"gini_net_income\"\ntarget = 0.5\ntolerance = -1\n",
+                "is negative",
+            ),
+            (
+                "[[moments]]\nname = \"gini_net_income\"\nlow = 0.6\nhigh = 0.5\n",
+                "moments[1].low: 0.6 is above high",
+            ),
+            (
+                "[[moments]]\nname = \"gini_net_income\"\ntarget = 0.5\ntolerance = 0.1\nlow = 0.1\n",
+                "either target and tolerance, or low and high",
+            ),
+            (
+                "[[moments]]\nname = \"gini_net_income\"\ntarget = \"high\"\ntolerance = 0.1\n",
+                "moments[1].target: \"high\" is not a finite number",
+            ),
+            (
+                "[[moments]]\nname = \"gini_net_income\"\ntarget = 0.5\ntolerance = 0.1\nsauce = \"x\"\n",
+                "moments[1].sauce: unknown key",
+            ),
+            (
+                "[[moments]]\nname = \"share_above_hourly_wage_paid\"\ntarget = 0.5\ntolerance = 0.1\n",
+                "needs a threshold",
+            ),
+            (
+                "[[moments]]\nname = \"gini_net_income\"\ntarget = 0.5\ntolerance = 0.1\nthreshold = 2\n",
+                "takes no threshold",
+            ),
             ("moment = 1\n", "t.toml: moment: unknown key"),
             ("description = \"x\"\n", "moments: missing"),
             ("[[moments]\n", "not valid TOML"),

@@ -42,6 +42,8 @@ pub enum Family {
     Platforms,
     /// One headline metric over the sweep's points.
     Sweep,
+    /// `validate`: each moment against its target band.
+    Validation,
 }
 
 /// What a chart needs of a folder; the first need not met is why it is not drawn.
@@ -59,6 +61,9 @@ pub enum Need {
     Multihoming,
     /// More than one platform in the scenario.
     SeveralPlatforms,
+    /// `validation.csv`, which only `gigsim validate` writes (a folder without it gets no
+    /// note: it was not asked for).
+    Validation,
 }
 
 /// One chart (or one per headline metric, where the stem has `<metric>`), for the
@@ -128,6 +133,7 @@ pub const CHARTS: &[Entry] = &[
     entry("income_by_platforms",    BOTH,    Family::IncomeByPlatforms, "income-by-platforms",    BY_PLATFORMS),
     entry("platforms",              BOTH,    Family::Platforms,         "platforms",              PLATFORMS),
     entry("<metric>",               SWEEP,   Family::Sweep,             "sweep",                  &[SWEEP_CSV]),
+    entry("validation",             RUN,     Family::Validation,        "validation",             &[Need::Validation]),
 ];
 
 impl Entry {
@@ -176,6 +182,9 @@ pub enum Skip {
     Missing(String),
     /// The scenario does not have what the chart shows (no newcomers, one platform).
     NotApplicable(String),
+    /// The command that made the folder does not draw it (the validation chart outside
+    /// `validate`): no note.
+    NotRequested,
 }
 
 /// What decides which charts a folder gets, read once.
@@ -196,6 +205,7 @@ impl Facts<'_> {
                 missing(format!("this folder has no {file} (the run chose fewer --tables)"))
             }
             Need::File(file) if !self.folder.has(file) => missing(format!("this folder has no {file}")),
+            Need::Validation if !self.folder.has("validation.csv") => Err(Skip::NotRequested),
             Need::Columns(columns) if !columns.iter().all(|c| self.workers.is_some_and(|w| w.has(c))) => {
                 missing(format!(
                     "this folder's workers.parquet has no {} column{} (it was written by an older gigsim)",

@@ -20,6 +20,7 @@ pub mod runs;
 pub mod stats;
 pub mod sweep;
 pub mod theme;
+pub mod validation;
 
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
@@ -124,6 +125,8 @@ pub struct Inputs {
     pub sweep: Option<CsvTable>,
     /// `platform_runs` (and hours from `worker_platforms`), with several platforms.
     pub platforms: Option<Platforms>,
+    /// `validation.csv`, written by `gigsim validate`.
+    pub validation: Option<CsvTable>,
 }
 
 impl Inputs {
@@ -143,6 +146,11 @@ impl Inputs {
         } else {
             None
         };
+        let validation = if folder.has("validation.csv") {
+            Some(CsvTable::read(&folder.path("validation.csv"))?)
+        } else {
+            None
+        };
         Ok(Inputs {
             folder,
             runs,
@@ -150,6 +158,7 @@ impl Inputs {
             daily,
             sweep,
             platforms,
+            validation,
         })
     }
 }
@@ -294,6 +303,7 @@ fn family_chart(s: &Scope) -> Chart {
         Family::IncomeByPlatforms => behaviour::income_by_platforms(s),
         Family::Platforms => behaviour::platforms(s),
         Family::Sweep => sweep::chart(s),
+        Family::Validation => validation::chart(s),
     }
 }
 
