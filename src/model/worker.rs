@@ -60,6 +60,14 @@ pub struct Worker {
     pub earnings_ewma: f64,
     /// Working days in a row with that average below the reservation wage.
     pub below_days: u32,
+    /// Whether the profile is dormant (`workers.dormant_share`): it logs on a few
+    /// times, never takes work, and lapses.
+    pub dormant: bool,
+    /// Sessions a dormant profile still logs on for (0 once it has lapsed).
+    pub sessions_left: u32,
+    /// Whether the worker is a treated newcomer of the field experiment
+    /// (`churn.treated_share`).
+    pub treated: bool,
 }
 
 /// The record a worker arrives with.
@@ -165,6 +173,10 @@ impl Worker {
             capacity_today: 0,
             earnings_ewma: -1.0,
             below_days: 0,
+            // Decided by the market from their own streams (`Market::register`, `churn`).
+            dormant: false,
+            sessions_left: 0,
+            treated: false,
         };
         (
             worker,
