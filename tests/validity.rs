@@ -346,3 +346,31 @@ fn treated_newcomers_earn_more_than_controls_in_a_cold_start() {
         "treated newcomers earned {treated:.0} cents on average, controls {control:.0}"
     );
 }
+
+/// `run` on a cold-start market with the experiment: the report has its section, with
+/// treated newcomers earning more (the CI of the pooled difference above zero); without
+/// the experiment, no such section.
+#[test]
+fn the_report_shows_treated_against_control_earnings_with_a_ci() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = |share: f64, name: &str| {
+        let file = dir.path().join(format!("{name}.toml"));
+        std::fs::write(&file, experiment(share)).unwrap();
+        let out = dir.path().join(name);
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_gigsim"))
+            .args(["run", file.to_str().unwrap(), "--out", out.to_str().unwrap()])
+            .args(["--replicates", "4", "--quiet"])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        std::fs::read_to_string(out.join("report.html")).unwrap()
+    };
+    let html = report(0.5, "treated");
+    let start = html.find("<section id=\"experiment\">").expect("an experiment section");
+    let section = &html[start..start + html[start..].find("</section>").unwrap()];
+    let row = section.split("<tr>").nth(2).expect("a row for base");
+    assert!(row.contains(">base<"), "{row}");
+    assert!(row.contains("class=\"sig\">+$"), "a positive difference whose CI excludes 0: {row}");
+    assert!(row.contains("<td>4</td></tr>"), "four replicates: {row}");
+    assert!(!report(0.0, "control").contains("id=\"experiment\""));
+}
