@@ -370,7 +370,10 @@ fn the_report_shows_treated_against_control_earnings_with_a_ci() {
     let section = &html[start..start + html[start..].find("</section>").unwrap()];
     let row = section.split("<tr>").nth(2).expect("a row for base");
     assert!(row.contains(">base<"), "{row}");
-    assert!(row.contains("class=\"sig\">+$"), "a positive difference whose CI excludes 0: {row}");
+    assert!(
+        row.contains("class=\"sig\">+$"),
+        "a positive difference whose CI excludes 0: {row}"
+    );
     assert!(row.contains("<td>4</td></tr>"), "four replicates: {row}");
     assert!(!report(0.0, "control").contains("id=\"experiment\""));
 }
