@@ -40,6 +40,10 @@ pub enum Stream {
     CostSample = 9,
     /// Exits for reasons other than pay (day, entity = worker id).
     LifeEvents = 10,
+    /// Whether a sign-up's profile goes dormant (entity = worker id).
+    Dormancy = 11,
+    /// Whether a newcomer is treated in the field experiment (entity = worker id).
+    Treatment = 12,
 }
 
 /// Golden-ratio increment of SplitMix64.

@@ -148,8 +148,11 @@ fn inside_exits_0_outside_exits_1_and_the_folder_has_the_validation() {
 fn the_moments_are_the_same_from_the_tables_and_from_memory() {
     use gigsim::validate::{Context, Targets, evaluate_folder, evaluate_records};
     let tmp = tempfile::tempdir().unwrap();
-    let text =
-        small_scenario("[unpaid]\nreturn_probability = 0.1\n[churn]\nexit_hazard_percent = 2.0\nentry_per_day = 3.0\n");
+    // Every moment defined: returns, exits, newcomers treated or not, ratings given.
+    let text = small_scenario(
+        "[unpaid]\nreturn_probability = 0.1\n[churn]\nexit_hazard_percent = 2.0\nentry_per_day = 3.0\ntreated_share = 0.5\n",
+    )
+    .replace("[requesters]\ncount = 15", "[requesters]\ncount = 15\nrating_probability = 0.5\nleniency = 0.5");
     let mut names = String::new();
     for m in gigsim::validate::MOMENTS {
         let threshold = if m.threshold { "threshold = 3.0\n" } else { "" };

@@ -120,3 +120,263 @@ fn zero_patience_is_the_market_without_it() {
         assert_eq!(without, zero, "{matching}");
     }
 }
+
+// --- Reputation dynamics (issue 17 item 2) ---
+
+/// The mean of `mean_rating_given` over the daily rows of days `from..=to`.
+fn mean_rating(r: &RunRecord, from: u32, to: u32) -> f64 {
+    let days: Vec<f64> = r
+        .daily
+        .iter()
+        .filter(|d| (from..=to).contains(&d.day))
+        .filter_map(|d| d.mean_rating_given)
+        .collect();
+    assert!(!days.is_empty(), "no ratings on days {from} to {to}");
+    days.iter().sum::<f64>() / days.len() as f64
+}
+
+/// 120 days with no warm-up, so the daily table shows the drift from its start.
+fn rated_market(requesters: &str) -> String {
+    market("board", 3000.0, "")
+        .replace(
+            "[requesters]\ncount = 30\n",
+            &format!("[requesters]\ncount = 30\n{requesters}"),
+        )
+        .replace("days = 12", "days = 120")
+        .replace("warmup_days = 2", "warmup_days = 0")
+}
+
+#[test]
+fn lenient_public_raters_make_the_mean_rating_given_drift_up_and_private_feedback_does_not() {
+    let honest = run(&rated_market(""));
+    let lenient = run(&rated_market("leniency = 1.0\nnorm_window_days = 30.0\n"));
+    let private = run(&rated_market(
+        "leniency = 1.0\nnorm_window_days = 30.0\nfeedback = \"private\"\n",
+    ));
+    let (early, late) = ((1, 5), (91, 120));
+    let rise = |r: &RunRecord| mean_rating(r, late.0, late.1) - mean_rating(r, early.0, early.1);
+    assert!(
+        rise(&lenient) > 0.15,
+        "lenient raters: the mean rose by {}",
+        rise(&lenient)
+    );
+    assert!(
+        rise(&honest).abs() < 0.03,
+        "honest raters: the mean moved by {}",
+        rise(&honest)
+    );
+    // Private feedback is not inflated: leniency changes nothing, draw for draw.
+    assert_eq!(private, honest, "private feedback is the market without leniency");
+    // Leniency draws no random number, so with it off the market is the one without it.
+    assert_eq!(run(&rated_market("leniency = 0.0\n")), honest);
+}
+
+/// Every rating is 4 or 5 stars, each with probability one half when honest
+/// (round(4.5 + 0.01·z), every task done well and rated), so the mean rating given is
+/// 4 + the share of top ratings. With leniency L that share settles at the fixed point
+/// of norm = h + (1 − h)·L·norm: h / (1 − (1 − h)·L) = 2/3 for h = 1/2 and L = 1/2.
+#[test]
+fn the_share_of_top_ratings_settles_at_its_closed_form_fixed_point() {
+    let text = rated_market(
+        "rating_probability = 1.0\ngood_work_stars = 4.5\nrating_noise = 0.01\nleniency = 0.5\nnorm_window_days = 5.0\n",
+    )
+    .replace("count = 300\n", "count = 300\nskill = { dist = \"fixed\", value = 1.0 }\n");
+    let r = run(&text);
+    let (h, l) = (0.5, 0.5);
+    let fixed_point = h / (1.0 - (1.0 - h) * l);
+    let share = mean_rating(&r, 61, 120) - 4.0;
+    assert!(
+        (share - fixed_point).abs() < 0.01,
+        "share of top ratings {share}, closed form {fixed_point}"
+    );
+    // The first day's raters have no norm yet: they are honest.
+    let first = mean_rating(&r, 1, 1) - 4.0;
+    assert!((first - h).abs() < 0.05, "day 1: {first}");
+}
+
+// --- Registered but dormant profiles (issue 17 item 3) ---
+
+fn dormant_market(share: f64, warmup: u32) -> String {
+    market("board", 3000.0, "")
+        .replace(
+            "count = 300\n",
+            &format!("count = 2000\ndormant_share = {share}\ndormant_sessions = 3\ndormant_session_minutes = 20.0\n"),
+        )
+        .replace("warmup_days = 2", &format!("warmup_days = {warmup}"))
+}
+
+/// Each sign-up is dormant with the key's probability; a dormant profile never earns,
+/// and with a working day every day it searches exactly three 20-minute sessions.
+#[test]
+fn dormant_profiles_are_the_keys_share_never_earn_and_search_their_sessions() {
+    let share = 0.6;
+    let r = run(&dormant_market(share, 0));
+    let n = r.workers.len() as f64;
+    let dormant: Vec<_> = r.workers.iter().filter(|w| w.dormant).collect();
+    let sd = (n * share * (1.0 - share)).sqrt();
+    assert!(
+        (dormant.len() as f64 - n * share).abs() < 5.0 * sd,
+        "{} dormant of {n}, expected {:.0} ± {sd:.0}",
+        dormant.len(),
+        n * share
+    );
+    for w in &dormant {
+        assert_eq!((w.work.tasks_done, w.work.net_cents, w.work.paid_seconds), (0, 0, 0));
+        assert_eq!(w.work.search_seconds, 3 * 20 * 60, "worker {}", w.worker_id);
+        assert_eq!(w.work.unpaid_seconds, w.work.search_seconds);
+        assert_eq!(w.exited_day, None, "a dormant profile stays registered");
+    }
+    // Every scheduled second is still paid, unpaid or idle; a lapsed profile's schedule
+    // gives no more time after its third day.
+    let seconds: u64 = r
+        .workers
+        .iter()
+        .map(|w| w.work.paid_seconds + w.work.unpaid_seconds + w.work.idle_seconds)
+        .sum();
+    let active = r.workers.len() - dormant.len();
+    assert_eq!(
+        seconds,
+        (active as u64 * u64::from(r.run.days) + dormant.len() as u64 * 3) * 7200
+    );
+}
+
+#[test]
+fn dormant_profiles_raise_the_share_never_paid_and_lower_the_share_ever_active() {
+    // A warm-up longer than the three sessions: day-1 dormant profiles have lapsed before
+    // the metric period, so they are registered and never logged on in it.
+    let none = run(&dormant_market(0.0, 5));
+    let some = run(&dormant_market(0.5, 5));
+    let active = |r: &RunRecord| r.run.workers_ever_active as f64 / r.run.workers_registered as f64;
+    let never = |r: &RunRecord| r.run.share_never_paid.unwrap();
+    assert!(
+        never(&some) > never(&none) + 0.3,
+        "never paid {} against {}",
+        never(&some),
+        never(&none)
+    );
+    assert!(
+        active(&some) < active(&none) - 0.3,
+        "ever active {} against {}",
+        active(&some),
+        active(&none)
+    );
+    let dormant = some.workers.iter().filter(|w| w.dormant).count() as u64;
+    assert_eq!(some.run.workers_ever_active, some.run.workers_registered - dormant);
+    for r in [&none, &some] {
+        let earned = r.workers.iter().filter(|w| w.work.net_cents > 0).count() as u64;
+        assert_eq!(r.run.workers_ever_earned, earned);
+        let registered = r.run.workers_registered as f64;
+        assert!((r.run.workers_ever_earned as f64 - registered * (1.0 - never(r))).abs() < 1e-6);
+        assert!(r.run.workers_ever_earned <= r.run.workers_ever_active);
+        assert!(r.run.workers_ever_active <= r.run.workers_registered);
+    }
+    assert_eq!(run(&dormant_market(0.0, 5)).run, none.run);
+}
+
+// --- A field-experiment treatment (issue 17 item 6) ---
+
+/// A cold start on a search platform: tasks need one review (80% of them; 20% are open
+/// to anyone), the day-1 workers all have reviews, newcomers have none.
+fn experiment(share: f64) -> String {
+    market("search", 2000.0, "")
+        .replace("days = 12", "days = 60")
+        .replace(
+            "count = 300\n",
+            "count = 300\ninitial_reviews = { dist = \"fixed\", value = 5.0 }\n",
+        )
+        .replace(
+            "matching = \"search\"\n",
+            "matching = \"search\"\n[platform.visibility]\nmin_reviews = 1\nopen_share = 0.2\n",
+        )
+        + &format!("[churn]\nentry_per_day = 20.0\ntreated_share = {share}\n")
+}
+
+#[test]
+fn the_treated_share_of_newcomers_matches_the_key_and_no_other_draw_moves() {
+    let share = 0.4;
+    let treated = run(&experiment(share));
+    let newcomers: Vec<_> = treated.workers.iter().filter(|w| w.entered_day > 0).collect();
+    let n = newcomers.len() as f64;
+    assert!(n > 500.0, "the test needs newcomers: {n}");
+    let k = newcomers.iter().filter(|w| w.treated).count() as f64;
+    let sd = (n * share * (1.0 - share)).sqrt();
+    assert!(
+        (k - n * share).abs() < 5.0 * sd,
+        "{k} treated of {n}, expected {:.0} ± {sd:.0}",
+        n * share
+    );
+    assert!(
+        treated.workers.iter().all(|w| w.entered_day > 0 || !w.treated),
+        "day-1 workers are never treated"
+    );
+    // The same people arrive on the same days whatever the share, and a larger share
+    // treats a superset: the draws are the newcomers' own.
+    let none = run(&experiment(0.0));
+    let more = run(&experiment(0.8));
+    let arrivals = |r: &RunRecord| {
+        r.workers
+            .iter()
+            .map(|w| (w.worker_id, w.entered_day))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(arrivals(&treated), arrivals(&none));
+    assert_eq!(arrivals(&more), arrivals(&none));
+    assert!(none.workers.iter().all(|w| !w.treated));
+    for (a, b) in treated.workers.iter().zip(&more.workers) {
+        assert!(
+            !a.treated || b.treated,
+            "worker {} treated at 0.4, not at 0.8",
+            a.worker_id
+        );
+    }
+}
+
+#[test]
+fn treated_newcomers_earn_more_than_controls_in_a_cold_start() {
+    let r = run(&experiment(0.5));
+    let mean_net = |treated: bool| {
+        let group: Vec<f64> = r
+            .workers
+            .iter()
+            .filter(|w| w.entered_day > 0 && w.treated == treated)
+            .map(|w| w.work.net_cents as f64)
+            .collect();
+        group.iter().sum::<f64>() / group.len() as f64
+    };
+    let (treated, control) = (mean_net(true), mean_net(false));
+    assert!(
+        treated > 1.2 * control,
+        "treated newcomers earned {treated:.0} cents on average, controls {control:.0}"
+    );
+}
+
+/// `run` on a cold-start market with the experiment: the report has its section, with
+/// treated newcomers earning more (the CI of the pooled difference above zero); without
+/// the experiment, no such section.
+#[test]
+fn the_report_shows_treated_against_control_earnings_with_a_ci() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = |share: f64, name: &str| {
+        let file = dir.path().join(format!("{name}.toml"));
+        std::fs::write(&file, experiment(share)).unwrap();
+        let out = dir.path().join(name);
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_gigsim"))
+            .args(["run", file.to_str().unwrap(), "--out", out.to_str().unwrap()])
+            .args(["--replicates", "4", "--quiet"])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        std::fs::read_to_string(out.join("report.html")).unwrap()
+    };
+    let html = report(0.5, "treated");
+    let start = html.find("<section id=\"experiment\">").expect("an experiment section");
+    let section = &html[start..start + html[start..].find("</section>").unwrap()];
+    let row = section.split("<tr>").nth(2).expect("a row for base");
+    assert!(row.contains(">base<"), "{row}");
+    assert!(
+        row.contains("class=\"sig\">+$"),
+        "a positive difference whose CI excludes 0: {row}"
+    );
+    assert!(row.contains("<td>4</td></tr>"), "four replicates: {row}");
+    assert!(!report(0.0, "control").contains("id=\"experiment\""));
+}

@@ -19,8 +19,8 @@ pub use super::venue::Flows;
 use super::venue::Venue;
 use super::worker::{DrawRules, Exit, History, Hot, Member, Totals, Worker};
 use crate::metrics;
-use crate::rng::{SplitMix64, Stream, day_key, entity_key, stream, unit_f64};
-use crate::scenario::Scenario;
+use crate::rng::{SplitMix64, Stream, day_key, entity_key, key, stream, unit_f64};
+use crate::scenario::{Feedback, Scenario};
 use rand_distr::{Distribution, Poisson};
 
 /// Tasks each worker has done per category before day 1: their experience, spread over
@@ -155,9 +155,18 @@ impl<'s> Market<'s> {
         market
     }
 
-    /// Adds a worker to the market and to the platforms they joined.
-    fn register(&mut self, w: Worker, history: History) {
+    /// Adds a worker to the market and to the platforms they joined. Whether their
+    /// profile goes dormant is drawn here, for day-1 workers and newcomers alike, from
+    /// its own stream (and only when the share is positive), so no other draw moves.
+    fn register(&mut self, mut w: Worker, history: History) {
         let id = self.workers.len() as u32;
+        let wp = &self.sc.workers;
+        if wp.dormant_share > 0.0
+            && unit_f64(key(self.sc.seed, self.replicate, Stream::Dormancy, 0, u64::from(id))) < wp.dormant_share
+        {
+            w.dormant = true;
+            w.sessions_left = wp.dormant_sessions;
+        }
         self.schedule.push(w.work_probability);
         for (p, venue) in self.venues.iter_mut().enumerate() {
             if w.platforms & (1 << p) != 0 {
@@ -289,6 +298,10 @@ impl<'s> Market<'s> {
         for id in 0..self.schedule.len() as u32 {
             let chance = f64::from(self.schedule[id as usize]) * weekday;
             if unit_f64(entity_key(schedule_key, u64::from(id))) < chance {
+                if self.workers[id as usize].dormant {
+                    self.dormant_session(id);
+                    continue;
+                }
                 let w = &mut self.workers[id as usize];
                 w.working_today = true;
                 w.capacity_today = w.seconds_per_day;
@@ -304,6 +317,28 @@ impl<'s> Market<'s> {
             }
         }
         multiplier
+    }
+
+    /// A dormant profile's working day: it logs on to the first platform it joined,
+    /// looks for work for a session (unpaid search, capped by the day's hours) and
+    /// takes none; the rest of the day is idle. It stays out of matching, so it is never
+    /// offered or shown a task, and out of the pay rule of `churn`. After its last
+    /// session it never logs on again but stays registered (`schedule` 0, no exit).
+    fn dormant_session(&mut self, id: u32) {
+        let w = &mut self.workers[id as usize];
+        let day = w.seconds_per_day;
+        let session = day.min(self.sc.workers.dormant_session_seconds);
+        w.sessions_left -= 1;
+        if w.sessions_left == 0 {
+            self.schedule[id as usize] = 0.0;
+        }
+        let first = self.memberships(id).next();
+        if let Some((p, m)) = first {
+            let t = &mut self.venues[p].members[m as usize].totals;
+            t.unpaid_seconds += session;
+            t.search_seconds += session;
+            t.idle_seconds += day - session;
+        }
     }
 
     /// Starts a working worker's day on each platform they joined: their share of
@@ -450,6 +485,17 @@ impl<'s> Market<'s> {
         }
         for v in &mut self.venues {
             v.today.tasks_unfilled = v.batches.iter().map(|b| u64::from(b.remaining)).sum();
+            // The norm tomorrow's raters follow: a moving average of the daily share of
+            // 5-star ratings (days without ratings leave it where it was).
+            let t = v.today;
+            if t.ratings_given > 0 {
+                let share = t.top_ratings_given as f64 / t.ratings_given as f64;
+                v.rating_norm = ewma(v.rating_norm, share, sc.requesters.norm_weight);
+            }
+            v.lenient = match sc.requesters.feedback {
+                Feedback::Public => sc.requesters.leniency * v.rating_norm.max(0.0),
+                Feedback::Private => 0.0,
+            };
             for &i in &v.working {
                 let h = &mut v.hot[i as usize];
                 let m = &mut v.members[i as usize];
@@ -512,6 +558,8 @@ impl<'s> Market<'s> {
                 surge_multiplier: self.venues.iter().map(|v| v.surge_today).fold(1.0, f64::max),
                 mean_hourly_wage: metrics::mean(&self.wages),
                 median_hourly_wage: metrics::median_in_place(&mut self.wages),
+                mean_rating_given: (self.today.ratings_given > 0)
+                    .then(|| self.today.stars_given as f64 / self.today.ratings_given as f64),
                 platform_fee_cents: self.today.platform_fee_cents,
                 worker_net_cents: self.today.worker_net_cents,
             });
@@ -621,7 +669,23 @@ impl<'s> Market<'s> {
                 niche_shares: &self.niche_shares,
                 join_probabilities: &self.join_probabilities,
             };
-            let (w, history) = Worker::newcomer(&sc.workers, sc.seed, self.replicate, id, day, rules);
+            let (mut w, mut history) = Worker::newcomer(&sc.workers, sc.seed, self.replicate, id, day, rules);
+            // The field experiment: a newcomer is treated with a chance drawn from its own
+            // stream (and only when the share is positive), so every variant treats the
+            // same people and no other draw moves. The treatment is one hire, approved,
+            // with a public 5-star review, as if an experimenter had hired them before
+            // they arrived (Pallais 2014); no pay moves, so the books are untouched.
+            if c.treated_share > 0.0
+                && unit_f64(key(sc.seed, self.replicate, Stream::Treatment, 0, u64::from(id))) < c.treated_share
+            {
+                w.treated = true;
+                history = History {
+                    rating: 5.0,
+                    reviews: 1,
+                    approved: 1,
+                    rejected: 0,
+                };
+            }
             self.register(w, history);
             self.practice.extend(std::iter::repeat_n(0, sc.categories.len()));
         }
@@ -811,6 +875,8 @@ impl<'s> Market<'s> {
                 },
                 experience_tasks: w.experience,
                 uses_tools: w.invests_in_tools,
+                dormant: w.dormant,
+                treated: w.treated,
                 tax_cents: tax,
                 after_tax_cents: t.net_cents - tax,
                 specialty: match w.group {

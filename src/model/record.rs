@@ -42,6 +42,10 @@ pub struct RunRow {
     pub workers_registered: u64,
     /// Workers who submitted at least one task.
     pub workers_active: u64,
+    /// Workers logged on at least once in the metric period (some paid or unpaid time).
+    pub workers_ever_active: u64,
+    /// Workers paid at least once in the metric period (net earnings above zero).
+    pub workers_ever_earned: u64,
     /// Tasks posted.
     pub tasks_posted: u64,
     /// Tasks submitted (approved or rejected).
@@ -142,6 +146,10 @@ pub struct WorkerRow {
     pub experience_tasks: u32,
     /// Whether the worker invested in tools and templates.
     pub uses_tools: bool,
+    /// Whether the worker's profile is dormant (logs on a few times, never works).
+    pub dormant: bool,
+    /// Whether the worker is a treated newcomer of the field experiment.
+    pub treated: bool,
     /// Estimated tax on net earnings.
     pub tax_cents: i64,
     /// Net earnings after the estimated tax.
@@ -173,6 +181,8 @@ pub struct DailyRow {
     pub mean_hourly_wage: Option<f64>,
     /// Median of the same.
     pub median_hourly_wage: Option<f64>,
+    /// Mean stars of the ratings given today (none without ratings).
+    pub mean_rating_given: Option<f64>,
     /// Platform fees today.
     pub platform_fee_cents: i64,
     /// Workers' net pay today.
@@ -262,6 +272,14 @@ impl RunRow {
             .collect();
         self.workers_registered = workers.len() as u64;
         self.workers_active = active.len() as u64;
+        // Logged on: any paid or unpaid second (searching counts; idle time is not
+        // logged on). Earned: what share_never_paid counts as paid, so
+        // workers_ever_earned = workers_registered × (1 − share_never_paid).
+        self.workers_ever_active = workers
+            .iter()
+            .filter(|w| w.work.paid_seconds + w.work.unpaid_seconds > 0)
+            .count() as u64;
+        self.workers_ever_earned = workers.iter().filter(|w| w.work.net_cents > 0).count() as u64;
         self.gini_net_income = metrics::gini(&active);
         self.top10_share_net_income = metrics::top_share(&active, 0.1);
         self.share_never_paid = (!workers.is_empty())

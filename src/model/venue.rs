@@ -34,6 +34,12 @@ pub struct Flows {
     pub floor_raised: u64,
     /// Tasks the floor dropped.
     pub floor_dropped: u64,
+    /// Ratings given.
+    pub ratings_given: u64,
+    /// Stars of those ratings, added up (stars are whole).
+    pub stars_given: u64,
+    /// Of those ratings, the 5-star ones.
+    pub top_ratings_given: u64,
 }
 
 impl Flows {
@@ -49,6 +55,9 @@ impl Flows {
         self.tasks_unfilled += o.tasks_unfilled;
         self.floor_raised += o.floor_raised;
         self.floor_dropped += o.floor_dropped;
+        self.ratings_given += o.ratings_given;
+        self.stars_given += o.stars_given;
+        self.top_ratings_given += o.top_ratings_given;
     }
 }
 
@@ -115,6 +124,12 @@ pub struct Venue<'s> {
     pub(crate) spend_ever_cents: i64,
     /// Whether `spend_ever_cents` would have outgrown an `i64`: the run is void.
     pub(crate) overflowed: bool,
+    /// The rating norm: moving average over days of the share of 5-star ratings given
+    /// here (negative before the first day with a rating).
+    pub(crate) rating_norm: f64,
+    /// Today's chance that a rater who would give less than 5 stars gives 5:
+    /// leniency × norm with public feedback, 0 with private (set every evening).
+    pub(crate) lenient: f64,
 }
 
 /// The requesters a worker avoids after being cheated: the last eight.
@@ -143,6 +158,8 @@ impl<'s> Venue<'s> {
             blocklists: Vec::new(),
             spend_ever_cents: 0,
             overflowed: false,
+            rating_norm: -1.0,
+            lenient: 0.0,
         }
     }
 

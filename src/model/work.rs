@@ -235,7 +235,19 @@ impl Market<'_> {
         if u_rate < r.rating_probability {
             // Rejected, good or poor work, picked by arithmetic rather than branches.
             let scale = &self.stars[usize::from(!rejected) * (1 + usize::from(!good))];
-            v.members[member as usize].add_review(scale.of(u_stars));
+            let mut stars = scale.of(u_stars);
+            // A lenient rater follows the norm and gives 5 stars instead. Given that the
+            // task is rated, u_rate / rating_probability is uniform and independent of
+            // every other draw, so leniency reuses it and draws nothing: turning it on
+            // moves no other random number. A rejection is its own low rating.
+            if stars < 5.0 && !rejected && u_rate < r.rating_probability * v.lenient {
+                stars = 5.0;
+            }
+            let t = &mut v.today;
+            t.ratings_given += 1;
+            t.stars_given += stars as u64;
+            t.top_ratings_given += u64::from(stars >= 5.0);
+            v.members[member as usize].add_review(stars);
         }
         if rejected && requester.conduct == Conduct::Rejecting {
             // Cheated: the worker learns to stay away.

@@ -63,6 +63,14 @@ pub struct Worker {
     /// Longest the worker stays logged on looking for work before logging off for the
     /// day, seconds (0: logs off when nothing is left).
     pub patience_seconds: u32,
+    /// Whether the profile is dormant (`workers.dormant_share`): it logs on a few
+    /// times, never takes work, and lapses.
+    pub dormant: bool,
+    /// Sessions a dormant profile still logs on for (0 once it has lapsed).
+    pub sessions_left: u32,
+    /// Whether the worker is a treated newcomer of the field experiment
+    /// (`churn.treated_share`).
+    pub treated: bool,
 }
 
 /// The record a worker arrives with.
@@ -172,6 +180,10 @@ impl Worker {
             capacity_today: 0,
             earnings_ewma: -1.0,
             below_days: 0,
+            // Decided by the market from their own streams (`Market::register`, `churn`).
+            dormant: false,
+            sessions_left: 0,
+            treated: false,
         };
         (
             worker,

@@ -15,6 +15,7 @@ use super::charts::theme::{FONT_BOLD, FONT_FACE_NAME, FONT_REGULAR};
 use super::charts::{ChartFile, metric_info, skip_notes};
 use super::columns;
 use super::summary::format_value;
+use crate::metrics::{self, Estimate};
 use crate::units::{self, plural, three_digits};
 
 /// Writes `report.html` into `results` and returns its path.
@@ -58,6 +59,7 @@ pub fn report_html_in(results: &Path, charts: &[ChartFile], dest: &Path) -> Resu
     header(&mut h, &folder);
     headline(&mut h, &folder);
     validation_section(&mut h, &folder);
+    experiment_section(&mut h, &folder)?;
     chart_section(&mut h, &folder, charts)?;
     tables_section(&mut h, &folder);
     h.push_str(
@@ -514,6 +516,190 @@ fn comparison_table(h: &mut String, t: &CsvTable, name_col: &str, reference: &st
     h.push_str("</tbody></table></div>\n");
 }
 
+/// A newcomer of a run in the field experiment: treated or control, and what they
+/// earned net in the metric period.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Newcomer {
+    /// Variant index.
+    pub variant: usize,
+    /// Replicate.
+    pub replicate: u32,
+    /// Whether they were treated (`churn.treated_share`).
+    pub treated: bool,
+    /// Net earnings, cents.
+    pub net_cents: i64,
+}
+
+/// The treatment effect of one variant: treated against control newcomers.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Effect {
+    /// Variant index.
+    pub variant: usize,
+    /// Treated and control newcomers, all replicates.
+    pub treated: usize,
+    /// Control newcomers, all replicates.
+    pub control: usize,
+    /// Mean over replicates of the treated newcomers' mean net earnings, cents.
+    pub treated_mean_cents: f64,
+    /// The same for the control newcomers.
+    pub control_mean_cents: f64,
+    /// Per replicate, treated mean minus control mean; their mean with a t interval.
+    pub difference: Estimate,
+}
+
+/// The treatment effect per variant. Each replicate is one experiment (its own
+/// randomisation), so the difference of the two groups' mean net earnings is taken
+/// within each replicate and the replicates' differences are pooled with a t
+/// interval: the CI then covers both the sampling of newcomers within a run and the
+/// run-to-run variation of the market. Replicates without both groups are left out;
+/// variants without any treated newcomer have no effect.
+pub fn treatment_effects(newcomers: &[Newcomer]) -> Vec<Effect> {
+    let variants = newcomers.iter().map(|n| n.variant + 1).max().unwrap_or(0);
+    let mut out = Vec::new();
+    for variant in 0..variants {
+        // (replicate, treated sum, treated count, control sum, control count)
+        let mut runs: Vec<(u32, f64, usize, f64, usize)> = Vec::new();
+        for n in newcomers.iter().filter(|n| n.variant == variant) {
+            let k = match runs.iter().position(|r| r.0 == n.replicate) {
+                Some(k) => k,
+                None => {
+                    runs.push((n.replicate, 0.0, 0, 0.0, 0));
+                    runs.len() - 1
+                }
+            };
+            let r = &mut runs[k];
+            if n.treated {
+                r.1 += n.net_cents as f64;
+                r.2 += 1;
+            } else {
+                r.3 += n.net_cents as f64;
+                r.4 += 1;
+            }
+        }
+        let both: Vec<_> = runs.iter().filter(|r| r.2 > 0 && r.4 > 0).collect();
+        if both.is_empty() {
+            continue;
+        }
+        let treated: Vec<f64> = both.iter().map(|r| r.1 / r.2 as f64).collect();
+        let control: Vec<f64> = both.iter().map(|r| r.3 / r.4 as f64).collect();
+        let diffs: Vec<f64> = treated.iter().zip(&control).map(|(t, c)| t - c).collect();
+        out.push(Effect {
+            variant,
+            treated: both.iter().map(|r| r.2).sum(),
+            control: both.iter().map(|r| r.4).sum(),
+            treated_mean_cents: metrics::mean(&treated).unwrap_or(f64::NAN),
+            control_mean_cents: metrics::mean(&control).unwrap_or(f64::NAN),
+            difference: Estimate::of(&diffs, 0.95),
+        });
+    }
+    out
+}
+
+/// The newcomers (`entered_day > 0`) of `workers.parquet`, when it has the `treated`
+/// column (none for folders written before the experiment existed), with the variant
+/// names their indices refer to (the manifest's, then any others the table holds).
+fn read_newcomers(folder: &Folder) -> Result<(Vec<String>, Vec<Newcomer>), OutputError> {
+    use polars::prelude::*;
+    let path = folder.path("workers.parquet");
+    if !folder.has("workers.parquet") {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let open = || {
+        std::fs::File::open(&path).map_err(|e| OutputError::Read {
+            path: path.clone(),
+            source: e,
+        })
+    };
+    let err = |e| OutputError::table("workers", e);
+    let schema = ParquetReader::new(open()?).schema().map_err(err)?;
+    if !schema.iter_names().any(|n| n.as_str() == "treated") {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let columns = ["variant", "replicate", "entered_day", "treated", "net_cents"];
+    let df = ParquetReader::new(open()?)
+        .with_columns(Some(columns.iter().map(|c| c.to_string()).collect()))
+        .finish()
+        .map_err(err)?;
+    let variant = df.column("variant").map_err(err)?.str().map_err(err)?.clone();
+    let replicate = df.column("replicate").map_err(err)?.u32().map_err(err)?.clone();
+    let entered = df.column("entered_day").map_err(err)?.u32().map_err(err)?.clone();
+    let treated = df.column("treated").map_err(err)?.bool().map_err(err)?.clone();
+    let net = df.column("net_cents").map_err(err)?.i64().map_err(err)?.clone();
+    let mut names = folder.variants.clone();
+    let mut out = Vec::new();
+    for i in 0..df.height() {
+        if entered.get(i).unwrap_or(0) == 0 {
+            continue;
+        }
+        let name = variant.get(i).unwrap_or("");
+        let v = match names.iter().position(|n| n == name) {
+            Some(v) => v,
+            None => {
+                names.push(name.to_string());
+                names.len() - 1
+            }
+        };
+        out.push(Newcomer {
+            variant: v,
+            replicate: replicate.get(i).unwrap_or(0),
+            treated: treated.get(i).unwrap_or(false),
+            net_cents: net.get(i).unwrap_or(0),
+        });
+    }
+    Ok((names, out))
+}
+
+/// The field experiment (`churn.treated_share`, Pallais 2014): treated against control
+/// newcomers' net earnings per variant, with the CI of the difference. Only for
+/// folders whose workers table has treated newcomers.
+fn experiment_section(h: &mut String, folder: &Folder) -> Result<(), OutputError> {
+    let (names, newcomers) = read_newcomers(folder)?;
+    if !newcomers.iter().any(|n| n.treated) {
+        return Ok(());
+    }
+    let effects = treatment_effects(&newcomers);
+    h.push_str(
+        "<section id=\"experiment\">\n<h2>Field experiment: treated against control newcomers</h2>\n\
+         <p>A random share of newcomers joined with one approved hire and a 5-star review \
+         (<code>churn.treated_share</code>, after Pallais 2014); the others are the control group. \
+         Net earnings over the metric period, mean per newcomer; the difference is taken within each \
+         replicate and pooled across replicates with a 95% t interval. Newcomers who arrived later had less \
+         time to earn, in both groups alike.</p>\n<div class=\"table-wrap\"><table>\n<thead><tr>\
+         <th class=\"name\">Variant</th><th>Treated</th><th>Control</th><th>Mean net, treated</th>\
+         <th>Mean net, control</th><th>Difference<span class=\"ci\">95% CI</span></th><th>Replicates</th>\
+         </tr></thead>\n<tbody>\n",
+    );
+    let money = |v: f64| value("worker_net_cents", v);
+    for e in &effects {
+        let d = &e.difference;
+        let ci = match (d.ci_low, d.ci_high) {
+            (Some(lo), Some(hi)) => format!(
+                "{} to {}",
+                difference("worker_net_cents", lo),
+                difference("worker_net_cents", hi)
+            ),
+            _ => "no CI".into(),
+        };
+        let sig = matches!((d.ci_low, d.ci_high), (Some(lo), Some(hi)) if lo > 0.0 || hi < 0.0);
+        let _ = writeln!(
+            h,
+            "<tr><td class=\"name\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
+             <td{}>{}<span class=\"ci\">{}</span></td><td>{}</td></tr>",
+            escape(&names[e.variant]),
+            e.treated,
+            e.control,
+            money(e.treated_mean_cents),
+            money(e.control_mean_cents),
+            if sig { " class=\"sig\"" } else { "" },
+            difference("worker_net_cents", d.mean),
+            ci,
+            d.n
+        );
+    }
+    h.push_str("</tbody></table></div>\n</section>\n");
+    Ok(())
+}
+
 /// A chart's SVG made fit for inlining: scalable to the page width, labelled for
 /// screen readers.
 fn inline_svg(svg: &str, title: &str) -> String {
@@ -747,6 +933,39 @@ mod tests {
         assert_eq!(value("worker_net_cents", 41_829_058.0), "$418,291");
         assert_eq!(difference("gini_net_income", 0.0), "0.000");
         assert_eq!(difference("gini_net_income", f64::NAN), "–");
+    }
+
+    #[test]
+    fn treatment_effects_pool_within_replicate_differences() {
+        let n = |variant, replicate, treated, net_cents| Newcomer {
+            variant,
+            replicate,
+            treated,
+            net_cents,
+        };
+        let rows = [
+            // Replicate 0: treated 300, 500 (mean 400); control 100 → difference 300.
+            n(0, 0, true, 300),
+            n(0, 0, true, 500),
+            n(0, 0, false, 100),
+            // Replicate 1: treated 200; control 0, 200 (mean 100) → difference 100.
+            n(0, 1, true, 200),
+            n(0, 1, false, 0),
+            n(0, 1, false, 200),
+            // Replicate 2 has no control: left out.
+            n(0, 2, true, 9_999),
+            // Variant 1 treated nobody: no effect.
+            n(1, 0, false, 50),
+        ];
+        let effects = treatment_effects(&rows);
+        assert_eq!(effects.len(), 1);
+        let e = &effects[0];
+        assert_eq!((e.variant, e.treated, e.control), (0, 3, 3));
+        assert_eq!((e.treated_mean_cents, e.control_mean_cents), (300.0, 100.0));
+        assert_eq!((e.difference.n, e.difference.mean), (2, 200.0));
+        // sd of (300, 100) is 141.42; t(0.975, 1) = 12.706; half width 12.706 × 100.
+        let half = e.difference.ci_high.unwrap() - 200.0;
+        assert!((half - 1270.62).abs() < 0.05, "{half}");
     }
 
     #[test]

@@ -91,6 +91,13 @@ pub struct WorkerParams {
     pub weekday: [f64; 7],
     /// Share of workers who specialise in one niche category.
     pub specialist_share: f64,
+    /// Share of sign-ups (day-1 workers and newcomers) whose profile goes dormant: they
+    /// log on a few times, never take work, and stop logging on.
+    pub dormant_share: f64,
+    /// Working days a dormant profile logs on before it lapses.
+    pub dormant_sessions: u32,
+    /// Seconds a dormant profile spends looking for work in each of those sessions.
+    pub dormant_session_seconds: u32,
 }
 
 /// How requesters behave.
@@ -116,6 +123,25 @@ pub struct RequesterParams {
     pub rejecting_rate: f64,
     /// Share of requesters who never pay.
     pub nonpaying_share: f64,
+    /// How strongly raters follow the market's norm: with probability leniency × norm
+    /// (the recent share of top ratings), a rating below 5 stars becomes 5.
+    pub leniency: f64,
+    /// Weight of today in the moving average of the share of top ratings: 2 / (span + 1).
+    pub norm_weight: f64,
+    /// Whether ratings are public (seen by the worker and the market, so leniency
+    /// applies) or private (seen only by the platform, so raters are honest).
+    pub feedback: Feedback,
+}
+
+/// Who sees a rating, which decides whether raters inflate it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Feedback {
+    /// The worker and other requesters see it: raters follow the norm (leniency).
+    #[default]
+    Public,
+    /// Only the platform sees it (it still ranks workers by it): raters are honest.
+    Private,
 }
 
 /// What a category's `pay_usd` is per.
@@ -445,6 +471,9 @@ pub struct Churn {
     pub entry_per_day: f64,
     /// Response of arrivals to recent hourly earnings.
     pub entry_elasticity: f64,
+    /// Share of newcomers given one hire with a public 5-star review on entry (a field
+    /// experiment's treatment), 0 to 1.
+    pub treated_share: f64,
 }
 
 /// Investing in tools and templates.

@@ -239,6 +239,42 @@ fn half_life(s: &Sample, c: &Context) -> Option<f64> {
     (rate > 0.0).then(|| std::f64::consts::LN_2 / rate)
 }
 
+/// Ordinary least-squares slope of `y` on `x` over the points where both are finite.
+fn slope(x: &[f64], y: &[f64]) -> Option<f64> {
+    let points: Vec<(f64, f64)> = x
+        .iter()
+        .zip(y)
+        .filter(|(a, b)| a.is_finite() && b.is_finite())
+        .map(|(a, b)| (*a, *b))
+        .collect();
+    let n = points.len() as f64;
+    if n < 2.0 {
+        return None;
+    }
+    let (mx, my) = (
+        points.iter().map(|p| p.0).sum::<f64>() / n,
+        points.iter().map(|p| p.1).sum::<f64>() / n,
+    );
+    let sxx: f64 = points.iter().map(|p| (p.0 - mx).powi(2)).sum();
+    let sxy: f64 = points.iter().map(|p| (p.0 - mx) * (p.1 - my)).sum();
+    (sxx > 0.0).then(|| sxy / sxx)
+}
+
+/// Treated minus control newcomers' mean net income, US$ (the field experiment of
+/// `churn.treated_share`): newcomers are workers who entered after day 0.
+fn treatment_gap(s: &Sample) -> Option<f64> {
+    let entered = s.get(Table::Workers, "entered_day");
+    let treated = s.get(Table::Workers, "treated");
+    let net = s.get(Table::Workers, "net_cents");
+    let (mut t, mut c) = (Vec::new(), Vec::new());
+    for ((&e, &tr), &n) in entered.iter().zip(treated).zip(net) {
+        if e > 0.0 {
+            if tr > 0.5 { t.push(n / 100.0) } else { c.push(n / 100.0) }
+        }
+    }
+    Some(metrics::mean(&t)? - metrics::mean(&c)?)
+}
+
 const PAID: (Table, &str) = (Table::Workers, "paid_seconds");
 
 /// The vocabulary. Wages are over the workers with at least
@@ -400,6 +436,44 @@ pub const MOMENTS: &[Moment] = &[
         &[(Table::Daily, "workers_active")],
         |s, _, _| metrics::mean(s.get(Table::Daily, "workers_active")),
     ),
+    moment(
+        "mean_rating_trend_per_year",
+        "stars/year",
+        "Slope of the daily mean rating given (daily.mean_rating_given) on the day, per 365 days: rating inflation (Filippas, Horton & Golden 2022).",
+        &[(Table::Daily, "day"), (Table::Daily, "mean_rating_given")],
+        |s, _, _| slope(s.get(Table::Daily, "day"), s.get(Table::Daily, "mean_rating_given")).map(|b| b * 365.0),
+    ),
+    moment(
+        "share_ever_earned",
+        "share",
+        "Registered workers paid at least once in the metric period (runs.workers_ever_earned / workers_registered).",
+        &[
+            (Table::Runs, "workers_ever_earned"),
+            (Table::Runs, "workers_registered"),
+        ],
+        |s, _, _| ratio(s.run("workers_ever_earned"), s.run("workers_registered")),
+    ),
+    moment(
+        "share_ever_active",
+        "share",
+        "Registered workers logged on at least once in the metric period (runs.workers_ever_active / workers_registered).",
+        &[
+            (Table::Runs, "workers_ever_active"),
+            (Table::Runs, "workers_registered"),
+        ],
+        |s, _, _| ratio(s.run("workers_ever_active"), s.run("workers_registered")),
+    ),
+    moment(
+        "treated_control_gap_usd",
+        "US$",
+        "Treated minus control newcomers' mean net income in the metric period (churn.treated_share; Pallais 2014).",
+        &[
+            (Table::Workers, "entered_day"),
+            (Table::Workers, "treated"),
+            (Table::Workers, "net_cents"),
+        ],
+        |s, _, _| treatment_gap(s),
+    ),
 ];
 
 #[cfg(test)]
@@ -425,6 +499,24 @@ mod tests {
             }
             let _ = m.value(&Sample::of_record(&record, &[m]), &Context::default(), Some(1.0));
         }
+    }
+
+    #[test]
+    fn the_readme_lists_every_moment() {
+        let readme = include_str!("../../README.md");
+        for m in MOMENTS {
+            assert!(readme.contains(&format!("| `{}` |", m.name)), "README lacks {}", m.name);
+        }
+    }
+
+    #[test]
+    fn the_rating_trend_is_the_least_squares_slope_per_year() {
+        let day = [1.0, 2.0, 3.0, 4.0];
+        let rating = [4.0, f64::NAN, 4.02, 4.03];
+        // Points (1, 4.00), (3, 4.02), (4, 4.03): slope 0.01 a day.
+        let b = slope(&day, &rating).unwrap();
+        assert!((b - 0.01).abs() < 1e-12, "{b}");
+        assert_eq!(slope(&[1.0], &[4.0]), None);
     }
 
     #[test]
