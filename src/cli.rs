@@ -59,6 +59,17 @@ pub enum Command {
     /// when some are not, 2 on bad input (scenario, targets file or flags). Example:
     /// gigsim validate scenarios/mturk_2015.toml --targets scenarios/targets/mturk_hara2018.toml
     Validate(ValidateArgs),
+    /// Fit scenario keys to empirical targets (the method of simulated moments).
+    ///
+    /// PARAMS lists [[params]] entries (`key`, `low`, `high`, optional `log = true`), any
+    /// numeric key sweep accepts. The loss is Σ ((mean − centre) / half-width)² over the
+    /// targets' bands (README: Calibrating a scenario). The search spends half of
+    /// --budget on an Owen-scrambled Sobol design over the box and the rest on
+    /// Nelder–Mead from its best point; every candidate runs the same replicate seeds.
+    /// Writes calibration.csv (every evaluation), best.toml (ready for gigsim run),
+    /// validation.csv of the best point and calibration.json. Example:
+    /// gigsim calibrate scenarios/mturk_2015.toml --targets scenarios/targets/mturk_hara2018.toml --params p.toml --budget 60
+    Calibrate(CalibrateArgs),
     /// Redraw the charts and report of a finished results folder from its tables.
     ///
     /// No simulation is rerun: charts are drawn from the Parquet/CSV tables, so a
@@ -220,6 +231,26 @@ pub struct ValidateArgs {
     #[arg(long, value_name = "FILE")]
     pub targets: PathBuf,
     /// Flags shared by run, compare and sweep (not --shard: validate needs every replicate).
+    #[command(flatten)]
+    pub flags: RunFlags,
+}
+
+/// Arguments of `calibrate`.
+#[derive(Debug, Args)]
+pub struct CalibrateArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// The targets file (TOML), as for validate.
+    #[arg(long, value_name = "FILE")]
+    pub targets: PathBuf,
+    /// The parameter file (TOML): [[params]] with key, low, high and optional log.
+    #[arg(long, value_name = "FILE")]
+    pub params: PathBuf,
+    /// Model evaluations in all (each runs every replicate), at least 1.
+    #[arg(long, value_name = "N", default_value_t = 40)]
+    pub budget: usize,
+    /// Results folder, replicates, seed, threads, --force and --quiet, as for run
+    /// (not --shard, --resume or --tables, which calibrate does not take yet).
     #[command(flatten)]
     pub flags: RunFlags,
 }

@@ -4,6 +4,7 @@
 //! and choosing another `--out` fixes it. Failing to write once runs are under way is a
 //! failure while running (1).
 
+use crate::calibrate::ParamsError;
 use crate::output::OutputError;
 use crate::scenario::ScenarioError;
 use crate::validate::TargetsError;
@@ -20,6 +21,9 @@ pub enum Error {
     /// A targets file is unreadable or invalid.
     #[error(transparent)]
     Targets(#[from] TargetsError),
+    /// A parameter file is unreadable or invalid.
+    #[error(transparent)]
+    Params(#[from] ParamsError),
     /// `validate`: some moments lie outside their targets (exit 1, as `diff` when files
     /// differ).
     #[error("{0}")]
@@ -49,7 +53,7 @@ impl Error {
     /// The process exit code for this error.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Scenario(_) | Error::Targets(_) | Error::Usage(_) | Error::TooBig(_) => 2,
+            Error::Scenario(_) | Error::Targets(_) | Error::Params(_) | Error::Usage(_) | Error::TooBig(_) => 2,
             Error::Output(OutputError::NotEmpty { .. } | OutputError::Unusable { .. } | OutputError::Busy { .. }) => 2,
             Error::Output(_) | Error::Run(_) | Error::Stdout(_) | Error::OutsideTargets(_) => 1,
             Error::StdoutClosed => 0,

@@ -12,6 +12,7 @@
 
 #![deny(missing_docs)]
 
+pub mod calibrate;
 pub mod cli;
 pub mod commands;
 pub mod error;

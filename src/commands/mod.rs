@@ -1,6 +1,7 @@
 //! The commands behind the CLI: each takes its parsed arguments, does the work through
 //! the library, and returns an [`Error`](crate::error::Error) that maps to an exit code.
 
+mod calibrate;
 mod check;
 mod compare;
 mod init;
@@ -25,6 +26,7 @@ pub fn dispatch(cli: Cli) -> Result<(), Error> {
         Command::Compare(args) => compare::compare(&args),
         Command::Sweep(args) => sweep::sweep(&args),
         Command::Validate(args) => validate::validate(&args),
+        Command::Calibrate(args) => calibrate::calibrate(&args),
         Command::Plot(args) => plot::plot(&args),
         Command::Merge(args) => merge::merge(&args),
         Command::Slurm(args) => slurm::slurm(&args),

@@ -1,0 +1,285 @@
+//! Calibration by the method of simulated moments: find the values of chosen scenario
+//! keys that bring a scenario's moments closest to empirical targets.
+//!
+//! The loss of a candidate is
+//!
+//! ```text
+//! L(θ) = Σ_k ((m_k(θ) − c_k) / h_k)²
+//! ```
+//!
+//! over the targets k, where m_k(θ) is the moment's mean over the replicates at θ, c_k
+//! the centre of its band and h_k its half-width (the tolerance of `target ±
+//! tolerance`, half of `high − low` for a range): a moment at the edge of its band adds
+//! 1, so L ≤ K means every moment is (about) inside. A moment undefined at θ adds
+//! [`UNDEFINED_PENALTY`].
+//!
+//! The search: a space-filling start of Owen-scrambled Sobol points over the parameter
+//! box (`sobol_burley`), evaluated together in parallel, then Nelder–Mead (`argmin`)
+//! from the best of them until the budget of evaluations is spent. Every candidate runs
+//! the same replicate seeds (common random numbers), so the loss surface is not
+//! roughened by sampling noise between candidates, and every evaluation is recorded.
+
+pub mod files;
+pub mod params;
+
+use std::sync::Mutex;
+
+use indicatif::ProgressBar;
+
+pub use params::{Param, Params, ParamsError};
+
+use crate::error::Error;
+use crate::pipeline::simulate_with;
+use crate::scenario::Study;
+use crate::validate::{Check, Context, Targets, evaluate_records};
+
+/// What an undefined moment adds to the loss: far worse than any candidate whose
+/// moments all exist, but finite, so the search can still compare such candidates.
+pub const UNDEFINED_PENALTY: f64 = 1e6;
+
+/// The share of the budget spent on the space-filling start (at least d + 1 points,
+/// so Nelder–Mead has a simplex to start from).
+pub const START_SHARE: f64 = 0.5;
+
+/// Sobol candidates run together (each with all its replicates).
+const SOBOL_BATCH: usize = 8;
+
+/// The stage of the search an evaluation belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    /// The space-filling Sobol start.
+    Sobol,
+    /// The Nelder–Mead refinement.
+    NelderMead,
+}
+
+impl Stage {
+    /// Its name in `calibration.csv`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Sobol => "sobol",
+            Stage::NelderMead => "nelder_mead",
+        }
+    }
+}
+
+/// One evaluated candidate.
+#[derive(Clone, Debug)]
+pub struct Evaluation {
+    /// The stage that proposed it.
+    pub stage: Stage,
+    /// Its position in the parameter box, 0–1 per parameter.
+    pub position: Vec<f64>,
+    /// Its parameter values.
+    pub values: Vec<f64>,
+    /// Each target checked at it.
+    pub checks: Vec<Check>,
+    /// Its loss.
+    pub loss: f64,
+}
+
+/// The loss of a candidate's checks (see the module documentation).
+pub fn loss(checks: &[Check]) -> f64 {
+    checks
+        .iter()
+        .map(|c| {
+            let (centre, half) = c.target.band.centre_and_half_width();
+            let m = c.estimate.mean;
+            if !m.is_finite() {
+                UNDEFINED_PENALTY
+            } else if half > 0.0 {
+                ((m - centre) / half).powi(2)
+            } else if m == centre {
+                0.0
+            } else {
+                UNDEFINED_PENALTY
+            }
+        })
+        .sum()
+}
+
+/// Runs and checks candidates: one batch of points at a time, every point × replicate
+/// in parallel, each point with the same replicate seeds.
+pub struct Evaluator<'a> {
+    /// The scenario, with seed and replicates already applied.
+    pub study: &'a Study,
+    /// The targets.
+    pub targets: &'a Targets,
+    /// The keys varied.
+    pub params: &'a Params,
+    /// Worker threads.
+    pub threads: usize,
+    /// Shows one step per simulated day.
+    pub progress: &'a ProgressBar,
+}
+
+impl Evaluator<'_> {
+    /// Evaluates the points `positions` (each 0–1 per parameter) of `stage`.
+    pub fn evaluate(&self, stage: Stage, positions: &[Vec<f64>]) -> Result<Vec<Evaluation>, Error> {
+        let points: Vec<(String, Vec<(String, toml::Value)>)> = positions
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (format!("candidate {i}"), self.params.overrides(u)))
+            .collect();
+        let batch = self.study.with_points(&points, "calibration candidate")?;
+        let records = simulate_with(&batch, self.threads, self.progress, crate::interrupt::flag())?;
+        let replicates = self.study.base().scenario.replicates as usize;
+        let context = Context::of(&self.study.base().scenario);
+        Ok(positions
+            .iter()
+            .zip(records.chunks(replicates))
+            .map(|(u, runs)| {
+                let checks = evaluate_records(self.targets, runs, &context);
+                Evaluation {
+                    stage,
+                    position: u.clone(),
+                    values: self.params.values(u),
+                    loss: loss(&checks),
+                    checks,
+                }
+            })
+            .collect())
+    }
+}
+
+/// The first `n` points of an Owen-scrambled Sobol sequence in `d` dimensions; the
+/// scramble is seeded from the master seed, so a calibration is reproducible.
+pub fn sobol_points(n: usize, d: usize, seed: u64) -> Vec<Vec<f64>> {
+    let seed = (seed ^ (seed >> 32)) as u32;
+    (0..n as u32)
+        .map(|i| {
+            (0..d as u32)
+                .map(|k| f64::from(sobol_burley::sample(i, k, seed)))
+                .collect()
+        })
+        .collect()
+}
+
+/// A finished calibration: every evaluation in order, and the best.
+pub struct Calibration {
+    /// Every evaluation, in the order they were made.
+    pub evaluations: Vec<Evaluation>,
+    /// Index of the one with the lowest loss (the first of equals).
+    pub best: usize,
+}
+
+/// Finds the parameters with the lowest loss in `budget` evaluations. `on_evaluation`
+/// hears of each evaluation as it is recorded (progress, best loss so far).
+pub fn calibrate(
+    evaluator: &Evaluator<'_>,
+    budget: usize,
+    seed: u64,
+    mut on_evaluation: impl FnMut(&Evaluation, f64),
+) -> Result<Calibration, Error> {
+    let d = evaluator.params.params.len();
+    let start = ((budget as f64 * START_SHARE).round() as usize).max(d + 1).min(budget);
+    let mut log: Vec<Evaluation> = Vec::with_capacity(budget);
+    let mut best_loss = f64::INFINITY;
+    // In batches, so progress shows while every batch still keeps the cores busy
+    // (a batch's candidates × replicates all run in parallel).
+    for batch in sobol_points(start, d, seed).chunks(SOBOL_BATCH) {
+        for e in evaluator.evaluate(Stage::Sobol, batch)? {
+            best_loss = best_loss.min(e.loss);
+            on_evaluation(&e, best_loss);
+            log.push(e);
+        }
+    }
+    if log.len() < budget {
+        let log_cell = Mutex::new((log, best_loss, &mut on_evaluation));
+        refine(evaluator, budget, &log_cell)?;
+        let (l, _, _) = log_cell.into_inner().expect("no panic while holding it");
+        log = l;
+    }
+    let best = (0..log.len())
+        .min_by(|&a, &b| log[a].loss.total_cmp(&log[b].loss).then(a.cmp(&b)))
+        .expect("a budget of at least one evaluation");
+    Ok(Calibration { evaluations: log, best })
+}
+
+type Log<'f, F> = Mutex<(Vec<Evaluation>, f64, &'f mut F)>;
+
+/// Why Nelder–Mead stopped early: the budget is spent (not a failure).
+#[derive(Debug, thiserror::Error)]
+#[error("the budget of evaluations is spent")]
+struct BudgetSpent;
+
+/// The cost function argmin minimises: a point of the unit box (clamped into it), its
+/// loss from one evaluation, recorded in the log.
+struct Problem<'a, 'f, F> {
+    evaluator: &'a Evaluator<'a>,
+    budget: usize,
+    log: &'a Log<'f, F>,
+    failure: &'a Mutex<Option<Error>>,
+}
+
+impl<F: FnMut(&Evaluation, f64)> argmin::core::CostFunction for Problem<'_, '_, F> {
+    type Param = Vec<f64>;
+    type Output = f64;
+
+    fn cost(&self, u: &Vec<f64>) -> Result<f64, argmin::core::Error> {
+        let mut guard = self.log.lock().expect("no panic while holding it");
+        if guard.0.len() >= self.budget {
+            return Err(BudgetSpent.into());
+        }
+        let u: Vec<f64> = u.iter().map(|x| x.clamp(0.0, 1.0)).collect();
+        // A point already evaluated (Nelder–Mead revisits clamped corners) costs nothing.
+        if let Some(e) = guard.0.iter().find(|e| e.position == u) {
+            return Ok(e.loss);
+        }
+        let evaluated = match self.evaluator.evaluate(Stage::NelderMead, std::slice::from_ref(&u)) {
+            Ok(mut e) => e.remove(0),
+            Err(e) => {
+                *self.failure.lock().expect("no panic") = Some(e);
+                return Err(BudgetSpent.into());
+            }
+        };
+        let loss = evaluated.loss;
+        guard.1 = guard.1.min(loss);
+        let best = guard.1;
+        (guard.2)(&evaluated, best);
+        guard.0.push(evaluated);
+        Ok(loss)
+    }
+}
+
+/// Nelder–Mead from the best start points until the budget is spent or the simplex
+/// has collapsed.
+fn refine<F: FnMut(&Evaluation, f64)>(evaluator: &Evaluator<'_>, budget: usize, log: &Log<'_, F>) -> Result<(), Error> {
+    let d = evaluator.params.params.len();
+    let simplex: Vec<Vec<f64>> = {
+        let guard = log.lock().expect("no panic");
+        let mut order: Vec<usize> = (0..guard.0.len()).collect();
+        order.sort_by(|&a, &b| guard.0[a].loss.total_cmp(&guard.0[b].loss).then(a.cmp(&b)));
+        let best = guard.0[order[0]].position.clone();
+        // A small simplex around the best start point: a tenth of the box along each
+        // axis, pointing inwards.
+        std::iter::once(best.clone())
+            .chain((0..d).map(|k| {
+                let mut v = best.clone();
+                v[k] += if v[k] > 0.5 { -0.1 } else { 0.1 };
+                v
+            }))
+            .collect()
+    };
+    let failure = Mutex::new(None);
+    let problem = Problem {
+        evaluator,
+        budget,
+        log,
+        failure: &failure,
+    };
+    let solver = argmin::solver::neldermead::NelderMead::new(simplex)
+        .with_sd_tolerance(1e-6)
+        .map_err(|e| Error::Run(format!("Nelder–Mead could not start: {e}")))?;
+    let outcome = argmin::core::Executor::new(problem, solver)
+        .configure(|state| state.max_iters(budget as u64))
+        .run();
+    if let Some(e) = failure.lock().expect("no panic").take() {
+        return Err(e);
+    }
+    match outcome {
+        Ok(_) => Ok(()),
+        Err(e) if e.downcast_ref::<BudgetSpent>().is_some() => Ok(()),
+        Err(e) => Err(Error::Run(format!("Nelder–Mead failed: {e}"))),
+    }
+}
