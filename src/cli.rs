@@ -70,6 +70,17 @@ pub enum Command {
     /// validation.csv of the best point and calibration.json. Example:
     /// gigsim calibrate scenarios/mturk_2015.toml --targets scenarios/targets/mturk_hara2018.toml --params p.toml --budget 60
     Calibrate(CalibrateArgs),
+    /// Measure which scenario keys move which outputs (Morris screening, Sobol indices).
+    ///
+    /// PARAMS is calibrate's parameter file. --method morris runs --samples trajectories
+    /// (default 20) of elementary effects and reports mu* and sigma; --method sobol runs
+    /// Saltelli's design on --samples base points (default 64; N × (parameters + 2)
+    /// evaluations) and reports first-order (S1) and total (ST) indices, Jansen's
+    /// estimators. Every index has a 95% bootstrap interval. Outputs (--metrics) are
+    /// columns of runs or validate moments, each the mean over replicates; every design
+    /// point runs the same replicate seeds. Writes sensitivity.csv. Example:
+    /// gigsim sensitivity scenarios/mturk_2015.toml --params p.toml --method morris --metrics median_hourly_wage_all_time
+    Sensitivity(SensitivityArgs),
     /// Redraw the charts and report of a finished results folder from its tables.
     ///
     /// No simulation is rerun: charts are drawn from the Parquet/CSV tables, so a
@@ -251,6 +262,39 @@ pub struct CalibrateArgs {
     pub budget: usize,
     /// Results folder, replicates, seed, threads, --force and --quiet, as for run
     /// (not --shard, --resume or --tables, which calibrate does not take yet).
+    #[command(flatten)]
+    pub flags: RunFlags,
+}
+
+/// The methods of `sensitivity`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SensitivityMethod {
+    /// Morris elementary effects: mu* and sigma per parameter (screening).
+    Morris,
+    /// Sobol first-order and total indices (Saltelli design, Jansen estimators).
+    Sobol,
+}
+
+/// Arguments of `sensitivity`.
+#[derive(Debug, Args)]
+pub struct SensitivityArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// The parameter file (TOML), as for calibrate.
+    #[arg(long, value_name = "FILE")]
+    pub params: PathBuf,
+    /// The method.
+    #[arg(long, value_enum)]
+    pub method: SensitivityMethod,
+    /// Outputs, comma-separated: columns of runs (default: the headline metrics) or
+    /// validate moments that take no threshold.
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub metrics: Option<Vec<String>>,
+    /// Morris trajectories (default 20) or Sobol base samples (default 64), at least 2.
+    #[arg(long, value_name = "N")]
+    pub samples: Option<usize>,
+    /// Results folder, replicates, seed, threads, --force and --quiet, as for run (not
+    /// --shard, --resume or --tables).
     #[command(flatten)]
     pub flags: RunFlags,
 }

@@ -26,5 +26,6 @@ pub mod pipeline;
 pub mod rng;
 pub mod runner;
 pub mod scenario;
+pub mod sensitivity;
 pub mod units;
 pub mod validate;

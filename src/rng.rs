@@ -44,6 +44,8 @@ pub enum Stream {
     Dormancy = 11,
     /// Whether a newcomer is treated in the field experiment (entity = worker id).
     Treatment = 12,
+    /// Designs and bootstraps of `sensitivity` (never part of a run).
+    Design = 20,
 }
 
 /// Golden-ratio increment of SplitMix64.

@@ -9,6 +9,7 @@ mod merge;
 mod plot;
 mod report;
 mod run;
+mod sensitivity;
 mod slurm;
 mod stdout;
 mod sweep;
@@ -27,6 +28,7 @@ pub fn dispatch(cli: Cli) -> Result<(), Error> {
         Command::Sweep(args) => sweep::sweep(&args),
         Command::Validate(args) => validate::validate(&args),
         Command::Calibrate(args) => calibrate::calibrate(&args),
+        Command::Sensitivity(args) => sensitivity::sensitivity(&args),
         Command::Plot(args) => plot::plot(&args),
         Command::Merge(args) => merge::merge(&args),
         Command::Slurm(args) => slurm::slurm(&args),

@@ -14,6 +14,7 @@
 use super::comparison::Contrast;
 use super::summary::SummaryRow;
 use crate::model::record::{DailyRow, PlatformRunRow, RunRow, WorkerPlatformRow, WorkerRow};
+use crate::sensitivity::Index;
 use crate::validate::Check;
 use Get::*;
 
@@ -379,6 +380,18 @@ pub const VALIDATION: &[Column<Check>] = &[
     col("replicates", "replicates", "Replicates in which the moment is defined.", U32(|r| r.estimate.n as u32)),
 ];
 
+/// Columns of `sensitivity.csv` (`gigsim sensitivity`).
+#[rustfmt::skip]
+pub const SENSITIVITY: &[Column<Index>] = &[
+    col("method", "", "morris or sobol.", Text(|r| r.method.name())),
+    col("metric", "", "The output: a column of runs or a validate moment (its mean over replicates).", Text(|r| r.metric)),
+    col("param", "", "The dotted scenario key varied.", Text(|r| r.param.as_str())),
+    col("index", "", "mu_star (mean absolute elementary effect) and sigma (their spread), in the metric's unit per unit of the parameter's box (0-1); or S1 (first-order) and ST (total) Sobol indices, shares of the metric's variance.", Text(|r| r.index)),
+    col("value", "", "The estimate.", MaybeF64(|r| finite(r.value))),
+    col("ci_low", "", "Lower end of its 95% bootstrap interval (over trajectories or base samples).", MaybeF64(|r| finite(r.ci_low))),
+    col("ci_high", "", "Upper end of the same.", MaybeF64(|r| finite(r.ci_high))),
+];
+
 /// The headline metrics of summaries, comparisons and charts, in display order.
 pub const HEADLINE: &[&str] = &[
     "worker_net_cents",
@@ -450,6 +463,49 @@ pub const TABLES: &[Table] = &[
         "sweep",
         "`sweep`: one row per point and headline metric. After `point` comes one column (`f64`) per swept key, named by the full dotted key (e.g. `platform.fee.worker_percent`), then `metric` and the rest.",
         || docs(SWEEP),
+    ),
+    table(
+        "calibration",
+        "`calibrate`: one row per evaluation: `evaluation` (from 0) and `stage` (`sobol` or `nelder_mead`), then one `f64` column per parameter named by its dotted key, one per target named by its moment (`name@threshold` for share_above_*, the moment's mean over replicates), and `loss` (the sum over targets of ((mean - centre) / half-width of the band)^2).",
+        || {
+            vec![
+                Doc {
+                    name: "evaluation",
+                    dtype: "u32",
+                    unit: "",
+                    doc: "Evaluation number, from 0, in the order they were made.",
+                },
+                Doc {
+                    name: "stage",
+                    dtype: "string",
+                    unit: "",
+                    doc: "sobol (the space-filling start) or nelder_mead (the refinement).",
+                },
+                Doc {
+                    name: "<dotted key>",
+                    dtype: "f64",
+                    unit: "the key's",
+                    doc: "One column per parameter: its value at this candidate.",
+                },
+                Doc {
+                    name: "<moment>",
+                    dtype: "f64 or null",
+                    unit: "the moment's",
+                    doc: "One column per target: the moment's mean over replicates at this candidate.",
+                },
+                Doc {
+                    name: "loss",
+                    dtype: "f64",
+                    unit: "",
+                    doc: "The sum over targets of ((mean - centre of the band) / half-width of the band)^2; an undefined moment adds 1e6.",
+                },
+            ]
+        },
+    ),
+    table(
+        "sensitivity",
+        "`sensitivity`: one row per method, metric, parameter and index.",
+        || docs(SENSITIVITY),
     ),
     table(
         "validation",
