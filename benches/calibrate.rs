@@ -52,7 +52,9 @@ fn evaluations(c: &mut Criterion) {
     let mut group = c.benchmark_group("calibrate");
     group.sample_size(10);
     group.throughput(Throughput::Elements(CANDIDATES as u64));
-    group.bench_function("evaluations", |b| b.iter(|| evaluator.evaluate(Stage::Sobol, &points).unwrap()));
+    group.bench_function("evaluations", |b| {
+        b.iter(|| evaluator.evaluate(Stage::Sobol, &points).unwrap())
+    });
     // The same runs, without building candidates one by one or computing moments.
     let named: Vec<(String, Vec<(String, toml::Value)>)> = points
         .iter()
@@ -60,7 +62,9 @@ fn evaluations(c: &mut Criterion) {
         .map(|(i, u)| (format!("p{i}"), params.overrides(u)))
         .collect();
     let batch = study.with_points(&named, "bench").unwrap();
-    group.bench_function("runs_only", |b| b.iter(|| gigsim::pipeline::simulate(&batch, 1).unwrap()));
+    group.bench_function("runs_only", |b| {
+        b.iter(|| gigsim::pipeline::simulate(&batch, 1).unwrap())
+    });
     group.finish();
 }
 

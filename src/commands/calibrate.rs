@@ -9,6 +9,7 @@ use super::stdout::say;
 use crate::calibrate::{self, Evaluator, Params, files};
 use crate::cli::CalibrateArgs;
 use crate::error::Error;
+use crate::output::charts::search;
 use crate::output::{folder, lock::lock};
 use crate::pipeline::apply_flags;
 use crate::scenario;
@@ -73,6 +74,15 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), Error> {
     bar.finish_and_clear();
     let calibration = result?;
     files::write(&out, &study, &targets, &params, &calibration, args.budget)?;
+    let name = &study.base().scenario.name;
+    search::draw(
+        &out,
+        &[
+            search::convergence(&calibration, name),
+            search::loss_by_parameter(&calibration, &params, name),
+        ],
+        &study.base().scenario.charts,
+    )?;
     if !options.quiet {
         let best = &calibration.evaluations[calibration.best];
         let inside = best.checks.iter().filter(|c| c.inside).count();

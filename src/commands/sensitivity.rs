@@ -9,6 +9,7 @@ use crate::calibrate::Params;
 use crate::cli::{SensitivityArgs, SensitivityMethod};
 use crate::error::Error;
 use crate::output::atomic::write_file;
+use crate::output::charts::search;
 use crate::output::columns::{HEADLINE, SENSITIVITY};
 use crate::output::tables::{frame, write_csv};
 use crate::output::{folder, lock::lock};
@@ -79,6 +80,7 @@ pub fn sensitivity(args: &SensitivityArgs) -> Result<(), Error> {
     let mut df = frame("sensitivity", &rows, SENSITIVITY)?;
     write_csv(&out.join("sensitivity.csv"), "sensitivity", &mut df)?;
     write_file(&out.join("scenario.toml"), study.resolved_toml().as_bytes())?;
+    search::draw(&out, &[search::indices(&rows, method, &base.name)], &base.charts)?;
     if !options.quiet {
         let mut text = format!(
             "{} on {} ({} design points × {}):\n",

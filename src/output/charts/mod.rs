@@ -17,6 +17,7 @@ pub mod draw;
 pub mod figure;
 pub mod income;
 pub mod runs;
+pub mod search;
 pub mod stats;
 pub mod sweep;
 pub mod theme;
