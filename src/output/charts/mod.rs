@@ -15,6 +15,7 @@ pub mod catalog;
 pub mod data;
 pub mod draw;
 pub mod figure;
+pub mod glyphs;
 pub mod income;
 pub mod runs;
 pub mod stats;
@@ -433,9 +434,15 @@ pub fn render_svg(figure: &Figure, style: &ChartStyle) -> Result<String, String>
     Ok(out)
 }
 
-/// A figure as a PNG file at `width × scale` by `height × scale` pixels.
+/// A figure as a PNG file at `width × scale` by `height × scale` pixels (text through
+/// [`glyphs::Glyphs`], which spaces letters as the SVG does).
 pub fn render_png(figure: &Figure, style: &ChartStyle, path: &Path) -> Result<(), String> {
-    draw_on(BitMapBackend::new(path, png_size(style)), figure, style, style.scale)
+    draw_on(
+        glyphs::Glyphs(BitMapBackend::new(path, png_size(style))),
+        figure,
+        style,
+        style.scale,
+    )
 }
 
 /// A figure as RGB pixels (`width × scale` by `height × scale`, 3 bytes a pixel), for
@@ -444,7 +451,7 @@ pub fn render_rgb(figure: &Figure, style: &ChartStyle) -> Result<(u32, u32, Vec<
     let (w, h) = png_size(style);
     let mut buffer = vec![0u8; w as usize * h as usize * 3];
     draw_on(
-        BitMapBackend::with_buffer(&mut buffer, (w, h)),
+        glyphs::Glyphs(BitMapBackend::with_buffer(&mut buffer, (w, h))),
         figure,
         style,
         style.scale,
