@@ -25,6 +25,10 @@ pub enum Error {
     /// A run failed while running (its sums outgrew what gigsim can hold).
     #[error("{0}")]
     Run(String),
+    /// The last files of a results folder (charts, report, manifest) could not be
+    /// written; the message says which and the command that finishes the folder.
+    #[error("{0}")]
+    Unfinished(String),
     /// Ctrl-C or SIGTERM stopped the work.
     #[error("{0}")]
     Interrupted(String),
@@ -43,7 +47,7 @@ impl Error {
         match self {
             Error::Scenario(_) | Error::Usage(_) | Error::TooBig(_) => 2,
             Error::Output(OutputError::NotEmpty { .. } | OutputError::Unusable { .. } | OutputError::Busy { .. }) => 2,
-            Error::Output(_) | Error::Run(_) | Error::Stdout(_) => 1,
+            Error::Output(_) | Error::Run(_) | Error::Unfinished(_) | Error::Stdout(_) => 1,
             Error::StdoutClosed => 0,
             Error::Interrupted(_) => 130,
         }

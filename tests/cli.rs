@@ -283,3 +283,39 @@ fn confidence_intervals_stay_within_what_each_metric_can_be() {
         .unwrap();
     assert!(row.contains("<td>0.0 to "), "{row}");
 }
+
+/// When a chart cannot be written (here its path is taken by a folder; a full disk
+/// fails the same way), the error is one line naming the file and the exact command
+/// that finishes the folder, and there is no manifest.json: the manifest is written
+/// last, so the folder is not taken for finished. That command then finishes it.
+#[test]
+fn a_chart_that_cannot_be_written_leaves_no_manifest_and_says_how_to_finish() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_scenario(dir.path(), "s.toml", &small_scenario(""));
+    let res = dir.path().join("res");
+    std::fs::create_dir_all(res.join("charts").join("lorenz.png")).unwrap();
+    let out = run_in(dir.path(), &["run", "s.toml", "--out", "res", "--force", "--quiet"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(
+        err.contains("lorenz.png") && !err.contains("Custom {") && !err.contains("kind:"),
+        "{err}"
+    );
+    assert!(
+        !res.join("manifest.json").exists(),
+        "a folder whose charts failed has a manifest"
+    );
+    assert!(
+        res.join("runs.parquet").is_file(),
+        "the tables were written before the charts"
+    );
+    let command = err.split('`').nth(1).expect("the command to finish, in backticks");
+    assert!(command.ends_with("--out res --resume"), "{command}");
+    std::fs::remove_dir(res.join("charts").join("lorenz.png")).unwrap();
+    let words: Vec<&str> = command.split(' ').skip(1).collect();
+    let again = run_in(dir.path(), &words);
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(res.join("manifest.json").is_file() && res.join("charts").join("lorenz.png").is_file());
+    assert!(res.join("report.html").is_file());
+}
