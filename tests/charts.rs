@@ -179,15 +179,17 @@ fn sweep_of_one_key_draws_metric_lines_with_ci_bands() {
     check_drawn(&files, &style());
     let charts = charts_of(&dir);
     for c in &charts {
-        let layers = &c.figure.panels[0].layers;
-        assert!(
-            layers
-                .iter()
-                .any(|l| matches!(l, Layer::Band { points, .. } if points.len() == 4)),
-            "{}",
-            c.stem
-        );
-        assert!(c.figure.panels[0].x.label.contains("platform.fee.worker_percent"));
+        for panel in &c.figure.panels {
+            assert!(
+                panel
+                    .layers
+                    .iter()
+                    .any(|l| matches!(l, Layer::Band { points, .. } if points.len() == 4)),
+                "{}",
+                c.stem
+            );
+            assert!(panel.x.label.contains("platform.fee.worker_percent"));
+        }
     }
     // A `_percent` key is written as 20 for 20%, and its ticks say so.
     let net = files.iter().find(|f| f.stem == "sweep_worker_net_cents").unwrap();
@@ -195,6 +197,79 @@ fn sweep_of_one_key_draws_metric_lines_with_ci_bands() {
         net.svg.contains("\n20%\n") && !net.svg.contains("\n20\n"),
         "percent ticks"
     );
+    cleanup(&dir);
+}
+
+/// The paired test printed beside a sweep found an effect that per-point unpaired
+/// bands hid: the main (first) panel is the paired change from the first point with
+/// its paired CI (sweep.csv's diff columns), clearly titled, and the unpaired levels
+/// come second under their own title.
+#[test]
+fn sweep_charts_lead_with_the_paired_change_from_the_first_point() {
+    let dir = sweep_folder("sweep-paired", &["platform.fee.levy_percent"], &[&[0.0, 3.0, 6.0]], 3);
+    let charts = charts_of(&dir);
+    let net = charts.iter().find(|c| c.stem == "sweep_worker_net_cents").unwrap();
+    assert_eq!(net.figure.panels.len(), 2, "{:?}", net.figure.panels);
+    let (main, level) = (&net.figure.panels[0], &net.figure.panels[1]);
+    assert!(
+        main.title
+            .as_deref()
+            .unwrap()
+            .contains("Paired change from the first point"),
+        "{:?}",
+        main.title
+    );
+    assert!(
+        level.title.as_deref().unwrap().contains("unpaired"),
+        "{:?}",
+        level.title
+    );
+    // The fixture's paired CI is the change ± 1% of the level; the unpaired one ± 3%.
+    let band = |p: &Panel| {
+        p.layers
+            .iter()
+            .find_map(|l| match l {
+                Layer::Band { points, .. } => Some(points.clone()),
+                _ => None,
+            })
+            .unwrap()
+    };
+    let (paired, unpaired) = (band(main), band(level));
+    for (p, u) in paired.iter().zip(&unpaired) {
+        assert!((p.2 - p.1) < (u.2 - u.1) / 2.0, "paired {p:?} against unpaired {u:?}");
+    }
+    // The first point against itself: no change, its band centred on 0.
+    assert!((paired[0].1 + paired[0].2).abs() < 1e-6, "{paired:?}");
+    // Axis labels read as the key table names the key, with its unit.
+    assert_eq!(main.x.label, "Levy for a welfare fund, % (platform.fee.levy_percent)");
+    assert!(net.caption.contains("paired change"), "{}", net.caption);
+    cleanup(&dir);
+}
+
+/// A metric that is 0 at every point (no task ever unfilled) is not drawn as flat
+/// lines: the chart says why.
+#[test]
+fn a_sweep_metric_that_is_zero_everywhere_is_not_drawn() {
+    let dir = sweep_folder("sweep-zero", &["platform.fee.levy_percent"], &[&[0.0, 3.0]], 3);
+    let csv = std::fs::read_to_string(dir.join("sweep.csv")).unwrap();
+    let zeroed: Vec<String> = csv
+        .lines()
+        .map(|l| {
+            let cells: Vec<&str> = l.split(',').collect();
+            if cells.get(2) == Some(&"tasks_unfilled") {
+                format!("{},{},tasks_unfilled,0,0,0,3,0,0,0", cells[0], cells[1])
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    std::fs::write(dir.join("sweep.csv"), zeroed.join("\n") + "\n").unwrap();
+    let charts = charts_of(&dir);
+    let unfilled = charts.iter().find(|c| c.stem == "sweep_tasks_unfilled").unwrap();
+    let why = unfilled.figure.panels[0].no_data.as_deref().unwrap_or_default();
+    assert!(why.contains("0 at every point"), "{:?}", unfilled.figure.panels[0]);
+    let net = charts.iter().find(|c| c.stem == "sweep_worker_net_cents").unwrap();
+    assert!(net.figure.panels[0].no_data.is_none());
     cleanup(&dir);
 }
 
