@@ -404,6 +404,36 @@ fn one_worker_one_replicate_draws_every_run_chart() {
     cleanup(&dir);
 }
 
+/// A scenario whose requesters rate nothing (MTurk's baseline) has only the drawn start
+/// ratings, a spike at 5 on a 1–5 axis: the ratings chart is skipped with the reason.
+#[test]
+fn ratings_are_not_drawn_when_nobody_rates() {
+    let dir = temp_dir("no-ratings");
+    write_manifest(
+        &dir,
+        "run",
+        &["base"],
+        &[],
+        2,
+        "[requesters]\nrating_probability = 0.0\n",
+    );
+    write_runs(&dir, &["base"], 2, plausible_metric);
+    write_summary(&dir, &["base"], plausible_metric);
+    write_daily(&dir, &["base"], 2, 5);
+    write_workers(&dir, &[("base", workers(0, 50, 4))]);
+    let files = render_folder(&dir, &dir.join("charts"), &style()).unwrap();
+    let expected: Vec<&str> = RUN_STEMS.iter().copied().filter(|s| *s != "ratings").collect();
+    assert_eq!(stems(&files), expected);
+    let notes = inapplicable_charts(&dir).unwrap();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("rating chart is not drawn") && n.contains("rating_probability is 0")),
+        "{notes:?}"
+    );
+    cleanup(&dir);
+}
+
 #[test]
 fn nobody_paid_gives_no_data_panels_not_panics() {
     let mut w = workers(0, 50, 4);
@@ -573,11 +603,12 @@ fn real_run_folder_draws_all_run_charts() {
     let (dir, out) = real_run_folder("real-run", 3);
     let style = ChartStyle::of_folder(&out).unwrap();
     let files = render_folder(&out, &out.join("charts"), &style).unwrap();
-    // The baseline has workers with experience, but no newcomers and one platform.
-    let mut expected = RUN_STEMS.to_vec();
+    // The baseline has workers with experience, but no newcomers, one platform, and
+    // requesters who rate nothing (MTurk has no star ratings).
+    let mut expected: Vec<&str> = RUN_STEMS.iter().copied().filter(|s| *s != "ratings").collect();
     expected.push("earnings_by_experience");
     assert_eq!(stems(&files), expected);
-    assert_eq!(inapplicable_charts(&out).unwrap().len(), 2);
+    assert_eq!(inapplicable_charts(&out).unwrap().len(), 3);
     check_drawn(&files, &style);
     for f in &files {
         assert!(f.svg.contains("baseline"), "{} names the scenario", f.stem);
@@ -712,6 +743,11 @@ fn run_folder_with_newcomers_and_two_platforms_draws_the_behaviour_charts() {
         other => panic!("{other:?}"),
     }
     assert!(exp.caption.contains("Cook et al."));
+    // The pay axis starts near the lowest pay ($10), not at $0 with half the panel empty.
+    match exp.figure.panels[0].x.scale {
+        gigsim::output::charts::figure::Scale::Linear { lo, hi } => assert!(lo > 5.0 && hi < 25.0, "{lo} to {hi}"),
+        ref other => panic!("{other:?}"),
+    }
 
     // Two platforms earn twice as much.
     let inc = chart(&charts, "income_by_platforms");
