@@ -291,7 +291,7 @@ fn confidence_intervals_stay_within_what_each_metric_can_be() {
 #[test]
 fn a_chart_that_cannot_be_written_leaves_no_manifest_and_says_how_to_finish() {
     let dir = tempfile::tempdir().unwrap();
-    let path = write_scenario(dir.path(), "s.toml", &small_scenario(""));
+    write_scenario(dir.path(), "s.toml", &small_scenario(""));
     let res = dir.path().join("res");
     std::fs::create_dir_all(res.join("charts").join("lorenz.png")).unwrap();
     let out = run_in(dir.path(), &["run", "s.toml", "--out", "res", "--force", "--quiet"]);
