@@ -37,6 +37,10 @@ pub enum Error {
     /// A run failed while running (its sums outgrew what gigsim can hold).
     #[error("{0}")]
     Run(String),
+    /// The last files of a results folder (charts, report, manifest) could not be
+    /// written; the message says which and the command that finishes the folder.
+    #[error("{0}")]
+    Unfinished(String),
     /// Ctrl-C or SIGTERM stopped the work.
     #[error("{0}")]
     Interrupted(String),
@@ -55,7 +59,7 @@ impl Error {
         match self {
             Error::Scenario(_) | Error::Targets(_) | Error::Params(_) | Error::Usage(_) | Error::TooBig(_) => 2,
             Error::Output(OutputError::NotEmpty { .. } | OutputError::Unusable { .. } | OutputError::Busy { .. }) => 2,
-            Error::Output(_) | Error::Run(_) | Error::Stdout(_) | Error::OutsideTargets(_) => 1,
+            Error::Output(_) | Error::Run(_) | Error::Unfinished(_) | Error::Stdout(_) | Error::OutsideTargets(_) => 1,
             Error::StdoutClosed => 0,
             Error::Interrupted(_) => 130,
         }

@@ -168,6 +168,59 @@ impl Estimate {
     }
 }
 
+/// The values a quantity can take: a closed interval, either end possibly infinite
+/// (counts and money that cannot be negative are `[0, ∞)`, shares `[0, 1]`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Support {
+    /// Smallest possible value (`-∞` when unbounded below).
+    pub low: f64,
+    /// Largest possible value (`∞` when unbounded above).
+    pub high: f64,
+}
+
+impl Support {
+    /// Any real number: differences between variants, which may have either sign.
+    pub const REAL: Support = Support {
+        low: f64::NEG_INFINITY,
+        high: f64::INFINITY,
+    };
+    /// Counts, hours and money that cannot be negative.
+    pub const NON_NEGATIVE: Support = Support {
+        low: 0.0,
+        high: f64::INFINITY,
+    };
+    /// Shares and indices between 0 and 1.
+    pub const UNIT: Support = Support { low: 0.0, high: 1.0 };
+
+    /// The support of the quantity times `factor` (> 0), for axes in other units
+    /// (cents shown as dollars).
+    pub fn scaled(self, factor: f64) -> Support {
+        Support {
+            low: self.low * factor,
+            high: self.high * factor,
+        }
+    }
+}
+
+impl Estimate {
+    /// The same estimate with its interval intersected with the quantity's support.
+    ///
+    /// Why this keeps the coverage exactly: the true mean lies in the support, so the t
+    /// interval covers it exactly when the intersection does; only impossible values
+    /// (−2 tasks unfilled, a share above 1) are cut off. No resampling is involved, so
+    /// recording still draws no random number. The point estimate is left alone (a mean
+    /// of values in the support is in it). Paired differences are not clamped: their
+    /// support is all reals.
+    pub fn within(self, support: Support) -> Estimate {
+        let clamp = |x: f64| x.clamp(support.low, support.high);
+        Estimate {
+            ci_low: self.ci_low.map(clamp),
+            ci_high: self.ci_high.map(clamp),
+            ..self
+        }
+    }
+}
+
 /// Quantile function of Student's t distribution with `df` degrees of freedom, for
 /// 0 < p < 1, found by bisection on the CDF (accurate to about 1e-12).
 pub fn t_quantile(p: f64, df: f64) -> f64 {
@@ -282,6 +335,20 @@ mod tests {
 
     fn close(a: f64, b: f64, tol: f64) -> bool {
         (a - b).abs() <= tol
+    }
+
+    #[test]
+    fn intervals_are_cut_to_the_support_and_keep_their_mean() {
+        // Mean 3.5 with a t interval reaching below zero: a count cannot be negative.
+        let e = Estimate::of(&[0.0, 0.0, 14.0, 0.0], 0.95);
+        assert!(e.ci_low.unwrap() < 0.0, "{e:?}");
+        let cut = e.within(Support::NON_NEGATIVE);
+        assert_eq!((cut.mean, cut.ci_low, cut.ci_high), (e.mean, Some(0.0), e.ci_high));
+        let share = Estimate::of(&[0.9, 1.0, 1.0, 0.6], 0.95).within(Support::UNIT);
+        assert!(share.ci_high == Some(1.0) && share.ci_low.unwrap() < 0.875, "{share:?}");
+        let diff = Estimate::of(&[-1.0, 2.0], 0.95);
+        assert_eq!(diff.within(Support::REAL), diff, "differences keep their interval");
+        assert_eq!(Support::UNIT.scaled(100.0), Support { low: 0.0, high: 100.0 });
     }
 
     #[test]

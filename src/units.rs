@@ -123,7 +123,12 @@ pub fn change(a: f64, b: f64) -> String {
         return String::new();
     }
     let p = b / a - 1.0;
-    format!("{}{}", if p >= 0.0 { "+" } else { "−" }, percent(p.abs(), 0))
+    let size = percent(p.abs(), 0);
+    // A change that rounds to nothing has no direction ("−0%" read as a loss).
+    if size == "0%" {
+        return size;
+    }
+    format!("{}{size}", if p >= 0.0 { "+" } else { "−" })
 }
 
 /// A difference of shares in percentage points, without its sign: `1.2 pp`.
@@ -292,6 +297,8 @@ mod tests {
         assert_eq!(percent(0.6012, 0), "60%");
         assert_eq!(change(10.0, 11.4), "+14%");
         assert_eq!(change(10.0, 9.0), "−10%");
+        assert_eq!(change(10.0, 9.99), "0%");
+        assert_eq!(change(10.0, 10.01), "0%");
         assert_eq!(change(0.0, 9.0), "");
         assert_eq!(pp(-0.0123), "1.2 pp");
         assert_eq!(count(1, "worker", "workers"), "1 worker");

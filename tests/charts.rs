@@ -179,15 +179,17 @@ fn sweep_of_one_key_draws_metric_lines_with_ci_bands() {
     check_drawn(&files, &style());
     let charts = charts_of(&dir);
     for c in &charts {
-        let layers = &c.figure.panels[0].layers;
-        assert!(
-            layers
-                .iter()
-                .any(|l| matches!(l, Layer::Band { points, .. } if points.len() == 4)),
-            "{}",
-            c.stem
-        );
-        assert!(c.figure.panels[0].x.label.contains("platform.fee.worker_percent"));
+        for panel in &c.figure.panels {
+            assert!(
+                panel
+                    .layers
+                    .iter()
+                    .any(|l| matches!(l, Layer::Band { points, .. } if points.len() == 4)),
+                "{}",
+                c.stem
+            );
+            assert!(panel.x.label.contains("platform.fee.worker_percent"));
+        }
     }
     // A `_percent` key is written as 20 for 20%, and its ticks say so.
     let net = files.iter().find(|f| f.stem == "sweep_worker_net_cents").unwrap();
@@ -195,6 +197,79 @@ fn sweep_of_one_key_draws_metric_lines_with_ci_bands() {
         net.svg.contains("\n20%\n") && !net.svg.contains("\n20\n"),
         "percent ticks"
     );
+    cleanup(&dir);
+}
+
+/// The paired test printed beside a sweep found an effect that per-point unpaired
+/// bands hid: the main (first) panel is the paired change from the first point with
+/// its paired CI (sweep.csv's diff columns), clearly titled, and the unpaired levels
+/// come second under their own title.
+#[test]
+fn sweep_charts_lead_with_the_paired_change_from_the_first_point() {
+    let dir = sweep_folder("sweep-paired", &["platform.fee.levy_percent"], &[&[0.0, 3.0, 6.0]], 3);
+    let charts = charts_of(&dir);
+    let net = charts.iter().find(|c| c.stem == "sweep_worker_net_cents").unwrap();
+    assert_eq!(net.figure.panels.len(), 2, "{:?}", net.figure.panels);
+    let (main, level) = (&net.figure.panels[0], &net.figure.panels[1]);
+    assert!(
+        main.title
+            .as_deref()
+            .unwrap()
+            .contains("Paired change from the first point"),
+        "{:?}",
+        main.title
+    );
+    assert!(
+        level.title.as_deref().unwrap().contains("unpaired"),
+        "{:?}",
+        level.title
+    );
+    // The fixture's paired CI is the change ± 1% of the level; the unpaired one ± 3%.
+    let band = |p: &Panel| {
+        p.layers
+            .iter()
+            .find_map(|l| match l {
+                Layer::Band { points, .. } => Some(points.clone()),
+                _ => None,
+            })
+            .unwrap()
+    };
+    let (paired, unpaired) = (band(main), band(level));
+    for (p, u) in paired.iter().zip(&unpaired) {
+        assert!((p.2 - p.1) < (u.2 - u.1) / 2.0, "paired {p:?} against unpaired {u:?}");
+    }
+    // The first point against itself: no change, its band centred on 0.
+    assert!((paired[0].1 + paired[0].2).abs() < 1e-6, "{paired:?}");
+    // Axis labels read as the key table names the key, with its unit.
+    assert_eq!(main.x.label, "Levy for a welfare fund, % (platform.fee.levy_percent)");
+    assert!(net.caption.contains("paired change"), "{}", net.caption);
+    cleanup(&dir);
+}
+
+/// A metric that is 0 at every point (no task ever unfilled) is not drawn as flat
+/// lines: the chart says why.
+#[test]
+fn a_sweep_metric_that_is_zero_everywhere_is_not_drawn() {
+    let dir = sweep_folder("sweep-zero", &["platform.fee.levy_percent"], &[&[0.0, 3.0]], 3);
+    let csv = std::fs::read_to_string(dir.join("sweep.csv")).unwrap();
+    let zeroed: Vec<String> = csv
+        .lines()
+        .map(|l| {
+            let cells: Vec<&str> = l.split(',').collect();
+            if cells.get(2) == Some(&"tasks_unfilled") {
+                format!("{},{},tasks_unfilled,0,0,0,3,0,0,0", cells[0], cells[1])
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    std::fs::write(dir.join("sweep.csv"), zeroed.join("\n") + "\n").unwrap();
+    let charts = charts_of(&dir);
+    let unfilled = charts.iter().find(|c| c.stem == "sweep_tasks_unfilled").unwrap();
+    let why = unfilled.figure.panels[0].no_data.as_deref().unwrap_or_default();
+    assert!(why.contains("0 at every point"), "{:?}", unfilled.figure.panels[0]);
+    let net = charts.iter().find(|c| c.stem == "sweep_worker_net_cents").unwrap();
+    assert!(net.figure.panels[0].no_data.is_none());
     cleanup(&dir);
 }
 
@@ -326,6 +401,36 @@ fn one_worker_one_replicate_draws_every_run_chart() {
     check_drawn(&files, &style);
     let lorenz = files.iter().find(|f| f.stem == "lorenz").unwrap();
     assert!(lorenz.svg.contains("one replicate: no CI"));
+    cleanup(&dir);
+}
+
+/// A scenario whose requesters rate nothing (MTurk's baseline) has only the drawn start
+/// ratings, a spike at 5 on a 1–5 axis: the ratings chart is skipped with the reason.
+#[test]
+fn ratings_are_not_drawn_when_nobody_rates() {
+    let dir = temp_dir("no-ratings");
+    write_manifest(
+        &dir,
+        "run",
+        &["base"],
+        &[],
+        2,
+        "[requesters]\nrating_probability = 0.0\n",
+    );
+    write_runs(&dir, &["base"], 2, plausible_metric);
+    write_summary(&dir, &["base"], plausible_metric);
+    write_daily(&dir, &["base"], 2, 5);
+    write_workers(&dir, &[("base", workers(0, 50, 4))]);
+    let files = render_folder(&dir, &dir.join("charts"), &style()).unwrap();
+    let expected: Vec<&str> = RUN_STEMS.iter().copied().filter(|s| *s != "ratings").collect();
+    assert_eq!(stems(&files), expected);
+    let notes = inapplicable_charts(&dir).unwrap();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("rating chart is not drawn") && n.contains("rating_probability is 0")),
+        "{notes:?}"
+    );
     cleanup(&dir);
 }
 
@@ -498,11 +603,12 @@ fn real_run_folder_draws_all_run_charts() {
     let (dir, out) = real_run_folder("real-run", 3);
     let style = ChartStyle::of_folder(&out).unwrap();
     let files = render_folder(&out, &out.join("charts"), &style).unwrap();
-    // The baseline has workers with experience, but no newcomers and one platform.
-    let mut expected = RUN_STEMS.to_vec();
+    // The baseline has workers with experience, but no newcomers, one platform, and
+    // requesters who rate nothing (MTurk has no star ratings).
+    let mut expected: Vec<&str> = RUN_STEMS.iter().copied().filter(|s| *s != "ratings").collect();
     expected.push("earnings_by_experience");
     assert_eq!(stems(&files), expected);
-    assert_eq!(inapplicable_charts(&out).unwrap().len(), 2);
+    assert_eq!(inapplicable_charts(&out).unwrap().len(), 3);
     check_drawn(&files, &style);
     for f in &files {
         assert!(f.svg.contains("baseline"), "{} names the scenario", f.stem);
@@ -637,6 +743,11 @@ fn run_folder_with_newcomers_and_two_platforms_draws_the_behaviour_charts() {
         other => panic!("{other:?}"),
     }
     assert!(exp.caption.contains("Cook et al."));
+    // The pay axis starts near the lowest pay ($10), not at $0 with half the panel empty.
+    match exp.figure.panels[0].x.scale {
+        gigsim::output::charts::figure::Scale::Linear { lo, hi } => assert!(lo > 5.0 && hi < 25.0, "{lo} to {hi}"),
+        ref other => panic!("{other:?}"),
+    }
 
     // Two platforms earn twice as much.
     let inc = chart(&charts, "income_by_platforms");

@@ -240,3 +240,82 @@ fn check_warns_when_run_would_refuse_the_memory_estimate() {
         stderr(&o)
     );
 }
+
+/// A count that is zero in some replicates has a t interval reaching below zero
+/// (62 tasks unfilled, "−111 to 236"): every output cuts it at 0 the same way, and
+/// shares stay within [0, 1].
+#[test]
+fn confidence_intervals_stay_within_what_each_metric_can_be() {
+    let dir = tempfile::tempdir().unwrap();
+    // Demand at the edge of capacity: two replicates fill every task, two do not.
+    let text = small_scenario("")
+        .replace("tasks_per_day = 1500.0", "tasks_per_day = 2000.0")
+        .replace("replicates = 3", "replicates = 4");
+    let path = write_scenario(dir.path(), "s.toml", &text);
+    let out = run_in(dir.path(), &["run", path.to_str().unwrap(), "--out", "res"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let res = dir.path().join("res");
+    let summary = read_csv(&res.join("summary.csv"));
+    let mut cut = false;
+    for row in &summary {
+        let (mean, sd, lo, hi) = (
+            float(row, "mean"),
+            float(row, "sd"),
+            float(row, "ci_low"),
+            float(row, "ci_high"),
+        );
+        assert!(lo >= 0.0 && lo <= mean && mean <= hi, "{row:?}");
+        if row["metric"].contains("share") || row["metric"] == "gini_net_income" {
+            assert!(hi <= 1.0, "{row:?}");
+        }
+        // The cut happened where the symmetric interval would have gone below 0.
+        cut |= lo == 0.0 && sd > 0.0 && mean > 0.0;
+    }
+    assert!(cut, "the scenario no longer has an interval to cut: {summary:?}");
+    let terminal = stdout(&out);
+    let unfilled = terminal.lines().find(|l| l.contains("tasks_unfilled")).unwrap();
+    assert!(unfilled.contains("CI 0.0 to"), "{terminal}");
+    assert!(!terminal.contains("CI -") && !terminal.contains("CI −"), "{terminal}");
+    let report = std::fs::read_to_string(res.join("report.html")).unwrap();
+    let row = report
+        .lines()
+        .find(|l| l.contains("<code class=\"metric-code\">tasks_unfilled"))
+        .unwrap();
+    assert!(row.contains("<td>0.0 to "), "{row}");
+}
+
+/// When a chart cannot be written (here its path is taken by a folder; a full disk
+/// fails the same way), the error is one line naming the file and the exact command
+/// that finishes the folder, and there is no manifest.json: the manifest is written
+/// last, so the folder is not taken for finished. That command then finishes it.
+#[test]
+fn a_chart_that_cannot_be_written_leaves_no_manifest_and_says_how_to_finish() {
+    let dir = tempfile::tempdir().unwrap();
+    write_scenario(dir.path(), "s.toml", &small_scenario(""));
+    let res = dir.path().join("res");
+    std::fs::create_dir_all(res.join("charts").join("lorenz.png")).unwrap();
+    let out = run_in(dir.path(), &["run", "s.toml", "--out", "res", "--force", "--quiet"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(
+        err.contains("lorenz.png") && !err.contains("Custom {") && !err.contains("kind:"),
+        "{err}"
+    );
+    assert!(
+        !res.join("manifest.json").exists(),
+        "a folder whose charts failed has a manifest"
+    );
+    assert!(
+        res.join("runs.parquet").is_file(),
+        "the tables were written before the charts"
+    );
+    let command = err.split('`').nth(1).expect("the command to finish, in backticks");
+    assert!(command.ends_with("--out res --resume"), "{command}");
+    std::fs::remove_dir(res.join("charts").join("lorenz.png")).unwrap();
+    let words: Vec<&str> = command.split(' ').skip(1).collect();
+    let again = run_in(dir.path(), &words);
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(res.join("manifest.json").is_file() && res.join("charts").join("lorenz.png").is_file());
+    assert!(res.join("report.html").is_file());
+}

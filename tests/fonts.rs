@@ -160,3 +160,66 @@ fn charts_render_text_without_system_fonts() {
         draw_text_and_check_ink();
     }
 }
+
+/// Where each letter's ink starts in a PNG title, in pixels from the first letter's,
+/// measured and as the font's metrics put it (pen position from advances and kerning,
+/// plus the glyph's left side bearing).
+fn letter_edges(title: &str) -> (Vec<f32>, Vec<f32>) {
+    use ab_glyph::{Font, FontRef, ScaleFont};
+    use gigsim::output::charts::theme::{FONT_BOLD, TextRole, Theme};
+    let style = ChartStyle {
+        width: 600,
+        height: 300,
+        formats: Vec::new(),
+        scale: 2.0,
+    };
+    let figure = Figure::single(title.into(), Panel::empty(""));
+    let (w, _, rgb) = render_rgb(&figure, &style).expect("renders");
+    let w = w as usize;
+    // The title is the only ink in the top 70 pixels of a figure without data.
+    let inked: Vec<bool> = (0..w)
+        .map(|x| (0..70).any(|y| rgb[(y * w + x) * 3..][..3].iter().any(|c| *c < 200)))
+        .collect();
+    let measured: Vec<f32> = (0..w)
+        .filter(|&x| inked[x] && (x == 0 || !inked[x - 1]))
+        .map(|x| x as f32)
+        .collect();
+    let size = Theme::new(style.width, style.height, style.scale).font_size(TextRole::Title) as f32;
+    let font = FontRef::try_from_slice(FONT_BOLD).unwrap();
+    let scaled = font.as_scaled(size);
+    let (mut pen, mut prev, mut expected) = (0f32, None, Vec::new());
+    for c in title.chars() {
+        let id = scaled.glyph_id(c);
+        if let Some(p) = prev {
+            pen += scaled.kern(p, id);
+        }
+        expected.push(pen + scaled.h_side_bearing(id));
+        pen += scaled.h_advance(id);
+        prev = Some(id);
+    }
+    let rel = |v: Vec<f32>| v.iter().map(|x| x - v[0]).collect::<Vec<f32>>();
+    (rel(measured), rel(expected))
+}
+
+/// PNG text had uneven letter spacing ("Hourl y wage", "acti ve"): plotters placed each
+/// glyph at its pen position without its left side bearing, so letters with wide
+/// bearings ("l", "i") sat against the letter before them. Rendered through the PNG
+/// path, every letter's ink must start where the font's metrics put it, within a pixel
+/// of anti-aliasing. The words are chosen so that no two letters' ink touches.
+#[test]
+fn png_text_places_each_letter_where_the_font_says() {
+    for title in ["Hourly", "active", "Illicit"] {
+        let (measured, expected) = letter_edges(title);
+        assert_eq!(
+            measured.len(),
+            expected.len(),
+            "{title:?}: letters touch or are missing: {measured:?}"
+        );
+        for (i, (m, e)) in measured.iter().zip(&expected).enumerate() {
+            assert!(
+                (m - e).abs() <= 1.0,
+                "{title:?}: letter {i} starts at {m} px, the font says {e:.1} px ({measured:?} against {expected:?})"
+            );
+        }
+    }
+}

@@ -104,11 +104,18 @@ fn run_report_shows_summary_description_and_skipped_charts() {
     let style = ChartStyle::of_folder(&out).unwrap();
     let (html, charts) = report_of(&out, &style);
     assert_self_contained(&html);
-    assert_eq!(charts, 7, "daily chart skipped, earnings by experience added");
+    assert_eq!(
+        charts, 6,
+        "daily chart skipped, ratings not applicable, earnings by experience added"
+    );
     assert!(html.contains("A small MTurk-like micro-task market"));
     assert!(html.contains("The daily tasks chart is not drawn"));
     assert!(html.contains("The cold-start chart is not drawn: no worker arrived after the warm-up"));
     assert!(html.contains("the scenario has one platform"));
+    assert!(
+        html.contains("The rating chart is not drawn: requesters rate no work"),
+        "{html}"
+    );
     assert!(html.contains("95% CI") && html.contains("<code class=\"metric-code\">gini_net_income</code>"));
     assert!(html.contains("<a href=\"workers.csv\">") && html.contains("<a href=\"scenario.toml\">"));
     assert!(!html.contains("<a href=\"daily.parquet\">"));

@@ -13,6 +13,7 @@
 
 use super::comparison::Contrast;
 use super::summary::SummaryRow;
+use crate::metrics::Support;
 use crate::model::record::{DailyRow, PlatformRunRow, RunRow, WorkerPlatformRow, WorkerRow};
 use crate::sensitivity::Index;
 use crate::validate::Check;
@@ -286,7 +287,7 @@ pub const SUMMARY: &[Column<SummaryRow>] = &[
     col("metric", "", "Headline metric (a column of `runs`).", Text(|r| r.metric.as_str())),
     col("mean", "unit of the metric", "Mean across replicates.", MaybeF64(|r| finite(r.estimate.mean))),
     col("sd", "unit of the metric", "Standard deviation across replicates (empty for one replicate).", MaybeF64(|r| r.estimate.sd)),
-    col("ci_low", "unit of the metric", "Lower end of the 95% confidence interval of the mean (Student's t, n-1 df).", MaybeF64(|r| r.estimate.ci_low)),
+    col("ci_low", "unit of the metric", "Lower end of the 95% confidence interval of the mean (Student's t, n-1 df, cut to the values the metric can take: see the note above).", MaybeF64(|r| r.estimate.ci_low)),
     col("ci_high", "unit of the metric", "Upper end of the same.", MaybeF64(|r| r.estimate.ci_high)),
     col("n", "replicates", "Replicates with a value for the metric.", U32(|r| r.estimate.n as u32)),
 ];
@@ -308,7 +309,7 @@ const MEAN: Column<Contrast> = col(
 const CI_LOW: Column<Contrast> = col(
     "ci_low",
     "unit of the metric",
-    "Lower end of the 95% CI of the mean.",
+    "Lower end of the 95% CI of the mean (cut to the values the metric can take, as in `summary`).",
     MaybeF64(|r| r.level.ci_low),
 );
 const CI_HIGH: Column<Contrast> = col(
@@ -519,12 +520,31 @@ pub fn unit_of(metric: &str) -> &'static str {
     RUNS.iter().find(|c| c.name == metric).map(|c| c.unit).unwrap_or("")
 }
 
+/// The values a column of `runs` can take, read from its definition so that the
+/// terminal, `summary.csv`, `comparison.csv`, the report and the charts cut their
+/// confidence intervals alike: unsigned counts, hours and money are never negative (no
+/// fee exceeds the pay it is charged on, `model::fees`), shares and the Gini lie in
+/// [0, 1]. Anything else (and an unknown name) is unbounded.
+pub fn support_of(metric: &str) -> Support {
+    let Some(c) = RUNS.iter().find(|c| c.name == metric) else {
+        return Support::REAL;
+    };
+    match (&c.get, c.unit) {
+        (_, "share" | "0-1") => Support::UNIT,
+        (U32(_) | U64(_) | MaybeU32(_), _) | (_, "US cents" | "US$/h" | "hours") => Support::NON_NEGATIVE,
+        _ => Support::REAL,
+    }
+}
+
 /// `columns.md`: every table and column with type, unit and definition.
 pub fn markdown(tables: &[Table]) -> String {
     let mut out = String::from(
         "# Columns\n\nMoney is in US cents (integers), time in seconds, wages in US$ per hour. \
          Every per-run table starts with `variant` and `replicate`; confidence intervals measure \
-         simulation error across replicates. The dtype is how a value is stored in Parquet (CSV \
+         simulation error across replicates (Student's t, intersected with the values the \
+         quantity can take: counts, hours and money are never negative, shares lie in [0, 1]; \
+         the true mean lies there too, so the cut keeps the coverage exactly; paired \
+         differences are not cut). The dtype is how a value is stored in Parquet (CSV \
          writes it as text): `u32` and `u64` unsigned integers, `i64` signed integers, `f64` \
          floats, `bool`, `string`; `or null` marks a column that may have no value (an empty \
          field in CSV).\n",
@@ -573,6 +593,25 @@ mod docs {
             names.dedup();
             assert_eq!(names.len(), before, "{} repeats a column name", table.name);
         }
+    }
+
+    /// A count or a share whose interval reached past what it can be is what the
+    /// support cuts; each headline metric has the support its definition implies.
+    #[test]
+    fn headline_metrics_have_the_support_of_their_definition() {
+        for metric in [
+            "tasks_unfilled",
+            "workers_active",
+            "worker_net_cents",
+            "platform_fee_cents",
+            "median_hourly_wage",
+        ] {
+            assert_eq!(support_of(metric), Support::NON_NEGATIVE, "{metric}");
+        }
+        for metric in ["gini_net_income", "top10_share_net_income", "share_below_wage_floor"] {
+            assert_eq!(support_of(metric), Support::UNIT, "{metric}");
+        }
+        assert_eq!(support_of("no_such_metric"), Support::REAL);
     }
 
     /// Summaries, comparisons and the report read a headline metric's unit from `runs`.

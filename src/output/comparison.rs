@@ -61,7 +61,7 @@ pub fn contrasts(runs: &DataFrame, variants: &[String]) -> Result<Vec<Contrast>,
             out.push(Contrast {
                 variant: variant.clone(),
                 metric: metric.to_string(),
-                level: Estimate::of(&v, 0.95),
+                level: Estimate::of(&v, 0.95).within(super::columns::support_of(metric)),
                 diff: Estimate::of(&diffs, 0.95),
                 // The reference against itself has no unpaired interval to show (its
                 // samples are one and the same, not independent).

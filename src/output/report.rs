@@ -12,7 +12,7 @@ use super::OutputError;
 use super::atomic::write_file;
 use super::charts::data::{CsvTable, Folder, FolderKind};
 use super::charts::theme::{FONT_BOLD, FONT_FACE_NAME, FONT_REGULAR};
-use super::charts::{ChartFile, metric_info, skip_notes};
+use super::charts::{ChartFile, metric_info, skip_notes_of};
 use super::columns;
 use super::summary::format_value;
 use crate::metrics::{self, Estimate};
@@ -21,6 +21,15 @@ use crate::units::{self, plural, three_digits};
 /// Writes `report.html` into `results` and returns its path.
 pub fn write_report(results: &Path, charts: &[ChartFile]) -> Result<PathBuf, OutputError> {
     write_report_in(results, charts, results)
+}
+
+/// Writes `report.html` of a folder already described (see [`Folder::of`]) into it.
+pub fn write_report_of(folder: Folder, charts: &[ChartFile]) -> Result<PathBuf, OutputError> {
+    let dest = folder.dir.clone();
+    let html = report_html_of(folder, charts, &dest)?;
+    let path = dest.join("report.html");
+    write_file(&path, html.as_bytes())?;
+    Ok(path)
 }
 
 /// Writes `report.html` of the results folder `results` into another folder `dest`
@@ -40,7 +49,13 @@ pub fn report_html(results: &Path, charts: &[ChartFile]) -> Result<String, Outpu
 /// The report of `results` as HTML text, with links relative to the folder `dest` it
 /// will be saved in.
 pub fn report_html_in(results: &Path, charts: &[ChartFile], dest: &Path) -> Result<String, OutputError> {
-    let mut folder = Folder::open(results)?;
+    report_html_of(Folder::open(results)?, charts, dest)
+}
+
+/// [`report_html_in`] of a folder already described.
+fn report_html_of(mut folder: Folder, charts: &[ChartFile], dest: &Path) -> Result<String, OutputError> {
+    let results = folder.dir.clone();
+    let results = results.as_path();
     folder.link_base = relative_dir(dest, results);
     folder.report_dir = dest.to_path_buf();
     let m = &folder.manifest;
@@ -773,7 +788,7 @@ fn is_small_multiple(stem: &str) -> bool {
 
 fn chart_section(h: &mut String, folder: &Folder, charts: &[ChartFile]) -> Result<(), OutputError> {
     h.push_str("<section id=\"charts\">\n<h2>Charts</h2>\n");
-    let (missing, not_applicable) = skip_notes(&folder.dir)?;
+    let (missing, not_applicable) = skip_notes_of(folder.clone())?;
     for note in missing.into_iter().chain(not_applicable) {
         let _ = writeln!(h, "<p class=\"note\">{}</p>", escape(&note));
     }
@@ -866,6 +881,15 @@ fn tables_section(h: &mut String, folder: &Folder) {
                 escape(&href(folder, &path)),
                 escape(name),
                 human_size(meta.len()),
+                escape(what)
+            );
+        } else if *name == "manifest.json" {
+            // The manifest is written after the report, as the mark of a finished folder.
+            let _ = writeln!(
+                h,
+                "<li><a href=\"{}\"><code>{}</code></a> (written last) — {}</li>",
+                escape(&href(folder, &path)),
+                escape(name),
                 escape(what)
             );
         }

@@ -59,7 +59,7 @@ pub fn summarize(runs: &DataFrame) -> Result<Vec<SummaryRow>, OutputError> {
             rows.push(SummaryRow {
                 variant: variant.clone(),
                 metric: metric.to_string(),
-                estimate: Estimate::of(&values, 0.95),
+                estimate: Estimate::of(&values, 0.95).within(columns::support_of(metric)),
             });
         }
     }

@@ -17,7 +17,8 @@ use super::resume::{self, Start};
 use crate::error::Error;
 use crate::estimate::{WorkEstimate, available_memory, check_memory};
 use crate::output::atomic::{remove_temporaries, write_file};
-use crate::output::charts::{ChartStyle, render_folder};
+use crate::output::charts::data::Folder;
+use crate::output::charts::{ChartStyle, render_charts};
 use crate::output::columns;
 use crate::output::comparison::{Contrast, comparison_frame, contrasts, sweep_frame};
 use crate::output::folder;
@@ -26,7 +27,7 @@ use crate::output::manifest::{GIT_COMMIT, Manifest, MergedShard, VERSION, finger
 use crate::output::parts::{
     CHOSEN_TABLES, FoundChunk, PARTIAL_DIR, PartStore, RUN_TABLES, assemble, complete_chunks, sync_dir,
 };
-use crate::output::report::write_report;
+use crate::output::report::write_report_of;
 use crate::output::shard::{
     FORMAT, Machine, PartsIdentity, SHARD_FILE, ShardMarker, StudyRecord, parts_dir, write_json,
 };
@@ -342,9 +343,9 @@ pub struct Finalize<'a> {
 }
 
 /// Writes a results folder from complete part files: the tables in plan order, the
-/// summary, comparison.csv or sweep.csv, columns.md, scenario.toml, and the manifest
-/// last (an older manifest is removed first, so a folder whose writing was cut short
-/// has none). The tables' bytes depend only on the runs, never on how they were
+/// summary, comparison.csv or sweep.csv, columns.md, scenario.toml, the charts and the
+/// report, and the manifest last (an older manifest is removed first, so a folder whose
+/// writing was cut short or failed has none). The tables' bytes depend only on the runs, never on how they were
 /// chunked, sharded or resumed.
 pub fn finalize(job: Finalize<'_>) -> Result<Finished, Error> {
     let Finalize {
@@ -418,22 +419,19 @@ pub fn finalize(job: Finalize<'_>) -> Result<Finished, Error> {
         resolved_scenario: study.resolved_scenario.clone(),
         merged_from,
     };
-    write_json(&manifest_path, &manifest)?;
-    // Charts and the report are drawn from the finished folder (its tables and manifest),
-    // as `gigsim plot` would; run and merge both get them.
+    // Charts and the report are drawn from the tables just written and the manifest in
+    // memory, as `gigsim plot` would from the folder; run and merge both get them. The
+    // manifest is written last: a folder whose charts or report failed (a full disk) has
+    // none, so it is not taken for finished, and `--resume` (or merge again) finishes it
+    // from the parts without running anything.
     status.set_message("drawing the charts and the report");
-    let drawn = draw_charts(out, &ChartStyle::of_folder(out)?);
+    let folder = Folder::of(out, manifest.clone());
+    let style = folder.scenario.charts.clone();
+    let drawn = draw_charts_of(folder, &style);
     status.finish_and_clear();
-    drawn?;
-    if crate::interrupt::requested() {
-        remove_temporaries(out);
-        return Err(Error::Interrupted(format!(
-            "interrupted while drawing the charts: the tables in {} are complete; \
-             `gigsim plot {}` draws the charts and the report",
-            out.display(),
-            out.display()
-        )));
-    }
+    drawn.map_err(|e| unfinished(out, "the charts and the report", e))?;
+    stop_if_interrupted(out, "the charts")?;
+    write_json(&manifest_path, &manifest).map_err(|e| unfinished(out, "the manifest", e.into()))?;
     Ok(Finished {
         study: study.clone(),
         out: out.to_path_buf(),
@@ -491,9 +489,30 @@ fn stop_if_interrupted(out: &Path, stage: &str) -> Result<(), Error> {
 /// Draws every chart of a finished results folder into `charts/` and writes
 /// `report.html` beside the tables (charts are made from the tables alone).
 pub fn draw_charts(out: &Path, style: &ChartStyle) -> Result<(), Error> {
-    let charts = render_folder(out, &out.join("charts"), style)?;
-    write_report(out, &charts)?;
+    draw_charts_of(Folder::open(out)?, style)
+}
+
+/// [`draw_charts`] of a folder whose manifest is still in memory (see [`Folder::of`]).
+fn draw_charts_of(folder: Folder, style: &ChartStyle) -> Result<(), Error> {
+    let charts = render_charts(folder.clone(), &folder.dir.join("charts"), style)?;
+    write_report_of(folder, &charts)?;
     Ok(())
+}
+
+/// A failure while the last files of a folder were written (charts, report, manifest):
+/// one line saying what failed and the exact command that finishes the folder, since
+/// the runs are kept in their parts and need not be run again.
+fn unfinished(out: &Path, stage: &str, e: Error) -> Error {
+    remove_temporaries(out);
+    match e {
+        Error::Output(source) => Error::Unfinished(format!(
+            "{source}; while writing {stage} of {}, which has no manifest and is not a finished result. \
+                 The runs are kept: free space (or fix the cause) and run `{}` to finish it without running anything",
+            out.display(),
+            resume_command(out)
+        )),
+        other => other,
+    }
 }
 
 /// Removes tables a previous run left in a reused folder (`--force`) that this run did

@@ -8,9 +8,10 @@
 //! 3. **run** them, either into a results folder ([`execute`], which also does steps
 //!    4 and 5, resumably and by shard) or in memory ([`simulate`], which hands back the
 //!    run records);
-//! 4. **tables**: [`finalize`] assembles a folder's part files into its tables, summary
-//!    and manifest;
-//! 5. **charts**: [`draw_charts`] draws every chart and the report of a finished folder.
+//! 4. **tables**: [`finalize`] assembles a folder's part files into its tables and
+//!    summary, draws its charts and report, and writes its manifest last;
+//! 5. **charts**: [`draw_charts`] draws every chart and the report of a finished folder
+//!    again (`gigsim plot`).
 //!
 //! ```no_run
 //! use gigsim::pipeline::{self, Extra, Options};

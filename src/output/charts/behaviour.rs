@@ -203,13 +203,19 @@ pub fn cold_start_chart(s: &Scope) -> Chart {
     chart.with(Some(subtitle), legend, vec![panel])
 }
 
-/// The label of an experience group: "0", "41–95", "1,200–9,999".
+/// The label of an experience group: "0", "41–95", "1,200–9,999", "1.3k–132k". Both
+/// ends read in one format: when the upper end is in thousands, a lower end of a
+/// thousand or more is too ("1,345–132k" mixed two).
 pub fn bin_label(lo: f64, hi: f64) -> String {
     if lo == hi {
-        units::tasks(lo)
-    } else {
-        format!("{}–{}", units::tasks(lo), units::tasks(hi))
+        return units::tasks(lo);
     }
+    let low = if (1e3..1e4).contains(&lo) && units::tasks(hi).ends_with('k') {
+        format!("{:.1}k", lo / 1e3)
+    } else {
+        units::tasks(lo)
+    };
+    format!("{low}–{}", units::tasks(hi))
 }
 
 /// Median, quartile box and 10th–90th percentile whisker of one group, at `at` on a
@@ -338,7 +344,13 @@ pub fn earnings_by_experience(s: &Scope) -> Chart {
         }
         Axis::linear("Median net pay per paid hour, US$", lo, hi, TickFormat::Money)
     } else {
-        spread_axis("Net pay per paid hour, US$", &all, TickFormat::Money)
+        // From just below the lowest whisker, not from $0: pay per hour seldom goes near
+        // 0, and an axis from 0 left half the panel empty.
+        let lo = all.iter().map(|s| s.p10).fold(f64::INFINITY, f64::min);
+        let hi = all.iter().map(|s| s.p90).fold(f64::NEG_INFINITY, f64::max);
+        let pad = ((hi - lo) * 0.06).max(hi.abs().max(1.0) * 0.02);
+        let lo = if lo >= 0.0 { (lo - pad).max(0.0) } else { lo - pad };
+        Axis::linear("Net pay per paid hour, US$", lo, hi + pad, TickFormat::Money)
     };
     let mut panel = Panel::new(x, Axis::categories("Tasks done before the run", names));
     let mut legend = Vec::new();
@@ -738,6 +750,9 @@ mod tests {
     fn labels_read_as_task_counts() {
         assert_eq!(bin_label(0.0, 0.0), "0");
         assert_eq!(bin_label(41.0, 95.0), "41–95");
+        assert_eq!(bin_label(1345.0, 132_000.0), "1.3k–132k");
+        assert_eq!(bin_label(950.0, 132_000.0), "950–132k");
+        assert_eq!(bin_label(1200.0, 9999.0), "1,200–9,999");
     }
 
     #[test]

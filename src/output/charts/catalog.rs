@@ -64,6 +64,8 @@ pub enum Need {
     /// `validation.csv`, which only `gigsim validate` writes (a folder without it gets no
     /// note: it was not asked for).
     Validation,
+    /// Requesters who rate finished work (`requesters.rating_probability` above 0).
+    Ratings,
 }
 
 /// One chart (or one per headline metric, where the stem has `<metric>`), for the
@@ -126,7 +128,7 @@ pub const CHARTS: &[Entry] = &[
     entry("<metric>",               COMPARE, Family::Metric,            "headline metric",        &[]),
     entry("replicate_spread",       BOTH,    Family::ReplicateSpread,   "replicate spread",       &[]),
     entry("daily_tasks",            RUN,     Family::DailyTasks,        "daily tasks",            &[DAILY]),
-    entry("ratings",                RUN,     Family::Ratings,           "rating",                 &[WORKERS]),
+    entry("ratings",                RUN,     Family::Ratings,           "rating",                 &[WORKERS, Need::Ratings]),
     entry("winners_losers",         COMPARE, Family::WinnersLosers,     "winners-and-losers",     &[WORKERS]),
     entry("cold_start",             BOTH,    Family::ColdStart,         "cold-start",             COLD_START),
     entry("earnings_by_experience", BOTH,    Family::Experience,        "earnings-by-experience", EXPERIENCE),
@@ -222,6 +224,10 @@ impl Facts<'_> {
             Need::Multihoming | Need::SeveralPlatforms if !self.several_platforms => {
                 not_applicable("the scenario has one platform, which every worker joined")
             }
+            // Without ratings the chart would show only the drawn start ratings.
+            Need::Ratings if self.folder.scenario.requesters.rating_probability <= 0.0 => not_applicable(
+                "requesters rate no work in this scenario (requesters.rating_probability is 0), so ratings only hold the drawn start values",
+            ),
             _ => Ok(()),
         }
     }

@@ -66,7 +66,13 @@ pub fn read_manifest(dir: &Path) -> Result<Manifest, OutputError> {
 impl Folder {
     /// Reads the manifest and the scenario facts of `dir`.
     pub fn open(dir: &Path) -> Result<Folder, OutputError> {
-        let manifest = read_manifest(dir)?;
+        Ok(Folder::of(dir, read_manifest(dir)?))
+    }
+
+    /// The folder `dir` described by `manifest`, before that is written: a study draws
+    /// its charts and report from the manifest in memory, so `manifest.json` can be
+    /// written last, as the mark of a finished folder.
+    pub fn of(dir: &Path, manifest: Manifest) -> Folder {
         // A folder of another gigsim version may hold keys this one does not know:
         // read leniently, so old results can still be charted.
         let scenario = crate::scenario::parse_lenient(&manifest.resolved_scenario);
@@ -83,7 +89,7 @@ impl Folder {
         if variants.is_empty() {
             variants.push("base".into());
         }
-        Ok(Folder {
+        Folder {
             dir: dir.to_path_buf(),
             kind,
             scenario,
@@ -91,7 +97,7 @@ impl Folder {
             manifest,
             link_base: PathBuf::new(),
             report_dir: dir.to_path_buf(),
-        })
+        }
     }
 
     /// Paid hours a worker needs for the wage metrics (`simulation.min_hours_for_wage`).

@@ -277,11 +277,36 @@ fn wrap_lines(theme: &Theme, role: TextRole, text: &str, max_width: i32, max_lin
     lines
 }
 
+/// The words of `text` for wrapping, with a dash between words glued to both (titles
+/// end "… — scenario", and a line holding only "— levy" reads as a stray fragment).
+fn wrap_words(text: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    let mut glue = false;
+    for word in text.split_whitespace() {
+        if glue {
+            if let Some(last) = words.last_mut() {
+                last.push(' ');
+                last.push_str(word);
+            }
+            glue = false;
+        } else if word == "—" && !words.is_empty() {
+            if let Some(last) = words.last_mut() {
+                last.push_str(" —");
+            }
+            glue = true;
+        } else {
+            words.push(word.to_string());
+        }
+    }
+    words
+}
+
 /// Splits `text` into lines that fit `max_width`.
 fn wrap(theme: &Theme, role: TextRole, text: &str, max_width: i32) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
-    for word in text.split_whitespace() {
+    for word in wrap_words(text) {
+        let word = word.as_str();
         let candidate = if line.is_empty() {
             word.to_string()
         } else {
@@ -933,6 +958,24 @@ fn draw_color_bar<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A sweep title wrapped to leave "— levy" alone on its second line.
+    #[test]
+    fn a_title_never_wraps_before_or_after_its_dash() {
+        super::super::theme::register_fonts();
+        let theme = Theme::new(1000, 650, 1.0);
+        let title = "Workers' net income against platform.fee.levy_percent — levy";
+        let full = theme.measure(TextRole::Title, title).0;
+        let tail = theme.measure(TextRole::Title, " — levy").0;
+        // Wide enough for all but the dash and the scenario name.
+        let lines = wrap(&theme, TextRole::Title, title, full - tail / 2);
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert!(lines[1].contains("levy_percent — levy"), "{lines:?}");
+        assert!(
+            !lines.iter().any(|l| l.starts_with('—') || l.ends_with('—')),
+            "{lines:?}"
+        );
+    }
 
     #[test]
     fn degenerate_ranges_become_drawable() {

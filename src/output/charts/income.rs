@@ -383,7 +383,10 @@ fn active_net(s: &Scope, v: usize) -> Vec<f64> {
 /// The Lorenz curve of net income among active workers with the equality line, one per
 /// variant; the legend gives each Gini as the mean over replicates with its 95% CI.
 pub fn lorenz(s: &Scope) -> Chart {
-    let gini = |v: usize| Estimate::of(&s.inputs.runs.values(v, "gini_net_income"), 0.95);
+    let gini = |v: usize| {
+        Estimate::of(&s.inputs.runs.values(v, "gini_net_income"), 0.95)
+            .within(crate::output::columns::support_of("gini_net_income"))
+    };
     let chart = if s.compare {
         s.chart(
             "Inequality of net income by variant",

@@ -15,6 +15,7 @@ pub mod catalog;
 pub mod data;
 pub mod draw;
 pub mod figure;
+pub mod glyphs;
 pub mod income;
 pub mod runs;
 pub mod search;
@@ -35,7 +36,7 @@ use self::data::{CsvTable, Daily, Folder, FolderKind, Platforms, Runs, VariantWo
 use self::figure::{Figure, LegendEntry, Panel};
 use self::theme::Theme;
 use crate::output::OutputError;
-use crate::output::atomic::{TEMP_MARKER, write_file};
+use crate::output::atomic::write_file;
 use crate::output::columns::HEADLINE;
 pub use crate::scenario::{ChartFormat, ChartStyle};
 
@@ -133,7 +134,11 @@ pub struct Inputs {
 impl Inputs {
     /// Reads a results folder (only the columns charts use).
     pub fn read(results: &Path) -> Result<Inputs, OutputError> {
-        let mut folder = Folder::open(results)?;
+        Inputs::of(Folder::open(results)?)
+    }
+
+    /// Reads the tables of `folder` (only the columns charts use).
+    pub fn of(mut folder: Folder) -> Result<Inputs, OutputError> {
         let runs = Runs::read(&mut folder)?;
         let workers = read_if(&mut folder, "workers.parquet", Workers::read)?;
         let daily = read_if(&mut folder, "daily.parquet", Daily::read)?;
@@ -314,7 +319,11 @@ fn family_chart(s: &Scope) -> Chart {
 /// apply to its scenario (no newcomers, one platform). Reads only the columns that
 /// decide it.
 pub fn skip_notes(results: &Path) -> Result<(Vec<String>, Vec<String>), OutputError> {
-    let mut folder = Folder::open(results)?;
+    skip_notes_of(Folder::open(results)?)
+}
+
+/// [`skip_notes`] of a folder already described (see [`Folder::of`]).
+pub fn skip_notes_of(mut folder: Folder) -> Result<(Vec<String>, Vec<String>), OutputError> {
     let (workers, daily) = if folder.kind == FolderKind::Sweep {
         (None, None)
     } else {
@@ -344,13 +353,18 @@ pub fn inapplicable_charts(results: &Path) -> Result<Vec<String>, OutputError> {
 /// removes chart files of an earlier drawing that this one did not write, and returns
 /// what was drawn, in report order.
 pub fn render_folder(results: &Path, charts_dir: &Path, style: &ChartStyle) -> Result<Vec<ChartFile>, OutputError> {
+    render_charts(Folder::open(results)?, charts_dir, style)
+}
+
+/// [`render_folder`] of a folder already described (see [`Folder::of`]).
+pub fn render_charts(folder: Folder, charts_dir: &Path, style: &ChartStyle) -> Result<Vec<ChartFile>, OutputError> {
     if !theme::register_fonts() {
         return Err(OutputError::Chart {
-            path: results.to_path_buf(),
+            path: folder.dir.clone(),
             message: "the bundled DejaVu Sans font does not parse; the build is broken".into(),
         });
     }
-    let inputs = Inputs::read(results)?;
+    let inputs = Inputs::of(folder)?;
     let charts = charts_for(&inputs);
     if !style.formats.is_empty() {
         std::fs::create_dir_all(charts_dir).map_err(|e| OutputError::create_dir(charts_dir, e))?;
@@ -409,16 +423,8 @@ pub fn render_chart(chart: &Chart, charts_dir: &Path, style: &ChartStyle) -> Res
             }
             ChartFormat::Png => {
                 let path = charts_dir.join(format!("{}.png", chart.stem));
-                // The bitmap encoder picks the format from the extension, so the
-                // temporary name keeps `.png` at its end (and the marker that
-                // `remove_temporaries` looks for).
-                let temp = charts_dir.join(format!(".{}{TEMP_MARKER}{}.png", chart.stem, std::process::id()));
-                let drawn = render_png(&chart.figure, style, &temp);
-                if let Err(m) = drawn {
-                    let _ = std::fs::remove_file(&temp);
-                    return Err(fail(&path, m));
-                }
-                std::fs::rename(&temp, &path).map_err(|e| OutputError::write(&path, e))?;
+                let bytes = png_bytes(&chart.figure, style).map_err(|m| fail(&path, m))?;
+                write_file(&path, &bytes)?;
                 files.push(path);
             }
         }
@@ -444,9 +450,25 @@ pub fn render_svg(figure: &Figure, style: &ChartStyle) -> Result<String, String>
     Ok(out)
 }
 
-/// A figure as a PNG file at `width × scale` by `height × scale` pixels.
+/// A figure as a PNG file at `width × scale` by `height × scale` pixels (text through
+/// [`glyphs::Glyphs`], which spaces letters as the SVG does).
 pub fn render_png(figure: &Figure, style: &ChartStyle, path: &Path) -> Result<(), String> {
-    draw_on(BitMapBackend::new(path, png_size(style)), figure, style, style.scale)
+    let bytes = png_bytes(figure, style)?;
+    std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// A figure encoded as PNG in memory. Encoding here rather than in plotters' bitmap
+/// backend (which saves to a path) lets the file be written like every other file
+/// (atomically, and with a readable error such as "No space left on device" instead of
+/// the encoder's Debug text).
+pub fn png_bytes(figure: &Figure, style: &ChartStyle) -> Result<Vec<u8>, String> {
+    use image::ImageEncoder;
+    let (w, h, rgb) = render_rgb(figure, style)?;
+    let mut out = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut out)
+        .write_image(&rgb, w, h, image::ColorType::Rgb8)
+        .map_err(|e| format!("cannot encode the PNG: {e}"))?;
+    Ok(out)
 }
 
 /// A figure as RGB pixels (`width × scale` by `height × scale`, 3 bytes a pixel), for
@@ -455,7 +477,7 @@ pub fn render_rgb(figure: &Figure, style: &ChartStyle) -> Result<(u32, u32, Vec<
     let (w, h) = png_size(style);
     let mut buffer = vec![0u8; w as usize * h as usize * 3];
     draw_on(
-        BitMapBackend::with_buffer(&mut buffer, (w, h)),
+        glyphs::Glyphs(BitMapBackend::with_buffer(&mut buffer, (w, h))),
         figure,
         style,
         style.scale,

@@ -107,7 +107,8 @@ pub fn metric_bars(s: &Scope) -> Chart {
                 .iter()
                 .map(|x| x * info.factor)
                 .collect();
-            (v, Estimate::of(&values, 0.95))
+            let support = crate::output::columns::support_of(metric).scaled(info.factor);
+            (v, Estimate::of(&values, 0.95).within(support))
         })
         .filter(|(_, e)| e.n > 0)
         .collect();

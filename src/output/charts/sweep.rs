@@ -25,6 +25,10 @@ pub struct SweepPoint {
     pub mean: f64,
     /// 95% CI (axis units), when there were at least two replicates.
     pub ci: Option<(f64, f64)>,
+    /// Mean paired difference from the first point (axis units; NaN when absent).
+    pub diff: f64,
+    /// Its 95% CI (paired: the same replicates at both points).
+    pub diff_ci: Option<(f64, f64)>,
 }
 
 /// The swept keys: from the manifest, or else the columns between `point` and `metric`.
@@ -46,7 +50,10 @@ pub fn points_of(table: &CsvTable, keys: &[String], metric: &str) -> Vec<SweepPo
         .filter(|r| table.text(r, "metric") == metric)
         .map(|r| {
             let (lo, hi) = (table.number(r, "ci_low"), table.number(r, "ci_high"));
+            let (dlo, dhi) = (table.number(r, "diff_ci_low"), table.number(r, "diff_ci_high"));
             SweepPoint {
+                diff: table.number(r, "diff_mean") * factor,
+                diff_ci: (dlo.is_finite() && dhi.is_finite()).then_some((dlo * factor, dhi * factor)),
                 point: table.text(r, "point").to_string(),
                 params: keys.iter().map(|k| table.text(r, k).to_string()).collect(),
                 mean: table.number(r, "mean") * factor,
@@ -56,9 +63,31 @@ pub fn points_of(table: &CsvTable, keys: &[String], metric: &str) -> Vec<SweepPo
         .collect()
 }
 
-/// A swept key as an axis description, with the unit its suffix names (the scenario
-/// file's convention: `_usd`, `_percent`, `_seconds`, `_days`).
+/// A swept key as an axis description: what the key table says it is (the first
+/// clause of its doc), its unit, and the key itself for finding it in the scenario
+/// ("Levy for a welfare fund, % (platform.fee.levy_percent)"). Keys the table does not
+/// know (a folder of another version) fall back to the key with the unit its suffix
+/// names.
 pub fn key_label(key: &str) -> String {
+    if let Some(k) = crate::scenario::keys::find(key) {
+        let name = k.doc.split([',', '.', '(', ';', ':']).next().unwrap_or("").trim();
+        let unit = match k.unit {
+            "percent" => "%",
+            other => other,
+        };
+        if !name.is_empty() {
+            return match unit {
+                "" => format!("{name} ({key})"),
+                u => format!("{name}, {u} ({key})"),
+            };
+        }
+    }
+    suffix_label(key)
+}
+
+/// A swept key with the unit its suffix names (the scenario file's convention: `_usd`,
+/// `_percent`, `_seconds`, `_days`).
+fn suffix_label(key: &str) -> String {
     let unit = [
         ("_usd_per_hour", "US$ per hour"),
         ("_usd", "US$"),
@@ -147,7 +176,7 @@ pub fn chart(s: &Scope) -> Chart {
         Layout::Line => s.chart(
             &format!("{name} against {}", keys[0]),
             format!(
-                "{name} at each value of {}: the line joins the means across replicates, the band is their 95% confidence interval.",
+                "{name} at each value of {}. Left, the main panel: the paired change from the first point (the same replicates at both points, as in sweep.csv's diff columns) with its 95% confidence interval, which is what decides whether the key has an effect. Right: the level at each point with its own 95% interval across replicates, which is much wider because it includes the variation between replicates that pairing removes.",
                 keys[0]
             ),
         ),
@@ -170,6 +199,15 @@ pub fn chart(s: &Scope) -> Chart {
     let finite: Vec<&SweepPoint> = points.iter().filter(|p| p.mean.is_finite()).collect();
     if finite.is_empty() {
         return chart.no_data("No data: undefined at every point");
+    }
+    // A metric that is 0 everywhere (no levy collected, no task unfilled) would draw an
+    // empty panel of flat lines: say so instead.
+    let zero = |c: Option<(f64, f64)>| c.is_none_or(|(l, h)| l == 0.0 && h == 0.0);
+    if finite.iter().all(|p| p.mean == 0.0 && zero(p.ci)) {
+        return chart.no_data(format!(
+            "Not drawn: {} is 0 at every point of the sweep",
+            name.to_lowercase()
+        ));
     }
     match layout {
         Layout::Line => line_chart(chart, &info, &keys[0], &finite),
@@ -242,23 +280,98 @@ fn line_chart(chart: Chart, info: &MetricInfo, key: &str, finite: &[&SweepPoint]
     let line: Vec<(f64, f64)> = pts.iter().map(|(x, p)| (*x, p.mean)).collect();
     panel.layers.push(Layer::line(line.clone(), color, 3.0));
     panel.layers.push(Layer::dots(line, color, 5.5));
+    let panel = panel.titled("Level at each point (unpaired 95% CI)");
     let ci_note = if all_ci {
-        "band: 95% CI"
+        "bands: 95% CI"
     } else {
         "whiskers: 95% CI where there were 2+ replicates"
     };
-    chart.with(
-        Some(format!(
-            "{}; line: mean across replicates; {ci_note}.",
-            units::count(pts.len(), "point", "points")
-        )),
-        vec![LegendEntry::new(
-            format!("{} (mean and 95% CI)", info.name),
-            color,
-            if all_ci { Mark::LineBand } else { Mark::PointRange },
-        )],
-        vec![panel],
-    )
+    let mut panels = Vec::new();
+    let mut legend = Vec::new();
+    let diffs: Vec<(f64, &SweepPoint)> = pts.iter().filter(|p| p.1.diff.is_finite()).copied().collect();
+    if diffs.len() > 1 {
+        let change = variant_color(1);
+        let (mut lo, mut hi) = (0f64, 0f64);
+        for (_, p) in &diffs {
+            for v in [Some(p.diff), p.diff_ci.map(|c| c.0), p.diff_ci.map(|c| c.1)]
+                .into_iter()
+                .flatten()
+            {
+                lo = lo.min(v);
+                hi = hi.max(v);
+            }
+        }
+        let pad = ((hi - lo) * 0.08).max(hi.abs().max(lo.abs()).max(1e-9) * 0.02);
+        let mut d = Panel::new(
+            Axis::linear(key_label(key), x0 - xpad, x1 + xpad, format),
+            Axis::linear(
+                format!("Change in {}", lowercase_first(info.axis)),
+                lo - pad,
+                hi + pad,
+                info.format,
+            ),
+        );
+        let with_ci: Vec<(f64, f64, f64)> = diffs
+            .iter()
+            .filter_map(|(x, p)| p.diff_ci.map(|(l, h)| (*x, l, h)))
+            .collect();
+        if with_ci.len() == diffs.len() {
+            d.layers.push(Layer::Band {
+                points: with_ci,
+                color: change,
+                opacity: 0.22,
+            });
+        } else {
+            d.layers.push(Layer::Whiskers {
+                items: with_ci,
+                along_x: false,
+                color: change,
+            });
+        }
+        d.layers.push(Layer::RefLine {
+            vertical: false,
+            at: 0.0,
+            color: super::theme::MUTED,
+            dashed: true,
+            label: Some("no change".into()),
+        });
+        let line: Vec<(f64, f64)> = diffs.iter().map(|(x, p)| (*x, p.diff)).collect();
+        d.layers.push(Layer::line(line.clone(), change, 3.0));
+        d.layers.push(Layer::dots(line, change, 5.5));
+        panels.push(d.titled("Paired change from the first point (95% CI)"));
+        legend.push(LegendEntry::new(
+            "Paired change from the first point (same replicates), 95% CI",
+            change,
+            Mark::LineBand,
+        ));
+    }
+    legend.push(LegendEntry::new(
+        format!("{} at each point (mean and 95% CI)", info.name),
+        color,
+        if all_ci { Mark::LineBand } else { Mark::PointRange },
+    ));
+    panels.push(panel);
+    let columns = panels.len();
+    chart
+        .with(
+            Some(format!(
+                "{}; lines: means across replicates; {ci_note}.",
+                units::count(pts.len(), "point", "points")
+            )),
+            legend,
+            panels,
+        )
+        .in_columns(columns)
+}
+
+/// `text` with its first letter in lower case ("Net income" → "net income").
+fn lowercase_first(text: &str) -> String {
+    // An acronym ("US$ per hour") keeps its capitals.
+    let mut chars = text.chars();
+    match (chars.next(), text.chars().nth(1)) {
+        (Some(c), Some(n)) if !n.is_uppercase() => c.to_lowercase().chain(chars).collect(),
+        _ => text.to_string(),
+    }
 }
 
 /// Two swept keys: a heat map of the metric's mean over the grid.
@@ -336,16 +449,20 @@ mod tests {
     }
 
     #[test]
-    fn key_labels_carry_the_unit_of_their_suffix() {
+    fn key_labels_name_the_key_as_the_key_table_does_with_its_unit() {
         assert_eq!(
-            key_label("platform.fee.worker_percent"),
-            "platform.fee.worker_percent, %"
+            key_label("platform.fee.levy_percent"),
+            "Levy for a welfare fund, % (platform.fee.levy_percent)"
         );
+        // Unknown keys (another version's folder) keep the unit of their suffix.
+        assert_eq!(key_label("old.thing_percent"), "old.thing_percent, %");
         assert_eq!(
-            key_label("platform.fee.pay_floor_usd_per_hour"),
+            suffix_label("platform.fee.pay_floor_usd_per_hour"),
             "platform.fee.pay_floor_usd_per_hour, US$ per hour"
         );
-        assert_eq!(key_label("demand.noise_sigma"), "demand.noise_sigma");
+        assert_eq!(key_label("no.such_key"), "no.such_key");
+        assert_eq!(lowercase_first("US$ per hour"), "US$ per hour");
+        assert_eq!(lowercase_first("Net income"), "net income");
     }
 
     #[test]
