@@ -83,7 +83,7 @@ pub fn evaluate(targets: &Targets, samples: &[Sample], context: &Context) -> Vec
                 .iter()
                 .map(|s| t.moment.value(s, context, t.threshold).unwrap_or(f64::NAN))
                 .collect();
-            check(t, Estimate::of(&values, 0.95))
+            check(t, Estimate::of(&values, 0.95).within(t.moment.support()))
         })
         .collect()
 }

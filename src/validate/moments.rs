@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::metrics;
+use crate::metrics::{self, Support};
 use crate::model::record::{RunRecord, wage_eligible};
 use crate::output::OutputError;
 use crate::output::charts::data::{floats, ids, read_columns};
@@ -147,6 +147,17 @@ impl Moment {
     /// Its value in one replicate; `threshold` is ignored by moments that take none.
     pub fn value(&self, sample: &Sample, context: &Context, threshold: Option<f64>) -> Option<f64> {
         (self.compute)(sample, context, threshold.unwrap_or(f64::NAN)).filter(|v| v.is_finite())
+    }
+
+    /// The values it can take, by its unit (shares in [0, 1]; wages, counts, days and
+    /// ratios of them at least 0; trends and gaps anything), so its confidence interval
+    /// is cut to them like the metrics' (`metrics::Estimate::within`).
+    pub fn support(&self) -> Support {
+        match self.unit {
+            "share" | "0-1" => Support::UNIT,
+            "US$/h" | "workers" | "days" | "ratio" => Support::NON_NEGATIVE,
+            _ => Support::REAL,
+        }
     }
 
     /// The tables it reads.
