@@ -44,6 +44,9 @@ pub enum Stream {
     Dormancy = 11,
     /// Whether a newcomer is treated in the field experiment (entity = worker id).
     Treatment = 12,
+    /// The hour a batch is posted in, with `demand.hour_factors` (day, entity =
+    /// platform and batch).
+    PostingHours = 13,
     /// Designs and bootstraps of `sensitivity` (never part of a run).
     Design = 20,
 }

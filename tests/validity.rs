@@ -1,5 +1,6 @@
 //! The market mechanisms that make a scenario comparable with field data (issue 17):
-//! search time as unpaid work, and the direction and closed form of each effect.
+//! search time as unpaid work, hours within the day, and the direction and closed form
+//! of each effect.
 
 use gigsim::model::record::RunRecord;
 use gigsim::runner::run_one;
@@ -379,4 +380,108 @@ fn the_report_shows_treated_against_control_earnings_with_a_ci() {
     );
     assert!(row.contains("<td>4</td></tr>"), "four replicates: {row}");
     assert!(!report(0.0, "control").contains("id=\"experiment\""));
+}
+
+/// `market` with every worker's start hour drawn from `start` and `hours` a day, and an
+/// optional `demand.hour_factors` line.
+fn hours_market(matching: &str, tasks_per_day: f64, start: &str, hours_per_day: f64, factors: &str) -> String {
+    market(matching, tasks_per_day, "")
+        .replace("[requesters]", &format!("session_start_hour = {start}\n[requesters]"))
+        .replace(
+            "hours_per_day = { dist = \"fixed\", value = 2.0 }",
+            &format!("hours_per_day = {{ dist = \"fixed\", value = {hours_per_day} }}"),
+        )
+        .replace("noise_sigma = 0.0", &format!("noise_sigma = 0.0\n{factors}"))
+}
+
+/// With demand above supply every worker works all their hours every day; when every
+/// session covers one moment, the peak is every worker working. Starts spread over
+/// 23:00–24:00 with two-hour sessions cover midnight only because a session wraps past
+/// midnight into the day's early hours: cut at midnight instead, the peak would miss the
+/// few who start in the last minute (all 300 start by 23:59 with chance (59/60)^300,
+/// under 1%).
+#[test]
+fn the_peak_is_every_worker_working_when_all_sessions_cover_one_moment() {
+    for start in [
+        r#"{ dist = "fixed", value = 9.0 }"#,
+        r#"{ dist = "uniform", low = 23.0, high = 24.0 }"#,
+    ] {
+        let r = run(&hours_market("board", 40_000.0, start, 2.0, ""));
+        assert!(
+            r.daily.iter().all(|d| d.tasks_unfilled > 0),
+            "{start}: demand must exceed supply"
+        );
+        for d in &r.daily {
+            assert_eq!(d.workers_active, 300, "{start}: day {}", d.day);
+            assert_eq!(d.peak_workers_logged_on, 300, "{start}: day {}", d.day);
+        }
+    }
+}
+
+/// Starts uniform over the day and one-hour sessions: at any minute mark the number
+/// logged on is Binomial(N, 1/24) (a session wraps past midnight, so every mark is
+/// alike), mean μ = N/24 and sd σ = √(N·(1/24)·(23/24)). The day's peak is at least the
+/// largest of the 24 counts at marks an hour apart, which depend on disjoint start
+/// intervals (nearly independent; their expected maximum is about μ + 1.95σ), and by
+/// the union bound over 1,440 marks it exceeds μ + 4.5σ with chance under 1,440 ×
+/// 3.4e-6 < 0.5%. With N = 2,400 (μ = 100, σ = 9.8) the mean daily peak lies between
+/// μ + 1.2σ and μ + 4.5σ.
+#[test]
+fn with_uniform_starts_the_peak_sits_where_the_binomial_scan_bounds_put_it() {
+    let text = hours_market(
+        "board",
+        200_000.0,
+        r#"{ dist = "uniform", low = 0.0, high = 24.0 }"#,
+        1.0,
+        "",
+    )
+    .replace("count = 300", "count = 2400");
+    let r = run(&text);
+    for d in &r.daily {
+        assert_eq!(d.workers_active, 2400, "day {}: everyone must work their hour", d.day);
+    }
+    let n = 2400.0f64;
+    let (mu, sd) = (n / 24.0, (n * (1.0 / 24.0) * (23.0 / 24.0)).sqrt());
+    let peaks: Vec<f64> = r.daily.iter().map(|d| d.peak_workers_logged_on as f64).collect();
+    let mean = peaks.iter().sum::<f64>() / peaks.len() as f64;
+    assert!(
+        mean > mu + 1.2 * sd && mean < mu + 4.5 * sd,
+        "mean peak {mean}, μ {mu}, σ {sd}"
+    );
+    assert!(peaks.iter().all(|&p| p < mu + 4.5 * sd), "{peaks:?}");
+}
+
+/// Workers log on between midnight and 4:00 for two hours. Demand posted in those hours
+/// is all taken; the same demand posted at 20:00, after everyone's hours, is taken by
+/// nobody, on a board and with requesters' offers alike. Without an hourly profile the
+/// market is the one before the profile existed.
+#[test]
+fn demand_posted_when_nobody_is_logged_on_goes_unfilled() {
+    let early = "hour_factors = [1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]";
+    let late = "hour_factors = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0]";
+    let start = r#"{ dist = "uniform", low = 0.0, high = 4.0 }"#;
+    for matching in ["board", "search"] {
+        let none = run(&hours_market(matching, 3000.0, start, 2.0, "")).run;
+        let on_early = run(&hours_market(matching, 3000.0, start, 2.0, early)).run;
+        let on_late = run(&hours_market(matching, 3000.0, start, 2.0, late)).run;
+        assert_eq!(none.tasks_unfilled, 0, "{matching}: supply must exceed demand");
+        assert_eq!(on_early.tasks_unfilled, 0, "{matching}: early demand");
+        assert_eq!(on_late.tasks_done, 0, "{matching}: late demand");
+        assert_eq!(on_late.tasks_unfilled, on_late.tasks_posted, "{matching}");
+        assert!(on_late.tasks_posted > 0);
+    }
+}
+
+/// A profile between the two extremes fills in between: half the weight at 1:00 and
+/// half at 20:00 leaves about half the tasks unfilled.
+#[test]
+fn the_unfilled_share_follows_the_demand_posted_after_workers_log_off() {
+    let mut weights = vec!["0.0"; 24];
+    weights[1] = "1.0";
+    weights[20] = "1.0";
+    let factors = format!("hour_factors = [{}]", weights.join(", "));
+    let start = r#"{ dist = "uniform", low = 0.0, high = 4.0 }"#;
+    let r = run(&hours_market("board", 3000.0, start, 2.0, &factors)).run;
+    let share = r.tasks_unfilled as f64 / r.tasks_posted as f64;
+    assert!((share - 0.5).abs() < 0.05, "unfilled share {share}");
 }

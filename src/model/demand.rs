@@ -108,6 +108,7 @@ mod tests {
         DemandParams {
             tasks_per_day: 1000.0,
             weekday: [1.0; 7],
+            hour_factors: None,
             season_amplitude: 0.0,
             season_peak_day: 1,
             noise_sigma: 0.0,

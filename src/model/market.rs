@@ -17,7 +17,7 @@ use super::requester::{Requester, posting_weights};
 use super::stars::Stars;
 pub use super::venue::Flows;
 use super::venue::Venue;
-use super::worker::{DrawRules, Exit, History, Hot, Member, Totals, Worker};
+use super::worker::{DAY_SECONDS, DrawRules, Exit, History, Hot, Member, Totals, Worker};
 use crate::metrics;
 use crate::rng::{SplitMix64, Stream, day_key, entity_key, key, stream, unit_f64};
 use crate::scenario::{Feedback, Scenario};
@@ -87,6 +87,14 @@ pub struct Market<'s> {
     pub(crate) stars: [Stars; 3],
     /// How practice speeds tasks up.
     pub(crate) learning: LearningCurve,
+    /// The hours batches are posted in, by `demand.hour_factors` (`None`: all at
+    /// midnight).
+    hour_pick: Option<AliasTable>,
+    /// Today's sessions, (start second, seconds logged on): dormant profiles' from the
+    /// morning, working workers' from the evening.
+    sessions: Vec<(u32, u32)>,
+    /// Workers logged on at each minute mark of the day, as a difference array (reused).
+    minute_counts: Vec<i64>,
 }
 
 impl<'s> Market<'s> {
@@ -148,6 +156,13 @@ impl<'s> Market<'s> {
             stars: [1.0, sc.requesters.good_work_stars, sc.requesters.poor_work_stars]
                 .map(|mean| Stars::new(mean, sc.requesters.rating_noise)),
             learning: LearningCurve::new(&sc.learning),
+            hour_pick: sc.demand.hour_factors.map(|weights| {
+                let mut t = AliasTable::default();
+                t.rebuild(weights.iter().enumerate().map(|(h, &w)| (h as u32, w)));
+                t
+            }),
+            sessions: Vec::new(),
+            minute_counts: Vec::new(),
         };
         for (w, history) in drawn {
             market.register(w, history);
@@ -275,6 +290,18 @@ impl<'s> Market<'s> {
             v.today.floor_raised = c.floor_raised;
             v.today.floor_dropped = c.floor_dropped;
         }
+        // The hour each batch is posted in, from its own stream keyed by platform and
+        // position, so the batches every variant shares get the same hours and no other
+        // draw moves; without an hourly profile nothing is drawn.
+        if let Some(hours) = &self.hour_pick {
+            let hour_key = day_key(sc.seed, self.replicate, Stream::PostingHours, day);
+            for (p, v) in self.venues.iter_mut().enumerate() {
+                for (b, batch) in v.batches.iter_mut().enumerate() {
+                    batch.hour = hours.draw(entity_key(hour_key, ((p as u64) << 32) | b as u64)) as u8;
+                }
+            }
+        }
+        self.sessions.clear();
 
         // 2. Supply: who works today and for how long, split across their platforms;
         //    today's weights and gates.
@@ -332,6 +359,7 @@ impl<'s> Market<'s> {
         if w.sessions_left == 0 {
             self.schedule[id as usize] = 0.0;
         }
+        self.sessions.push((w.session_start_seconds, session));
         let first = self.memberships(id).next();
         if let Some((p, m)) = first {
             let t = &mut self.venues[p].members[m as usize].totals;
@@ -374,6 +402,9 @@ impl<'s> Market<'s> {
             }
         }
         let w = &mut self.workers[id as usize];
+        // The last hour today's available time reaches, counted on past midnight.
+        let end = w.session_start_seconds + capacity;
+        let last_hour = (end.saturating_sub(1) / 3600).min(u32::from(u8::MAX)) as u8;
         let tools_spent = w.tools_left.min(capacity);
         w.tools_left -= tools_spent;
         let tools = w.has_tools();
@@ -408,6 +439,7 @@ impl<'s> Market<'s> {
             hot.rng = SplitMix64::new(entity_key(self.work_key, u64::from(id) | ((p as u64) << 32)));
             hot.time_left = time;
             hot.tools = tools;
+            hot.last_hour = last_hour;
             debug_assert!(hot.is_clear(), "tallies are folded every evening");
             member.today_net_cents = 0;
             member.today_paid_seconds = 0;
@@ -483,6 +515,9 @@ impl<'s> Market<'s> {
             self.overflow_day.get_or_insert(day);
             return;
         }
+        for &id in &self.working {
+            self.workers[id as usize].idle_today = 0;
+        }
         for v in &mut self.venues {
             v.today.tasks_unfilled = v.batches.iter().map(|b| u64::from(b.remaining)).sum();
             // The norm tomorrow's raters follow: a moving average of the daily share of
@@ -499,11 +534,13 @@ impl<'s> Market<'s> {
             for &i in &v.working {
                 let h = &mut v.hot[i as usize];
                 let m = &mut v.members[i as usize];
-                let patience = self.workers[m.worker as usize].patience_seconds;
+                let worker = &mut self.workers[m.worker as usize];
+                let patience = worker.patience_seconds;
                 // Time nothing filled: the worker stayed logged on looking for work until
                 // their patience ran out (unpaid search), and was not logged on after.
                 let search = h.time_left.min(patience.saturating_sub(m.search_streak));
                 let idle = h.time_left - search;
+                worker.idle_today += idle;
                 m.fold(h);
                 m.totals.unpaid_seconds += search;
                 m.totals.search_seconds += search;
@@ -538,6 +575,13 @@ impl<'s> Market<'s> {
                 self.wages.push(hourly_usd(net, paid).unwrap_or(0.0));
             }
         }
+        // Logged on today: the day's time less what was left over and not logged on,
+        // that is paid + unpaid time (searching included) and work carried over.
+        for &id in &self.working {
+            let w = &self.workers[id as usize];
+            self.sessions
+                .push((w.session_start_seconds, w.capacity_today - w.idle_today));
+        }
         self.churn(day);
         for v in &mut self.venues {
             v.ledger.end_of_day(&mut v.members, day);
@@ -556,6 +600,7 @@ impl<'s> Market<'s> {
                 entries: self.entries_today,
                 exits: self.exits_today,
                 surge_multiplier: self.venues.iter().map(|v| v.surge_today).fold(1.0, f64::max),
+                peak_workers_logged_on: peak_logged_on(&self.sessions, &mut self.minute_counts),
                 mean_hourly_wage: metrics::mean(&self.wages),
                 median_hourly_wage: metrics::median_in_place(&mut self.wages),
                 mean_rating_given: (self.today.ratings_given > 0)
@@ -922,6 +967,46 @@ impl<'s> Market<'s> {
     }
 }
 
+/// The most sessions logged on at once over the day, counted at each minute mark
+/// (0:00, 0:01, …, 23:59): a session `(start, seconds)` is on at mark t when
+/// start ≤ t < start + seconds. A session running past midnight wraps into the same
+/// day's early hours, as if yesterday's like session had spilled over, so a day is a
+/// circle and every hour is treated alike; a session shorter than a minute may fall
+/// between marks. One pass over the sessions into a difference array of 1,440 minutes,
+/// then one over the minutes: O(sessions + 1,440), no sort and no random number.
+fn peak_logged_on(sessions: &[(u32, u32)], counts: &mut Vec<i64>) -> u64 {
+    const MINUTES: usize = (DAY_SECONDS / 60) as usize;
+    counts.clear();
+    counts.resize(MINUTES + 1, 0);
+    // Marks in [from, to) seconds: the first mark at or after each end.
+    let mut add = |from: u32, to: u32| {
+        counts[from.div_ceil(60) as usize] += 1;
+        counts[to.div_ceil(60) as usize] -= 1;
+    };
+    for &(start, seconds) in sessions {
+        if seconds == 0 {
+            continue;
+        }
+        if seconds >= DAY_SECONDS {
+            add(0, DAY_SECONDS);
+            continue;
+        }
+        let end = start + seconds;
+        if end <= DAY_SECONDS {
+            add(start, end);
+        } else {
+            add(start, DAY_SECONDS);
+            add(0, end - DAY_SECONDS);
+        }
+    }
+    let (mut on, mut peak) = (0i64, 0i64);
+    for &c in &counts[..MINUTES] {
+        on += c;
+        peak = peak.max(on);
+    }
+    peak as u64
+}
+
 /// A moving average step (the first observation starts it).
 fn ewma(current: f64, observation: f64, weight: f64) -> f64 {
     if current < 0.0 {
@@ -1017,6 +1102,26 @@ duration_seconds = {{ dist = "fixed", value = 40.0 }}
 batch_size = {{ dist = "fixed", value = 30.0 }}
 "#
         )
+    }
+
+    #[test]
+    fn the_peak_counts_sessions_on_at_each_minute_mark_and_wraps_at_midnight() {
+        let mut counts = Vec::new();
+        let h = 3600;
+        assert_eq!(peak_logged_on(&[], &mut counts), 0);
+        // Back to back sessions never overlap: one ends at 10:00 as the next starts.
+        assert_eq!(peak_logged_on(&[(9 * h, h), (10 * h, h)], &mut counts), 1);
+        // A session from 23:00 to 01:00 overlaps one from 00:30 (wrapping), not one
+        // from 01:00.
+        assert_eq!(peak_logged_on(&[(23 * h, 2 * h), (h / 2, h)], &mut counts), 2);
+        assert_eq!(peak_logged_on(&[(23 * h, 2 * h), (h, h)], &mut counts), 1);
+        // A whole day overlaps everything; nothing logged on counts for nothing; a
+        // session within one minute falls between marks.
+        assert_eq!(
+            peak_logged_on(&[(5, DAY_SECONDS), (12 * h, 60), (0, 0)], &mut counts),
+            2
+        );
+        assert_eq!(peak_logged_on(&[(61, 30)], &mut counts), 0);
     }
 
     #[test]

@@ -18,6 +18,10 @@
 //!   acceptable three times in a day stops picking; with a search patience
 //!   (`workers.search_patience_minutes`) they stay logged on, searching unpaid, until it
 //!   runs out.
+//! - hours (`demand.hour_factors`): a batch is posted in an hour of the day, and only a
+//!   worker whose available time that day reaches past that hour can take it (a board
+//!   worker does not see it; an offer to anyone else goes unanswered). The gate says who
+//!   may take which task, not in what order within the day tasks are taken.
 //!
 //! Niche categories form their own matching groups: their tasks are seen only by their
 //! specialists, who see nothing else. Every table and list is kept per group.
@@ -105,6 +109,16 @@ impl Market<'_> {
                         continue;
                     }
                     offers += 1;
+                    if !h.on_in_hour(batch.hour) {
+                        // Their hours end before the task was posted: the offer goes
+                        // unanswered (no time spent, and on dispatch no decline
+                        // counted), but it uses up one of the task's offers, so a task
+                        // posted when nobody is on stays unfilled.
+                        if offers >= max_offers {
+                            break;
+                        }
+                        continue;
+                    }
                     if review > 0 {
                         let spent = review.min(h.time_left);
                         h.time_left -= spent;
@@ -279,7 +293,11 @@ impl Market<'_> {
             let b = view.get(index(bits, visible));
             let v = &self.venues[p];
             let batch = &v.batches[b as usize];
-            if (h.avoids_any && v.avoids(member, batch.requester)) || !self.accepts(&h, batch) {
+            // A batch posted after the worker's hours end is not there while they are.
+            if !h.on_in_hour(batch.hour)
+                || (h.avoids_any && v.avoids(member, batch.requester))
+                || !self.accepts(&h, batch)
+            {
                 continue;
             }
             let value = batch.expected_net_cents as f64 / f64::from(batch.expected_seconds);

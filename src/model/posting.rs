@@ -33,6 +33,8 @@ pub struct Batch {
     pub group: u16,
     /// Whether the batch is gated by reputation (see `Visibility`).
     pub gated: bool,
+    /// Hour of the day it was posted in (0 without `demand.hour_factors`).
+    pub hour: u8,
     /// Tasks posted.
     pub size: u32,
     /// Tasks not yet taken.
@@ -117,6 +119,8 @@ fn finish(d: Draft, size: u32, open_share: f64, fees: &FeePolicy, counts: &mut P
         category: d.category,
         group: d.group,
         gated: d.gate >= open_share,
+        // Set by the market from its own stream, after posting (`Market::open_day`).
+        hour: 0,
         size,
         remaining: size,
         pay_cents: pay,

@@ -189,6 +189,8 @@ pub struct DailyRow {
     pub worker_net_cents: i64,
     /// Dispatch surge multiplier of pay (1 without surge).
     pub surge_multiplier: f64,
+    /// Most workers logged on at once that day (see `workers.session_start_hour`).
+    pub peak_workers_logged_on: u64,
 }
 
 /// One worker on one platform in one run, in the `worker_platforms` table (written

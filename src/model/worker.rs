@@ -7,6 +7,9 @@ use crate::money::usd_to_cents;
 use crate::rng::{SplitMix64, Stream, stream};
 use crate::scenario::WorkerParams;
 
+/// Seconds in a day.
+pub const DAY_SECONDS: u32 = 86_400;
+
 /// What else shapes a new worker: the tools behaviour and the niche categories.
 #[derive(Clone, Copy, Debug)]
 pub struct DrawRules<'a> {
@@ -63,6 +66,11 @@ pub struct Worker {
     /// Longest the worker stays logged on looking for work before logging off for the
     /// day, seconds (0: logs off when nothing is left).
     pub patience_seconds: u32,
+    /// Second of the day their session starts (`workers.session_start_hour`).
+    pub session_start_seconds: u32,
+    /// Seconds of today's time left over and not logged on, all platforms (set at the
+    /// end of the day, for the peak of workers logged on at once).
+    pub idle_today: u32,
     /// Whether the profile is dormant (`workers.dormant_share`): it logs on a few
     /// times, never takes work, and lapses.
     pub dormant: bool,
@@ -160,6 +168,7 @@ impl Worker {
         let platforms = join(&mut rng, rules.join_probabilities);
         // Traits added later still come last, so they shift none of the draws above.
         let patience_minutes = params.search_patience.sample(&mut rng);
+        let start_hour = params.session_start_hour.sample(&mut rng);
         let worker = Worker {
             skill,
             speed,
@@ -176,8 +185,11 @@ impl Worker {
             group,
             platforms,
             patience_seconds: (patience_minutes * 60.0).round() as u32,
+            // 24:00 is midnight, the same moment as 0:00.
+            session_start_seconds: ((start_hour * 3600.0).round() as u32) % DAY_SECONDS,
             working_today: false,
             capacity_today: 0,
+            idle_today: 0,
             earnings_ewma: -1.0,
             below_days: 0,
             // Decided by the market from their own streams (`Market::register`, `churn`).
@@ -353,7 +365,14 @@ pub struct Hot {
     pub avoids_any: bool,
     /// Whether the worker has ever finished a task (so `first_task_day` is set).
     pub started: bool,
+    /// The last hour of the day (0–47, past midnight counted on) that today's available
+    /// time reaches: they can take tasks posted in this hour or earlier
+    /// (`demand.hour_factors`). Set when their day opens.
+    pub last_hour: u8,
 }
+
+// The hot fields fill one cache line exactly: a new one must replace another.
+const _: () = assert!(std::mem::size_of::<Hot>() == 64);
 
 impl Hot {
     /// The hot fields of worker `id`.
@@ -377,7 +396,15 @@ impl Hot {
             tools: w.has_tools(),
             avoids_any: false,
             started: w.first_task_day.is_some(),
+            last_hour: 0,
         }
+    }
+
+    /// Whether the worker's available time today reaches the hour a task was posted in,
+    /// so they are logged on, or can be, while it is on offer.
+    #[inline]
+    pub fn on_in_hour(&self, hour: u8) -> bool {
+        hour <= self.last_hour
     }
 
     /// Whether today's tallies are all zero.

@@ -220,6 +220,7 @@ pub const DAILY: &[Column<DailyRow>] = &[
     col("tasks_done", "tasks", "Tasks submitted that day.", U64(|r| r.tasks_done)),
     col("tasks_unfilled", "tasks", "Tasks posted that day that nobody took.", U64(|r| r.tasks_unfilled)),
     col("workers_active", "workers", "Workers who submitted a task that day.", U64(|r| r.workers_active)),
+    col("peak_workers_logged_on", "workers", "Most workers logged on at once that day, counted at every minute mark: each session starts at the worker's workers.session_start_hour and lasts their paid + unpaid time that day (dormant profiles' search sessions included), wrapping past midnight into the day's early hours.", U64(|r| r.peak_workers_logged_on)),
     col("entries", "workers", "Workers who arrived that day.", U64(|r| r.entries)),
     col("exits", "workers", "Workers who left that day.", U64(|r| r.exits)),
     col("mean_hourly_wage", "US$/h", "Mean over workers paid that day of their net per paid hour that day.", MaybeF64(|r| r.mean_hourly_wage)),

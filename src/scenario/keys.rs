@@ -201,6 +201,14 @@ impl Val<'_> {
         }
     }
 
+    /// A list of 24 numbers (hours 0 to 23).
+    pub fn twenty_four(&self) -> [f64; 24] {
+        match self {
+            Val::Floats(list) => std::array::from_fn(|i| list[i]),
+            other => unreachable!("not a list of numbers: {other:?}"),
+        }
+    }
+
     /// A list of seven numbers (Monday to Sunday).
     pub fn seven(&self) -> [f64; 7] {
         match self {
@@ -430,6 +438,14 @@ pub const KEYS: &[Key] = &[
         Fill::Value(r#"{ dist = "fixed", value = 0.0 }"#),
         "Longest a worker stays logged on looking for work that suits them before logging off for the day, drawn per worker: time a day's work leaves over is unpaid search up to this much (on a board, counted from their last pick that found work), and idle (not logged on) after it. Unpaid search is what separates the all-time from the paid-time hourly wage (Hara et al. 2018, CHI). 0 = off: time left over is idle, and a board worker stops after three fruitless picks.",
         |s, _, v| s.workers.search_patience = v.dist(),
+    ),
+    key(
+        "workers.session_start_hour",
+        "hour of day",
+        Allowed::Dist { min: 0.0, max: 24.0 },
+        Fill::Value(r#"{ dist = "uniform", low = 0.0, high = 24.0 }"#),
+        "Hour of the day a worker logs on, drawn once per worker (an assumption by default: starts spread evenly over the day). Their session lasts the day's paid + unpaid time and wraps past midnight into the early hours; the daily table reports the peak number logged on at once, and with demand.hour_factors a worker can take only tasks posted before their available hours end.",
+        |s, _, v| s.workers.session_start_hour = v.dist(),
     ),
     key(
         "workers.initial_rating",
@@ -737,6 +753,18 @@ pub const KEYS: &[Key] = &[
         Fill::Value("[1.1, 1.1, 1.05, 1.0, 0.95, 0.9, 0.9]"),
         "Multipliers for Monday to Sunday; day 1 is a Monday. MTurk demand has a strong weekly cycle (Ipeirotis 2009).",
         |s, _, v| s.demand.weekday = v.seven(),
+    ),
+    key(
+        "demand.hour_factors",
+        "weights",
+        Allowed::FloatList {
+            len: 24,
+            min: 0.0,
+            max: 100.0,
+        },
+        Fill::Optional,
+        "Weights of the hours 0 to 23 in which batches are posted (each batch in one hour, drawn by these weights). A task posted in hour h can be taken only by a worker whose available hours that day (from workers.session_start_hour, for workers.hours_per_day) reach past h:00, so demand posted when few workers are on goes unfilled. Left out: every batch is posted at midnight and anyone working that day may take it.",
+        |s, _, v| s.demand.hour_factors = Some(v.twenty_four()),
     ),
     key(
         "demand.season_amplitude",

@@ -73,7 +73,15 @@ fn render_entry(out: &mut String, key: &Key, value: Option<&toml::Value>, docs: 
             }
         }
         _ => {
-            let Some(v) = value else { return };
+            let Some(v) = value else {
+                // A list left out by default is still shown, commented out, so `init`
+                // lists every key a file may set (`demand.hour_factors`).
+                if let (true, keys::Fill::Optional, Allowed::FloatList { len, .. }) = (docs, key.fill, key.allowed) {
+                    comment(out, key.doc, &annotation(key));
+                    out.push_str(&format!("# {name} = [{}]\n", vec!["1.0"; len].join(", ")));
+                }
+                return;
+            };
             if docs {
                 comment(out, key.doc, &annotation(key));
             }

@@ -75,6 +75,8 @@ pub struct WorkerParams {
     pub hours_per_day: Dist,
     /// Minutes a worker stays logged on looking for work before logging off.
     pub search_patience: Dist,
+    /// Hour of the day (0–24) a worker's session starts, drawn once per worker.
+    pub session_start_hour: Dist,
     /// Days worked per week.
     pub days_per_week: Dist,
     /// Day-1 rating, stars.
@@ -212,6 +214,9 @@ pub struct DemandParams {
     pub tasks_per_day: f64,
     /// Monday … Sunday multipliers.
     pub weekday: [f64; 7],
+    /// Weights of the 24 hours of the day a batch may be posted in (`None`: every batch
+    /// is posted at midnight, so any worker logged on that day can take it).
+    pub hour_factors: Option<[f64; 24]>,
     /// Amplitude of the yearly cosine.
     pub season_amplitude: f64,
     /// Day of the year of the peak (1–365).

@@ -95,6 +95,13 @@ pub fn rules(tree: &toml::Table, s: &mut Scenario, at: &Where<'_>) -> Result<(),
         ["boom_probability", "bust_probability"],
         [g.boom_probability, g.bust_probability],
     )?;
+    if s.demand.hour_factors.is_some_and(|h| h.iter().all(|&w| w <= 0.0)) {
+        return Err(at.problem(
+            "demand.hour_factors",
+            None,
+            "needs at least one hour with a positive weight, or batches could be posted in no hour",
+        ));
+    }
     platforms(tree, s, at)?;
     check_sizes(s, at)?;
     let t = &s.taxes;

@@ -448,6 +448,13 @@ pub const MOMENTS: &[Moment] = &[
         |s, _, _| metrics::mean(s.get(Table::Daily, "workers_active")),
     ),
     moment(
+        "peak_workers_logged_on",
+        "workers",
+        "Mean over days of the most workers logged on at once that day (daily.peak_workers_logged_on): concurrent workers, as Difallah et al. (WSDM 2018) count them on MTurk.",
+        &[(Table::Daily, "peak_workers_logged_on")],
+        |s, _, _| metrics::mean(s.get(Table::Daily, "peak_workers_logged_on")),
+    ),
+    moment(
         "mean_rating_trend_per_year",
         "stars/year",
         "Slope of the daily mean rating given (daily.mean_rating_given) on the day, per 365 days: rating inflation (Filippas, Horton & Golden 2022).",
