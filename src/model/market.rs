@@ -759,16 +759,15 @@ impl<'s> Market<'s> {
                 let matured = m.balance.matured;
                 m.balance.release(matured, true);
             }
-            let mut k = 0;
-            while k < v.jobs.len() {
-                if v.jobs[k].member == member {
+            if m.carrying {
+                m.carrying = false;
+                if let Some(k) = v.jobs.iter().position(|j| j.member == member) {
                     let job = v.jobs.swap_remove(k);
                     let m = &mut v.members[member as usize];
                     m.totals.unpaid_seconds += job.spent;
                     m.totals.tasks_returned += 1;
-                } else {
-                    k += 1;
                 }
+                debug_assert!(v.jobs.iter().all(|j| j.member != member), "one carried job a member");
             }
             let m = &mut v.members[member as usize];
             if m.balance.matured > 0 && !m.payable {
@@ -796,6 +795,7 @@ impl<'s> Market<'s> {
             job.spent += spend;
             if job.left == 0 {
                 let done = v.jobs.swap_remove(k);
+                v.members[done.member as usize].carrying = false;
                 self.complete(p, done.member, &done.task, done.spent, day);
             } else {
                 k += 1;

@@ -124,6 +124,7 @@ impl Market<'_> {
         } else {
             let spent = h.time_left;
             h.time_left = 0;
+            v.members[member as usize].carrying = true;
             v.jobs.push(Job {
                 member,
                 task: *task,

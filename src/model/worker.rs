@@ -446,6 +446,10 @@ pub struct Member {
     pub working: bool,
     /// Whether the member is on the payable list (has a matured balance).
     pub payable: bool,
+    /// Whether the member has a task carried over in `Venue::jobs` (at most one: a
+    /// carried task takes all of the next day's time before another is started), so a
+    /// worker who leaves without one costs no scan of the jobs.
+    pub carrying: bool,
     /// Whether the worker has left, and what happens to their balance.
     pub exit: Exit,
     /// Index of the worker's list of avoided requesters in `Venue::blocklists`
@@ -501,6 +505,7 @@ impl Member {
             today_tasks: 0,
             balance: Balance::default(),
             payable: false,
+            carrying: false,
             exit: Exit::Staying,
             blocklist: u32::MAX,
             day_capacity: 0,
