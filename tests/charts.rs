@@ -900,3 +900,99 @@ fn equal_experience_gives_a_no_data_panel() {
     check_drawn(&render_folder(&dir, &dir.join("charts"), &style()).unwrap(), &style());
     cleanup(&dir);
 }
+
+/// Whether a panel has a line of `color` drawn dashed (`Some(true)`), solid, or none.
+fn line_dashed(panel: &Panel, color: plotters::style::RGBColor) -> Option<bool> {
+    panel.layers.iter().find_map(|l| match l {
+        Layer::Line { color: c, dashed, .. } if *c == color => Some(*dashed),
+        _ => None,
+    })
+}
+
+/// Identical variants used to draw identical Lorenz curves, only the last visible: a
+/// curve on an earlier one is now dashed, earlier ones wider, and the note says so.
+#[test]
+fn coinciding_lorenz_curves_are_dashed_and_named() {
+    let dir = compare_folder_with("same-lorenz", 2, 300, |_, _| {});
+    let charts = charts_of(&dir);
+    let lorenz = chart(&charts, "compare_lorenz");
+    let panel = &lorenz.figure.panels[0];
+    let widths: Vec<(f64, bool)> = panel
+        .layers
+        .iter()
+        .filter_map(|l| match l {
+            Layer::Line {
+                width, dashed, color, ..
+            } if *color != gigsim::output::charts::theme::MUTED => Some((*width, *dashed)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(widths.len(), 3, "{widths:?}");
+    assert!(!widths[0].1 && widths[1].1 && widths[2].1, "{widths:?}");
+    assert!(widths[0].0 > widths[1].0, "the first curve is wider: {widths:?}");
+    let note = lorenz.figure.subtitle.as_deref().unwrap_or("");
+    assert!(note.contains("All 3 curves coincide"), "{note}");
+    // fee_cut scales base's incomes by 1.05 (the same Lorenz curve), flat_bonus adds a
+    // bonus (a flatter one): only fee_cut lies on an earlier curve.
+    let dir2 = compare_folder("distinct-lorenz", 2, 300);
+    let charts = charts_of(&dir2);
+    let lorenz = chart(&charts, "compare_lorenz");
+    let note = lorenz.figure.subtitle.as_deref().unwrap_or("");
+    assert!(note.starts_with("1 curve lies on an earlier one"), "{note}");
+    let panel = &lorenz.figure.panels[0];
+    let dashed = [0, 1, 2].map(|v| line_dashed(panel, theme_color(v)));
+    assert_eq!(dashed, [Some(false), Some(true), Some(false)]);
+    cleanup(&dir);
+    cleanup(&dir2);
+}
+
+/// Two filled histograms blended into a colour in neither legend swatch: all worked
+/// time is now an outline only, dashed (with a note) when it equals paid time.
+#[test]
+fn hourly_wage_draws_all_worked_time_as_an_outline() {
+    let hourly = |unpaid: bool, name: &str| {
+        let mut w = workers(0, 400, 5);
+        if !unpaid {
+            w.iter_mut().for_each(|w| w.unpaid_seconds = 0);
+        }
+        let dir = run_folder(name, 1, w, plausible_metric);
+        let charts = charts_of(&dir);
+        let c = chart(&charts, "hourly_wage").clone();
+        cleanup(&dir);
+        c
+    };
+    for unpaid in [true, false] {
+        let c = hourly(unpaid, if unpaid { "wage-outline" } else { "wage-same" });
+        let panel = &c.figure.panels[0];
+        let filled = panel.layers.iter().filter(|l| matches!(l, Layer::Rects { .. })).count();
+        assert_eq!(filled, 1, "only paid time is filled");
+        let all_time = theme_color(1);
+        assert_eq!(line_dashed(panel, all_time), Some(!unpaid));
+        let note = c.figure.subtitle.as_deref().unwrap_or("");
+        assert_eq!(note.contains("coincide"), !unpaid, "{note}");
+    }
+}
+
+/// Posted and done equal every day drew one line over the other with blended bands:
+/// done is now dashed without its own band, and the note says the lines coincide.
+#[test]
+fn daily_tasks_say_when_posted_and_done_coincide() {
+    for share in [1.0, 0.8] {
+        let dir = run_folder(&format!("daily-{share}"), 3, workers(0, 50, 2), plausible_metric);
+        write_daily_done(&dir, &["base"], 3, 5, share);
+        let charts = charts_of(&dir);
+        let c = chart(&charts, "daily_tasks");
+        let panel = &c.figure.panels[0];
+        let same = share == 1.0;
+        assert_eq!(line_dashed(panel, theme_color(1)), Some(same));
+        let bands = panel.layers.iter().filter(|l| matches!(l, Layer::Band { .. })).count();
+        assert_eq!(bands, if same { 1 } else { 2 });
+        let note = c.figure.subtitle.as_deref().unwrap_or("");
+        assert_eq!(note.contains("coincide"), same, "{note}");
+        cleanup(&dir);
+    }
+}
+
+fn theme_color(i: usize) -> plotters::style::RGBColor {
+    gigsim::output::charts::theme::variant_color(i)
+}

@@ -10,8 +10,8 @@ use plotters::style::RGBColor;
 use super::draw::sane_range;
 use super::figure::{Axis, Layer, LegendEntry, Mark, Panel};
 use super::stats::{
-    Bin, WorkerValue, base_deciles, bin_count, clip_curve, decile_changes, ecdf_points, histogram, share_below,
-    sorted_finite, wants_log_axis,
+    Bin, WorkerValue, base_deciles, bin_count, clip_curve, coincide, decile_changes, ecdf_points, histogram,
+    share_below, sorted_finite, wants_log_axis,
 };
 use super::theme::{MUTED, nice_upper, variant_color};
 use super::{Chart, Scope};
@@ -221,12 +221,20 @@ pub fn hourly_wage(s: &Scope) -> Chart {
     let ymax = max_share(&paid_bins, n).max(max_share(&all_bins, all_time.len()));
     let mut panel = Panel::new(dollar_axis(label, lo, hi, log), share_axis("Share of workers, %", ymax));
     let (c_paid, c_all) = (variant_color(0), variant_color(1));
-    let series = [(&paid_bins, n, c_paid), (&all_bins, all_time.len(), c_all)];
-    for (bins, total, color) in series {
-        panel.layers.push(bars(bins, total, color, 0.35));
-    }
-    for (bins, total, color) in series {
-        panel.layers.push(Layer::line(outline(bins, total), color, 2.5));
+    // Paid time filled, all worked time as an outline only: two filled histograms blend
+    // into a colour that is in neither legend swatch. Where they coincide (no unpaid
+    // time) the outline is dashed on top and the note says so.
+    let (paid_line, all_line) = (outline(&paid_bins, n), outline(&all_bins, all_time.len()));
+    let same = coincide(&paid_line, &all_line, 1e-12);
+    panel.layers.push(bars(&paid_bins, n, c_paid, 0.35));
+    panel.layers.push(Layer::line(paid_line, c_paid, 2.5));
+    panel.layers.push(if same {
+        Layer::dashed(all_line, c_all, 2.5)
+    } else {
+        Layer::line(all_line, c_all, 2.5)
+    });
+    if same {
+        notes.push("the two histograms coincide (no unpaid time): the outline is dashed on the bars".into());
     }
     let median = |s: &[f64]| units::dollars_label(quantile_sorted(s, 0.5).unwrap_or(f64::NAN));
     let legend = vec![
@@ -238,7 +246,7 @@ pub fn hourly_wage(s: &Scope) -> Chart {
         LegendEntry::new(
             format!("Per worked hour, paid + unpaid (median {}/h)", median(&all_time)),
             c_all,
-            Mark::Area,
+            if same { Mark::Dashed } else { Mark::Line },
         ),
     ];
     chart.with(Some(notes.join("; ") + "."), legend, vec![panel])
@@ -415,21 +423,41 @@ pub fn lorenz(s: &Scope) -> Chart {
         .push(Layer::dashed(vec![(0.0, 0.0), (1.0, 1.0)], MUTED, 2.0));
     let mut legend = Vec::new();
     let mut active = 0;
+    let mut curves: Vec<(usize, Vec<(f64, f64)>)> = Vec::new();
     for &v in &s.variants {
         let net = active_net(s, v);
         active += net.len();
         let curve = crate::metrics::lorenz(&net, CURVE_POINTS);
-        if curve.is_empty() {
-            continue;
+        if !curve.is_empty() {
+            curves.push((v, curve));
         }
-        panel.layers.push(Layer::line(curve, variant_color(v), 3.0));
+    }
+    // A curve that lies on an earlier one (within half a percentage point everywhere)
+    // is drawn dashed and narrower on top of it, and earlier curves wider, so every
+    // variant's colour shows; the note names them.
+    let on_earlier: Vec<bool> = (0..curves.len())
+        .map(|k| curves[..k].iter().any(|(_, c)| coincide(c, &curves[k].1, 0.005)))
+        .collect();
+    let stacked = on_earlier.iter().filter(|&&x| x).count();
+    let mut wider = stacked as f64;
+    for ((v, curve), &dashed) in curves.into_iter().zip(&on_earlier) {
+        if dashed {
+            wider -= 1.0;
+        }
+        let width = 3.0 + 2.5 * wider;
+        if dashed {
+            panel.layers.push(Layer::dashed(curve, variant_color(v), width));
+        } else {
+            panel.layers.push(Layer::line(curve, variant_color(v), width));
+        }
         let series = if s.compare { s.name(v) } else { "Net income" };
         legend.push(LegendEntry::new(
             format!("{series}: Gini {}", units::estimate(&gini(v), TickFormat::Number)),
             variant_color(v),
-            Mark::Line,
+            if dashed { Mark::Dashed } else { Mark::Line },
         ));
     }
+    let drawn = on_earlier.len();
     if legend.is_empty() {
         return chart.no_data(if s.compare {
             "No data: no active worker earned anything in any variant"
@@ -440,13 +468,22 @@ pub fn lorenz(s: &Scope) -> Chart {
         });
     }
     legend.push(LegendEntry::new("Perfect equality", MUTED, Mark::Dashed));
-    let subtitle = (!s.compare).then(|| {
-        format!(
+    let subtitle = if s.compare {
+        (stacked > 0).then(|| {
+            let what = if stacked + 1 == drawn {
+                format!("All {drawn} curves coincide")
+            } else {
+                units::count(stacked, "curve lies on an earlier one", "curves lie on earlier ones")
+            };
+            format!("{what} (within 0.5 pp): later ones are drawn dashed on top of wider earlier ones.")
+        })
+    } else {
+        Some(format!(
             "{}, {} pooled.",
             units::count(active, "active worker", "active workers"),
             units::replicates(gini(s.variants[0]).n.max(1))
-        )
-    });
+        ))
+    };
     chart.with(subtitle, legend, vec![panel])
 }
 

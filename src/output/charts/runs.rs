@@ -4,7 +4,7 @@
 //! tasks by day, the median across replicates in a 10th–90th percentile band (`run`).
 
 use super::figure::{Axis, BoxItem, Layer, LegendEntry, Mark, Panel};
-use super::stats::{band_by_day, five_numbers, sorted_finite};
+use super::stats::{DayBand, band_by_day, coincide, five_numbers, sorted_finite};
 use super::theme::{INK, nice_upper, variant_color};
 use super::{Chart, Scope, metric_info};
 use crate::metrics::Estimate;
@@ -195,12 +195,17 @@ pub fn daily_tasks(s: &Scope) -> Chart {
     );
     let reps = day.iter().filter(|d| **d == d0).count();
     let mut legend = Vec::new();
+    let medians = |series: &[DayBand]| series.iter().map(|b| (b.day, b.median)).collect::<Vec<_>>();
+    // Done equal to posted on every day (within half a percent of the axis): done is
+    // drawn dashed over posted, without a band of its own, and the note says so.
+    let same = coincide(&medians(&posted), &medians(&done), ymax * 0.005);
     // Posted is drawn wider and first: done is often nearly equal and would hide it.
     for (series, label, color, width) in [
         (&posted, "Tasks posted", variant_color(0), 6.0),
         (&done, "Tasks done", variant_color(1), 2.5),
     ] {
-        if reps > 1 {
+        let on_top = same && label == "Tasks done";
+        if reps > 1 && !on_top {
             panel.layers.push(Layer::Band {
                 points: series.iter().map(|b| (b.day, b.p10, b.p90)).collect(),
                 color,
@@ -211,18 +216,26 @@ pub fn daily_tasks(s: &Scope) -> Chart {
         if points.len() == 1 {
             panel.layers.push(Layer::dots(points.clone(), color, 5.0));
         }
-        panel.layers.push(Layer::line(points, color, width));
-        legend.push(LegendEntry::new(
-            label,
-            color,
-            if reps > 1 { Mark::LineBand } else { Mark::Line },
-        ));
+        if on_top {
+            panel.layers.push(Layer::dashed(points, color, width));
+        } else {
+            panel.layers.push(Layer::line(points, color, width));
+        }
+        let mark = match (on_top, reps > 1) {
+            (true, _) => Mark::Dashed,
+            (false, true) => Mark::LineBand,
+            (false, false) => Mark::Line,
+        };
+        legend.push(LegendEntry::new(label, color, mark));
     }
-    let subtitle = replicate_note(
+    let mut subtitle = replicate_note(
         reps,
         "Lines: median of {}; bands: 10th to 90th percentile.",
         "One replicate: no band across replicates.",
     );
+    if same {
+        subtitle.push_str(" Every task posted was done: the lines coincide (done dashed).");
+    }
     chart.with(Some(subtitle), legend, vec![panel])
 }
 

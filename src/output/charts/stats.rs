@@ -68,6 +68,16 @@ pub fn wants_log_axis(sorted: &[f64]) -> bool {
     }
 }
 
+/// Whether two series would be drawn on top of each other: the same number of points,
+/// at the same x, with every y within `tolerance` (in y units). Charts say so in their
+/// note and draw the later series so the earlier one still shows.
+pub fn coincide(a: &[(f64, f64)], b: &[(f64, f64)], tolerance: f64) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(p, q)| p.0 == q.0 && (p.1 - q.1).abs() <= tolerance)
+}
+
 /// The finite values, sorted.
 pub fn sorted_finite(values: impl IntoIterator<Item = f64>) -> Vec<f64> {
     let mut v: Vec<f64> = values.into_iter().filter(|x| x.is_finite()).collect();
@@ -454,6 +464,15 @@ pub fn paired_change(base: &[(u32, f64)], variant: &[(u32, f64)]) -> Estimate {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn coinciding_series_need_the_same_x_and_close_y() {
+        let a = [(0.0, 0.0), (1.0, 0.5)];
+        assert!(super::coincide(&a, &[(0.0, 0.001), (1.0, 0.499)], 0.005));
+        assert!(!super::coincide(&a, &[(0.0, 0.0), (1.0, 0.6)], 0.005));
+        assert!(!super::coincide(&a, &[(0.0, 0.0), (2.0, 0.5)], 0.005));
+        assert!(!super::coincide(&a, &a[..1], 0.005));
+    }
+
     use super::*;
 
     #[test]
