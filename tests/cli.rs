@@ -319,3 +319,34 @@ fn a_chart_that_cannot_be_written_leaves_no_manifest_and_says_how_to_finish() {
     assert!(res.join("manifest.json").is_file() && res.join("charts").join("lorenz.png").is_file());
     assert!(res.join("report.html").is_file());
 }
+
+/// Counts were u32 in some columns and u64 in others (`tasks_done` and `tasks_returned`
+/// in one table), and a generalist's `specialty` was "": every integer column is now
+/// Int64, as R and pandas expect, and a missing specialty is null.
+#[test]
+fn tables_write_every_integer_as_int64_and_no_specialty_as_null() {
+    use polars::prelude::*;
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_scenario(dir.path(), "s.toml", &small_scenario(""));
+    let out = run_in(dir.path(), &["run", path.to_str().unwrap(), "--out", "res", "--quiet"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    for table in ["runs", "workers", "daily"] {
+        let file = std::fs::File::open(dir.path().join("res").join(format!("{table}.parquet"))).unwrap();
+        let df = ParquetReader::new(file).finish().unwrap();
+        for c in df.columns() {
+            let t = c.dtype();
+            assert!(
+                !t.is_unsigned_integer() && (!t.is_integer() || *t == DataType::Int64),
+                "{table}.{} is {t}",
+                c.name()
+            );
+        }
+        if table == "workers" {
+            for name in ["tasks_done", "tasks_returned", "worker_id", "replicate"] {
+                assert_eq!(df.column(name).unwrap().dtype(), &DataType::Int64, "{name}");
+            }
+            let specialty = df.column("specialty").unwrap();
+            assert_eq!(specialty.null_count(), df.height(), "nobody specialises here");
+        }
+    }
+}

@@ -67,7 +67,7 @@ pub fn write(
 ) -> Result<(), OutputError> {
     let e = &calibration.evaluations;
     let mut columns = vec![
-        Column::new("evaluation".into(), (0..e.len() as u32).collect::<Vec<u32>>()),
+        Column::new("evaluation".into(), (0..e.len() as i64).collect::<Vec<i64>>()),
         Column::new("stage".into(), e.iter().map(|x| x.stage.name()).collect::<Vec<_>>()),
     ];
     for (k, p) in params.params.iter().enumerate() {

@@ -25,11 +25,11 @@ use Get::*;
 pub enum Get<R> {
     /// The run's variant name (per-run tables; the same in every row of a run).
     Variant,
-    /// The run's replicate number, `u32` (per-run tables).
+    /// The run's replicate number (per-run tables), written as `i64`.
     Replicate,
-    /// An unsigned 32-bit integer.
+    /// A count or id held as `u32` in the record, written as `i64`.
     U32(fn(&R) -> u32),
-    /// An unsigned 64-bit integer.
+    /// A count held as `u64` in the record, written as `i64`.
     U64(fn(&R) -> u64),
     /// A signed 64-bit integer (money in cents).
     I64(fn(&R) -> i64),
@@ -39,7 +39,9 @@ pub enum Get<R> {
     Bool(fn(&R) -> bool),
     /// Text.
     Text(fn(&R) -> &str),
-    /// An unsigned 32-bit integer or null (empty in CSV).
+    /// Text or null (empty in CSV): null where the record's text is empty.
+    MaybeText(fn(&R) -> &str),
+    /// A `u32` of the record or null (empty in CSV), written as `i64`.
     MaybeU32(fn(&R) -> Option<u32>),
     /// A float or null (empty in CSV).
     MaybeF64(fn(&R) -> Option<f64>),
@@ -52,12 +54,13 @@ impl<R> Get<R> {
     pub fn dtype(&self) -> &'static str {
         match self {
             Variant | Text(_) => "string",
-            Replicate | U32(_) => "u32",
-            U64(_) => "u64",
-            I64(_) => "i64",
+            MaybeText(_) => "string or null",
+            // Every integer is written signed 64-bit, as R and pandas read integers
+            // without surprise: counts, ids, days and cents alike.
+            Replicate | U32(_) | U64(_) | I64(_) => "i64",
             F64(_) => "f64",
             Bool(_) => "bool",
-            MaybeU32(_) => "u32 or null",
+            MaybeU32(_) => "i64 or null",
             MaybeF64(_) => "f64 or null",
             MaybeBool(_) => "bool or null",
         }
@@ -77,7 +80,7 @@ impl<R> Get<R> {
             MaybeU32(f) => f(row).map_or(f64::NAN, f64::from),
             MaybeF64(f) => f(row).unwrap_or(f64::NAN),
             MaybeBool(f) => f(row).map_or(f64::NAN, |b| f64::from(u8::from(b))),
-            Variant | Replicate | Text(_) => f64::NAN,
+            Variant | Replicate | Text(_) | MaybeText(_) => f64::NAN,
         }
     }
 }
@@ -206,7 +209,7 @@ pub const WORKERS: &[Column<WorkerRow>] = &[
     col("treated", "", "Whether the worker is a treated newcomer of the field experiment (churn.treated_share): joined with one approved hire and a 5-star review. Control newcomers are those with entered_day > 0 and treated false.", Bool(|r| r.treated)),
     col("tax_cents", "US cents", "Estimated tax on net earnings ([taxes]; 0 when off).", I64(|r| r.tax_cents)),
     col("after_tax_cents", "US cents", "net - tax.", I64(|r| r.after_tax_cents)),
-    col("specialty", "", "The niche category the worker specialises in (empty for generalists).", Text(|r| r.specialty.as_str())),
+    col("specialty", "", "The niche category the worker specialises in (null for generalists).", MaybeText(|r| r.specialty.as_str())),
 ];
 
 /// Columns of `daily`.
@@ -473,7 +476,7 @@ pub const TABLES: &[Table] = &[
             vec![
                 Doc {
                     name: "evaluation",
-                    dtype: "u32",
+                    dtype: "i64",
                     unit: "",
                     doc: "Evaluation number, from 0, in the order they were made.",
                 },

@@ -636,8 +636,8 @@ fn read_newcomers(folder: &Folder) -> Result<(Vec<String>, Vec<Newcomer>), Outpu
         .finish()
         .map_err(err)?;
     let variant = df.column("variant").map_err(err)?.str().map_err(err)?.clone();
-    let replicate = df.column("replicate").map_err(err)?.u32().map_err(err)?.clone();
-    let entered = df.column("entered_day").map_err(err)?.u32().map_err(err)?.clone();
+    let replicate = df.column("replicate").map_err(err)?.i64().map_err(err)?.clone();
+    let entered = df.column("entered_day").map_err(err)?.i64().map_err(err)?.clone();
     let treated = df.column("treated").map_err(err)?.bool().map_err(err)?.clone();
     let net = df.column("net_cents").map_err(err)?.i64().map_err(err)?.clone();
     let mut names = folder.variants.clone();
@@ -656,7 +656,7 @@ fn read_newcomers(folder: &Folder) -> Result<(Vec<String>, Vec<Newcomer>), Outpu
         };
         out.push(Newcomer {
             variant: v,
-            replicate: replicate.get(i).unwrap_or(0),
+            replicate: u32::try_from(replicate.get(i).unwrap_or(0)).unwrap_or(0),
             treated: treated.get(i).unwrap_or(false),
             net_cents: net.get(i).unwrap_or(0),
         });

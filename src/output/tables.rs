@@ -28,6 +28,12 @@ pub struct Run<'a> {
     pub replicate: u32,
 }
 
+/// A count as the tables write it: signed 64-bit (a count never reaches 2^63; one that
+/// did would be clamped rather than wrap negative).
+fn signed(count: u64) -> i64 {
+    i64::try_from(count).unwrap_or(i64::MAX)
+}
+
 /// One column's values from a slice of rows.
 fn values<'a, R, T>(rows: &'a [R], get: impl Fn(&'a R) -> T) -> Vec<T> {
     rows.iter().map(get).collect()
@@ -49,14 +55,15 @@ pub fn build<R>(table: &str, run: Option<Run<'_>>, rows: &[R], columns: &[Col<R>
             let name = c.name.into();
             Ok(match c.get {
                 Get::Variant => Column::new(name, vec![run()?.variant; n]),
-                Get::Replicate => Column::new(name, vec![run()?.replicate; n]),
-                Get::U32(f) => Column::new(name, values(rows, f)),
-                Get::U64(f) => Column::new(name, values(rows, f)),
+                Get::Replicate => Column::new(name, vec![i64::from(run()?.replicate); n]),
+                Get::U32(f) => Column::new(name, values(rows, |r| i64::from(f(r)))),
+                Get::U64(f) => Column::new(name, values(rows, |r| signed(f(r)))),
                 Get::I64(f) => Column::new(name, values(rows, f)),
                 Get::F64(f) => Column::new(name, values(rows, f)),
                 Get::Bool(f) => Column::new(name, values(rows, f)),
                 Get::Text(f) => Column::new(name, values(rows, f)),
-                Get::MaybeU32(f) => Column::new(name, values(rows, f)),
+                Get::MaybeText(f) => Column::new(name, values(rows, |r| Some(f(r)).filter(|t| !t.is_empty()))),
+                Get::MaybeU32(f) => Column::new(name, values(rows, |r| f(r).map(i64::from))),
                 Get::MaybeF64(f) => Column::new(name, values(rows, f)),
                 Get::MaybeBool(f) => Column::new(name, values(rows, f)),
             })
