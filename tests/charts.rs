@@ -932,6 +932,10 @@ fn coinciding_lorenz_curves_are_dashed_and_named() {
     assert!(widths[0].0 > widths[1].0, "the first curve is wider: {widths:?}");
     let note = lorenz.figure.subtitle.as_deref().unwrap_or("");
     assert!(note.contains("All 3 curves coincide"), "{note}");
+    assert!(
+        lorenz.caption.contains("All 3 curves coincide"),
+        "the report says so too"
+    );
     // fee_cut scales base's incomes by 1.05 (the same Lorenz curve), flat_bonus adds a
     // bonus (a flatter one): only fee_cut lies on an earlier curve.
     let dir2 = compare_folder("distinct-lorenz", 2, 300);
@@ -970,6 +974,7 @@ fn hourly_wage_draws_all_worked_time_as_an_outline() {
         assert_eq!(line_dashed(panel, all_time), Some(!unpaid));
         let note = c.figure.subtitle.as_deref().unwrap_or("");
         assert_eq!(note.contains("coincide"), !unpaid, "{note}");
+        assert_eq!(c.caption.contains("coincide"), !unpaid, "{}", c.caption);
     }
 }
 
@@ -989,6 +994,7 @@ fn daily_tasks_say_when_posted_and_done_coincide() {
         assert_eq!(bands, if same { 1 } else { 2 });
         let note = c.figure.subtitle.as_deref().unwrap_or("");
         assert_eq!(note.contains("coincide"), same, "{note}");
+        assert_eq!(c.caption.contains("coincide"), same, "{}", c.caption);
         cleanup(&dir);
     }
 }

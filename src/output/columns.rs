@@ -120,7 +120,7 @@ const fn col<R>(name: &'static str, unit: &'static str, doc: &'static str, get: 
     Column { name, unit, doc, get }
 }
 
-const VARIANT_DOC: &str = "Variant name; `base` is the scenario as written.";
+const VARIANT_DOC: &str = "Variant name (a string); `base` is the scenario as written.";
 
 /// The first column of every per-run table.
 const fn variant<R>() -> Column<R> {
@@ -549,9 +549,10 @@ pub fn markdown(tables: &[Table]) -> String {
          quantity can take: counts, hours and money are never negative, shares lie in [0, 1]; \
          the true mean lies there too, so the cut keeps the coverage exactly; paired \
          differences are not cut). The dtype is how a value is stored in Parquet (CSV \
-         writes it as text): `u32` and `u64` unsigned integers, `i64` signed integers, `f64` \
-         floats, `bool`, `string`; `or null` marks a column that may have no value (an empty \
-         field in CSV).\n",
+         writes it as text): `i64` for every integer (counts, ids, days and cents alike, as R \
+         and pandas read integers), `f64` floats, `bool`, `string` (`variant` is a plain \
+         string column, not a categorical); `or null` marks a column that may have no value \
+         (an empty field in CSV).\n",
     );
     for table in tables {
         out.push_str(&format!(

@@ -1,7 +1,7 @@
 //! The tables as polars frames, and their writers.
 //!
 //! Every frame is built from its table in `columns`, one polars column per entry, typed
-//! by its getter (counts and ids are unsigned integers, money is `i64` cents, rates are
+//! by its getter (every integer is written `i64`: counts, ids, days, cents; rates are
 //! `f64`, missing values are null). Final tables are written as a stream: frames arrive
 //! in plan order and are cut into row groups of exactly [`ROW_GROUP_ROWS`] rows, so the
 //! same rows give the same bytes whatever the chunking of the runs that produced them.

@@ -233,8 +233,11 @@ pub fn hourly_wage(s: &Scope) -> Chart {
     } else {
         Layer::line(all_line, c_all, 2.5)
     });
+    let mut chart = chart;
     if same {
-        notes.push("the two histograms coincide (no unpaid time): the outline is dashed on the bars".into());
+        let note = "the two histograms coincide (no unpaid time): the outline is dashed on the bars";
+        chart.caption = format!("{} The two histograms coincide: nobody had unpaid time.", chart.caption);
+        notes.push(note.into());
     }
     let median = |s: &[f64]| units::dollars_label(quantile_sorted(s, 0.5).unwrap_or(f64::NAN));
     let legend = vec![
@@ -484,6 +487,10 @@ pub fn lorenz(s: &Scope) -> Chart {
             units::replicates(gini(s.variants[0]).n.max(1))
         ))
     };
+    let mut chart = chart;
+    if let (true, Some(note)) = (s.compare, &subtitle) {
+        chart.caption = format!("{} {note}", chart.caption);
+    }
     chart.with(subtitle, legend, vec![panel])
 }
 

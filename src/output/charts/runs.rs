@@ -233,8 +233,11 @@ pub fn daily_tasks(s: &Scope) -> Chart {
         "Lines: median of {}; bands: 10th to 90th percentile.",
         "One replicate: no band across replicates.",
     );
+    let mut chart = chart;
     if same {
-        subtitle.push_str(" Every task posted was done: the lines coincide (done dashed).");
+        let note = " Every task posted was done: the lines coincide (done dashed).";
+        subtitle.push_str(note);
+        chart.caption.push_str(note);
     }
     chart.with(Some(subtitle), legend, vec![panel])
 }
