@@ -2,13 +2,15 @@
 //! into the folder a single-machine run would have written. Every shard is checked
 //! first — complete, of the same study and gigsim build, together covering the plan
 //! exactly once — and the folder is then written by the same [`finalize`] step as a run,
-//! so the tables, summary and comparison or sweep are the same bytes.
+//! so the tables, summary and comparison or sweep are the same bytes. Shards of
+//! calibrate and sensitivity are merged by `merge_search`.
 
 use super::stdout::say;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use super::merge_search::{is_search_shard, same_folder};
 use super::report::report;
 use crate::cli::MergeArgs;
 use crate::error::Error;
@@ -30,6 +32,9 @@ struct Found {
 
 /// Merges shard folders into one results folder.
 pub fn merge(args: &MergeArgs) -> Result<(), Error> {
+    if args.shards.iter().any(|d| is_search_shard(d)) {
+        return super::merge_search::merge(args);
+    }
     let started = Instant::now();
     let started_utc = folder::timestamp_iso();
     let shards = read_shards(&args.shards)?;
@@ -131,7 +136,7 @@ fn incomplete(dir: &Path) -> String {
             dir.display()
         ),
         None => format!(
-            "{}: not a complete shard folder (no {SHARD_FILE}; shard folders are written by run, compare or sweep with --shard I/N --out)",
+            "{}: not a complete shard folder (no {SHARD_FILE}; shard folders are written by run, compare, sweep, calibrate or sensitivity with --shard I/N --out)",
             dir.display()
         ),
     }
@@ -276,14 +281,5 @@ fn warn_about_machines(shards: &[Found], quiet: bool) {
             first.libc,
             others.join(", ")
         );
-    }
-}
-
-/// Whether two paths name the same folder (after resolving links; false when either
-/// does not exist).
-fn same_folder(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
     }
 }
