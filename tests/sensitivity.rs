@@ -113,64 +113,29 @@ fn results_are_the_same_on_one_thread_and_two() {
 fn unknown_metrics_and_bad_parameter_files_are_refused_before_any_run() {
     let tmp = setup(&market());
     let d = tmp.path();
-    let o = run_in(
-        d,
-        &[
-            "sensitivity",
-            "s.toml",
-            "--params",
-            "p.toml",
-            "--method",
-            "morris",
-            "--metrics",
-            "median_wage",
-            "--out",
-            "o",
-        ],
+    let refused = |flags: &[&str], says: &str| {
+        let args = [
+            &["sensitivity", "s.toml", "--params", "p.toml", "--out", "o"][..],
+            flags,
+        ]
+        .concat();
+        let o = run_in(d, &args);
+        assert_eq!(o.status.code(), Some(2), "{flags:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(says), "{flags:?}: {}", stderr(&o));
+        assert!(!d.join("o").exists(), "{flags:?} made the output folder");
+    };
+    refused(
+        &["--method", "morris", "--metrics", "median_wage"],
+        "unknown metric `median_wage`",
     );
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("unknown metric `median_wage`"), "{}", stderr(&o));
+    refused(&["--method", "sobol", "--tables", "runs"], "does not take --tables");
+    refused(&["--method", "sobol", "--shard", "3/2"], "need 0 ≤ I < N");
     std::fs::write(
         d.join("p.toml"),
         "[[params]]\nkey = \"platform.fee.requester_percent\"\nlow = 30\nhigh = 5\n",
     )
     .unwrap();
-    let o = run_in(
-        d,
-        &[
-            "sensitivity",
-            "s.toml",
-            "--params",
-            "p.toml",
-            "--method",
-            "sobol",
-            "--out",
-            "o",
-        ],
-    );
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("params[1].low: 30 is not below high = 5"),
-        "{}",
-        stderr(&o)
-    );
-    let o = run_in(
-        d,
-        &[
-            "sensitivity",
-            "s.toml",
-            "--params",
-            "p.toml",
-            "--method",
-            "sobol",
-            "--shard",
-            "3/2",
-            "--out",
-            "o",
-        ],
-    );
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(!d.join("o").exists());
+    refused(&["--method", "sobol"], "params[1].low: 30 is not below high = 5");
 }
 
 /// Three shards of the design (one on one thread), merged, write the same

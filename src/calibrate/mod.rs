@@ -182,9 +182,13 @@ pub struct StoredEvaluation {
     pub stage: String,
     /// The position in the unit box.
     pub position: Vec<u64>,
-    /// Each target's estimate: n, mean, sd, ci_low, ci_high.
-    pub estimates: Vec<(usize, u64, Option<u64>, Option<u64>, Option<u64>)>,
+    /// Each target's estimate.
+    pub estimates: Vec<StoredEstimate>,
 }
+
+/// A moment's estimate as kept on disk: n, mean, sd, ci_low and ci_high, each number
+/// as the bits of its `f64`.
+pub type StoredEstimate = (usize, u64, Option<u64>, Option<u64>, Option<u64>);
 
 impl Evaluation {
     /// The evaluation as kept on disk.

@@ -76,7 +76,7 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), Error> {
     };
     match search::open(&options, record, MANIFEST)? {
         Opened::Complete(out) => nothing_to_resume(&out, options.quiet),
-        Opened::Ready(session) => run(&job, session, options.thread_count(), options.quiet),
+        Opened::Ready(session) => run(&job, *session, options.thread_count(), options.quiet),
     }
 }
 

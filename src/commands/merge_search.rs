@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use super::merge::{read_shards, shard_set_problems, uncovered};
 use super::search::{Session, rebuild_study};
 use super::{calibrate, sensitivity};
 use crate::calibrate::{Params, StoredEvaluation};
@@ -28,15 +29,18 @@ pub fn is_search_shard(dir: &Path) -> bool {
     marker.is_some_and(|m| m.get("search").is_some()) || dir.join(SHARD_PARTS_DIR).join(SEARCH_FILE).is_file()
 }
 
-/// A shard folder and its marker.
-struct Found {
-    dir: PathBuf,
-    marker: SearchShardMarker,
-}
+super::merge::impl_marker!(SearchShardMarker, search);
+
+type Found = super::merge::Found<SearchShardMarker>;
 
 /// Merges calibrate or sensitivity shards into one results folder.
 pub fn merge(args: &MergeArgs) -> Result<(), Error> {
-    let shards = read_shards(&args.shards)?;
+    let shards: Vec<Found> = read_shards(&args.shards, SEARCH_FORMAT, |dir| {
+        read_identity(&dir.join(SHARD_PARTS_DIR))
+            .ok()
+            .flatten()
+            .and_then(|i| i.shard)
+    })?;
     check_shards(&shards)?;
     // Every evaluation, read and checked against its shard's list before any output.
     let mut all: BTreeMap<u32, serde_json::Value> = BTreeMap::new();
@@ -113,57 +117,6 @@ pub fn merge(args: &MergeArgs) -> Result<(), Error> {
     }
 }
 
-/// Reads every shard's `SHARD.json`, in shard order; every incomplete folder is named.
-fn read_shards(dirs: &[PathBuf]) -> Result<Vec<Found>, Error> {
-    let mut found = Vec::new();
-    let mut problems = Vec::new();
-    for dir in dirs {
-        if !dir.is_dir() {
-            problems.push(format!("{}: no such folder", dir.display()));
-            continue;
-        }
-        match read_json::<SearchShardMarker>(&dir.join(SHARD_FILE)) {
-            Ok(Some(marker)) if marker.format == SEARCH_FORMAT => found.push(Found {
-                dir: dir.clone(),
-                marker,
-            }),
-            Ok(Some(marker)) => problems.push(format!(
-                "{}: written in layout version {} by gigsim {}; this gigsim reads version {SEARCH_FORMAT}",
-                dir.display(),
-                marker.format,
-                marker.search.gigsim_version
-            )),
-            Ok(None) => {
-                let shard = read_identity(&dir.join(SHARD_PARTS_DIR))
-                    .ok()
-                    .flatten()
-                    .and_then(|i| i.shard);
-                problems.push(match shard {
-                    Some(s) => format!(
-                        "{}: shard {s} is incomplete (no {SHARD_FILE}: its command was interrupted, failed or is still running)",
-                        dir.display()
-                    ),
-                    None => format!(
-                        "{}: not a complete shard folder (no {SHARD_FILE}; shard folders are written with --shard I/N --out)",
-                        dir.display()
-                    ),
-                });
-            }
-            Err(e) => problems.push(format!(
-                "{e} (a folder of run, compare or sweep cannot be merged with calibrate or sensitivity shards)"
-            )),
-        }
-    }
-    if !problems.is_empty() {
-        return Err(Error::Usage(format!(
-            "cannot merge:\n  {}\nFinish an incomplete shard by running its command again with --resume, then merge.",
-            problems.join("\n  ")
-        )));
-    }
-    found.sort_by_key(|s| s.marker.shard.index);
-    Ok(found)
-}
-
 /// Refuses shards of different studies or shard counts, and a set that does not cover
 /// the design exactly once.
 fn check_shards(shards: &[Found]) -> Result<(), Error> {
@@ -195,31 +148,8 @@ fn check_shards(shards: &[Found]) -> Result<(), Error> {
             problems.join("\n")
         )));
     }
-    let mut by_index: BTreeMap<u32, Vec<&Path>> = BTreeMap::new();
-    for s in shards {
-        by_index.entry(s.marker.shard.index).or_default().push(&s.dir);
-    }
-    let missing: Vec<usize> = (0..count)
-        .filter(|i| !by_index.contains_key(i))
-        .map(|i| i as usize)
-        .collect();
-    if !missing.is_empty() {
-        problems.push(format!(
-            "missing shard{} {} of {count}",
-            if missing.len() == 1 { "" } else { "s" },
-            summarize_indices(&missing)
-        ));
-    }
-    for (index, dirs) in &by_index {
-        if dirs.len() > 1 {
-            let list: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
-            problems.push(format!(
-                "shard {index} of {count} is given {} times: {}",
-                dirs.len(),
-                list.join(", ")
-            ));
-        }
-    }
+    let given: Vec<(u32, &Path)> = shards.iter().map(|s| (s.marker.shard.index, s.dir.as_path())).collect();
+    problems.extend(shard_set_problems(count, &given));
     for s in shards {
         if s.marker.indices != shard_indices(s.marker.search.points, s.marker.shard) {
             problems.push(format!(
@@ -230,15 +160,7 @@ fn check_shards(shards: &[Found]) -> Result<(), Error> {
             ));
         }
     }
-    if problems.is_empty() {
-        return Ok(());
-    }
-    Err(Error::Usage(format!(
-        "cannot merge: the shards do not cover the design exactly once:\n  {}\n\
-         Give each shard folder 0 to {} once (run the missing ones with --shard I/{count}).",
-        problems.join("\n  "),
-        count - 1
-    )))
+    uncovered(problems, count, "design")
 }
 
 /// Whether two paths name the same folder (false when either does not exist).

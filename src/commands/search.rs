@@ -88,7 +88,7 @@ pub enum Opened {
     /// `--resume` found the folder already finished (or the shard complete).
     Complete(PathBuf),
     /// Work to do, with the evaluations kept from an earlier attempt in its store.
-    Ready(Session),
+    Ready(Box<Session>),
 }
 
 /// The scenario as a calibrate or sensitivity study runs it: the file, `--seed` and
@@ -165,7 +165,7 @@ pub fn open(options: &Options, record: SearchRecord, manifest: &'static str) -> 
     if options.resume && finished(&out, &identity, manifest)? {
         return Ok(Opened::Complete(out));
     }
-    Session::start(out, lock, identity, options.resume, options.force, manifest).map(Opened::Ready)
+    Session::start(out, lock, identity, options.resume, options.force, manifest).map(|s| Opened::Ready(Box::new(s)))
 }
 
 /// With `--resume`: whether `out` holds this study already finished (its manifest, or

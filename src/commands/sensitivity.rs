@@ -117,7 +117,7 @@ pub fn sensitivity(args: &SensitivityArgs) -> Result<(), Error> {
     record.points = job.points().len() as u32;
     match search::open(&options, record, MANIFEST)? {
         Opened::Complete(out) => nothing_to_resume(&out, options.quiet),
-        Opened::Ready(session) => run(&job, session, options.thread_count(), options.quiet),
+        Opened::Ready(session) => run(&job, *session, options.thread_count(), options.quiet),
     }
 }
 

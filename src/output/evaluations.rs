@@ -35,18 +35,15 @@ use crate::runner::Shard;
 /// The identity file of a folder of evaluations.
 pub const SEARCH_FILE: &str = "search.json";
 
-/// The version of these records; resume and merge refuse other versions.
-pub const SEARCH_FORMAT: u32 = 1;
-
 /// What decides the evaluations of a calibrate or sensitivity study: the build, the
 /// scenario (its text, so `merge` can rebuild it), the flags, the parameter and targets
 /// files and the command's settings. Two shards merge, and a folder resumes, only when
 /// their records agree.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SearchRecord {
-    /// gigsim version of the build.
+    /// The gigsim version that evaluated it.
     pub gigsim_version: String,
-    /// Git commit of the build.
+    /// The commit it was built from.
     pub git_commit: String,
     /// `calibrate` or `sensitivity`.
     pub command: String,
@@ -116,48 +113,50 @@ impl SearchRecord {
 
     /// The fields in which `other` differs from `self`, in words a researcher knows.
     pub fn differences(&self, other: &SearchRecord) -> Vec<Difference> {
-        let mut out = Vec::new();
-        let mut check = |what: &'static str, left: String, right: String| {
-            if left != right {
-                out.push(Difference { what, left, right });
-            }
-        };
-        check(
-            "gigsim version",
-            self.gigsim_version.clone(),
-            other.gigsim_version.clone(),
-        );
-        check("git commit", self.git_commit.clone(), other.git_commit.clone());
-        check("command", self.command.clone(), other.command.clone());
-        check("scenario file", self.scenario_file.clone(), other.scenario_file.clone());
-        check("seed", self.seed.to_string(), other.seed.to_string());
-        check("replicates", self.replicates.to_string(), other.replicates.to_string());
-        check("parameter file", self.params_file.clone(), other.params_file.clone());
-        check("targets file", self.targets_file.clone(), other.targets_file.clone());
-        check("--budget", self.budget.to_string(), other.budget.to_string());
-        check("--method", self.method.clone(), other.method.clone());
-        check("--samples", self.samples.to_string(), other.samples.to_string());
-        check("--metrics", self.metrics.join(","), other.metrics.join(","));
-        check("design points", self.points.to_string(), other.points.to_string());
         let hash = |t: &str| fingerprint(t.as_bytes());
-        check(
-            "parameter file (hash)",
-            hash(&self.params_text),
-            hash(&other.params_text),
-        );
-        check(
-            "targets file (hash)",
-            hash(&self.targets_text),
-            hash(&other.targets_text),
-        );
-        check(
-            "resolved scenario (hash)",
-            self.scenario_hash.clone(),
-            other.scenario_hash.clone(),
-        );
-        out
+        let pairs = vec![
+            ("gigsim version", &self.gigsim_version, &other.gigsim_version),
+            ("git commit", &self.git_commit, &other.git_commit),
+            ("command", &self.command, &other.command),
+            ("scenario file", &self.scenario_file, &other.scenario_file),
+            ("parameter file", &self.params_file, &other.params_file),
+            ("targets file", &self.targets_file, &other.targets_file),
+            ("--method", &self.method, &other.method),
+        ];
+        let mut out: Vec<(&'static str, String, String)> =
+            pairs.into_iter().map(|(w, l, r)| (w, l.clone(), r.clone())).collect();
+        out.extend([
+            ("seed", self.seed.to_string(), other.seed.to_string()),
+            ("replicates", self.replicates.to_string(), other.replicates.to_string()),
+            ("--budget", self.budget.to_string(), other.budget.to_string()),
+            ("--samples", self.samples.to_string(), other.samples.to_string()),
+            ("--metrics", self.metrics.join(","), other.metrics.join(",")),
+            ("design points", self.points.to_string(), other.points.to_string()),
+            (
+                "parameter file (hash)",
+                hash(&self.params_text),
+                hash(&other.params_text),
+            ),
+            (
+                "targets file (hash)",
+                hash(&self.targets_text),
+                hash(&other.targets_text),
+            ),
+            (
+                "resolved scenario (hash)",
+                self.scenario_hash.clone(),
+                other.scenario_hash.clone(),
+            ),
+        ]);
+        out.into_iter()
+            .filter(|(_, l, r)| l != r)
+            .map(|(what, left, right)| Difference { what, left, right })
+            .collect()
     }
 }
+
+/// The layout version of evaluation folders and their markers (another is refused).
+pub const SEARCH_FORMAT: u32 = 1;
 
 /// `search.json`: which study and shard the evaluations in a folder belong to.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -293,9 +292,8 @@ mod tests {
 
     #[test]
     fn batches_round_trip_and_later_files_win() {
-        let tmp = std::env::temp_dir().join(format!("gigsim-evals-{}", std::process::id()));
-        std::fs::create_dir_all(&tmp).unwrap();
-        let store = EvaluationStore::at(&tmp);
+        let tmp = tempfile::tempdir().unwrap();
+        let store = EvaluationStore::at(tmp.path());
         let a = vec![bits(f64::NAN), bits(0.1 + 0.2)];
         let b = vec![bits(1.0)];
         store.save(&[(0, a.clone()), (3, b)]).unwrap();
@@ -305,7 +303,6 @@ mod tests {
         assert!(from_bits(back[&0][0]).is_nan());
         assert_eq!(from_bits(back[&0][1]), 0.1 + 0.2);
         assert_eq!(back[&3], a);
-        std::fs::remove_dir_all(&tmp).unwrap();
     }
 
     #[test]

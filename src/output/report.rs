@@ -60,17 +60,7 @@ fn report_html_of(mut folder: Folder, charts: &[ChartFile], dest: &Path) -> Resu
     folder.report_dir = dest.to_path_buf();
     let m = &folder.manifest;
     let mut h = String::with_capacity(3_000_000);
-    let title = format!("{} — gigsim {}", m.scenario_name, m.command);
-    let _ = write!(
-        h,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <meta name=\"generator\" content=\"gigsim {}\">\n<title>{}</title>\n<style>\n{}{}</style>\n</head>\n<body>\n<main>\n",
-        escape(&m.gigsim_version),
-        escape(&title),
-        font_faces(),
-        STYLE
-    );
+    page_head(&mut h, &m.gigsim_version, &m.scenario_name, &m.command);
     header(&mut h, &folder);
     headline(&mut h, &folder);
     validation_section(&mut h, &folder);
@@ -86,6 +76,21 @@ fn report_html_of(mut folder: Folder, charts: &[ChartFile], dest: &Path) -> Resu
          </footer>\n</main>\n</body>\n</html>\n",
     );
     Ok(h)
+}
+
+/// The page up to `<main>`: title, styles and the embedded font.
+fn page_head(h: &mut String, version: &str, scenario: &str, command: &str) {
+    let title = format!("{scenario} — gigsim {command}");
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta name=\"generator\" content=\"gigsim {}\">\n<title>{}</title>\n<style>\n{}{}</style>\n</head>\n<body>\n<main>\n",
+        escape(version),
+        escape(&title),
+        font_faces(),
+        STYLE
+    );
 }
 
 const STYLE: &str = r#"
@@ -881,17 +886,7 @@ pub struct SearchTable {
 /// Writes `report.html` of a calibrate or sensitivity folder `out` and returns its path.
 pub fn write_search_report(out: &Path, page: &SearchPage<'_>, charts: &[ChartFile]) -> Result<PathBuf, OutputError> {
     let mut h = String::with_capacity(1_000_000);
-    let title = format!("{} — gigsim {}", page.scenario, page.command);
-    let _ = write!(
-        h,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <meta name=\"generator\" content=\"gigsim {}\">\n<title>{}</title>\n<style>\n{}{}</style>\n</head>\n<body>\n<main>\n",
-        escape(super::manifest::VERSION),
-        escape(&title),
-        font_faces(),
-        STYLE
-    );
+    page_head(&mut h, super::manifest::VERSION, page.scenario, page.command);
     let _ = write!(
         h,
         "<header>\n<h1>{}</h1>\n<p class=\"description\">{}</p>\n<dl class=\"meta\">\n<dt>Command</dt><dd><code>{}</code></dd>\n",
