@@ -67,7 +67,8 @@ pub enum Command {
     /// --budget on an Owen-scrambled Sobol design over the box and the rest on
     /// Nelder–Mead from its best point; every candidate runs the same replicate seeds.
     /// Writes calibration.csv (every evaluation), best.toml (ready for gigsim run),
-    /// validation.csv of the best point and calibration.json. Example:
+    /// validation.csv of the best point, charts, report.html and calibration.json.
+    /// --shard I/N splits the Sobol start, --resume continues after Ctrl-C. Example:
     /// gigsim calibrate scenarios/mturk_2015.toml --targets scenarios/targets/mturk_hara2018.toml --params p.toml --budget 60
     Calibrate(CalibrateArgs),
     /// Measure which scenario keys move which outputs (Morris screening, Sobol indices).
@@ -78,7 +79,8 @@ pub enum Command {
     /// evaluations) and reports first-order (S1) and total (ST) indices, Jansen's
     /// estimators. Every index has a 95% bootstrap interval. Outputs (--metrics) are
     /// columns of runs or validate moments, each the mean over replicates; every design
-    /// point runs the same replicate seeds. Writes sensitivity.csv. Example:
+    /// point runs the same replicate seeds. Writes sensitivity.csv, a chart, report.html
+    /// and sensitivity.json; --shard I/N splits the design, --resume continues. Example:
     /// gigsim sensitivity scenarios/mturk_2015.toml --params p.toml --method morris --metrics median_hourly_wage_all_time
     Sensitivity(SensitivityArgs),
     /// Redraw the charts and report of a finished results folder from its tables.
@@ -92,7 +94,8 @@ pub enum Command {
     /// The shards must come from the same gigsim build, resolved scenario, seed and
     /// replicates and together cover the plan exactly once; the tables, summary,
     /// comparison.csv or sweep.csv are then the same, byte for byte, as a single-machine
-    /// run on the same machine type. Example:
+    /// run on the same machine type. Shards of calibrate or sensitivity are finished
+    /// here (Nelder–Mead; the indices) into the files of a single command. Example:
     /// gigsim merge out/shards/0 out/shards/1 out/shards/2 --out out/merged
     Merge(MergeArgs),
     /// Write (and with --submit, submit) SLURM batch scripts that run a study as a job
@@ -123,7 +126,8 @@ pub struct PlotArgs {
 /// Arguments of `merge`.
 #[derive(Debug, Args)]
 pub struct MergeArgs {
-    /// Shard folders (each written by run, compare or sweep with --shard I/N --out).
+    /// Shard folders (each written by run, compare, sweep, calibrate or sensitivity with
+    /// --shard I/N --out).
     #[arg(required = true, value_name = "SHARD_DIR")]
     pub shards: Vec<PathBuf>,
     /// Write the merged results here (default: a new folder output/<scenario name>/<date-time>/).
@@ -260,8 +264,9 @@ pub struct CalibrateArgs {
     /// Model evaluations in all (each runs every replicate), at least 1.
     #[arg(long, value_name = "N", default_value_t = 40)]
     pub budget: usize,
-    /// Results folder, replicates, seed, threads, --force and --quiet, as for run
-    /// (not --shard, --resume or --tables, which calibrate does not take yet).
+    /// Results folder, replicates, seed, threads, --force, --quiet, --resume and --shard
+    /// as for run (not --tables). --shard I/N evaluates its share of the Sobol start;
+    /// `gigsim merge` of all shards runs the Nelder–Mead refinement.
     #[command(flatten)]
     pub flags: RunFlags,
 }
@@ -293,8 +298,9 @@ pub struct SensitivityArgs {
     /// Morris trajectories (default 20) or Sobol base samples (default 64), at least 2.
     #[arg(long, value_name = "N")]
     pub samples: Option<usize>,
-    /// Results folder, replicates, seed, threads, --force and --quiet, as for run (not
-    /// --shard, --resume or --tables).
+    /// Results folder, replicates, seed, threads, --force, --quiet, --resume and --shard
+    /// as for run (not --tables). --shard I/N evaluates its share of the design points;
+    /// `gigsim merge` of all shards computes the indices.
     #[command(flatten)]
     pub flags: RunFlags,
 }

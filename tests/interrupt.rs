@@ -7,7 +7,7 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Stdio};
+use std::process::Child;
 use std::sync::OnceLock;
 
 use common::*;
@@ -27,32 +27,9 @@ fn reference() -> &'static Path {
     })
 }
 
-fn spawn(dir: &Path, args: &[&str]) -> Child {
-    gigsim()
-        .current_dir(dir)
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("gigsim starts")
-}
-
 /// Waits for the first complete chunk in `parts`, then sends `signal` to the child.
 fn signal_after_first_chunk(child: &mut Child, parts: &Path, signal: libc::c_int) {
     signal_when(child, || !chunk_markers(parts).is_empty(), signal);
-}
-
-/// Waits until `ready`, then sends `signal` to the child, which must still be running.
-fn signal_when(child: &mut Child, mut ready: impl FnMut() -> bool, signal: libc::c_int) {
-    let started = wait_until(120, || ready() || child.try_wait().unwrap().is_some());
-    assert!(started, "no chunk finished within two minutes");
-    assert!(
-        child.try_wait().unwrap().is_none(),
-        "the run ended before the signal: make slow_scenario slower"
-    );
-    // SAFETY: kill(2) on the id of a child process this test started and has not reaped.
-    let rc = unsafe { libc::kill(child.id() as libc::pid_t, signal) };
-    assert_eq!(rc, 0, "kill failed");
 }
 
 fn final_files(dir: &Path) -> Vec<String> {

@@ -1,40 +1,20 @@
 //! What a calibration leaves in its folder: `calibration.csv` (every evaluation: its
 //! parameters, each moment, the loss), `best.toml` (the resolved scenario at the best
-//! point, ready for `gigsim run`), `validation.csv` of the best point, the resolved
-//! scenario as given and `calibration.json` (what produced the folder).
+//! point, ready for `gigsim run`), `validation.csv` of the best point and the resolved
+//! scenario as given.
 
 use std::path::Path;
 
 use polars::prelude::*;
-use serde::Serialize;
 
 use super::{Calibration, Params};
 use crate::output::OutputError;
 use crate::output::atomic::write_file;
 use crate::output::manifest::{GIT_COMMIT, VERSION};
-use crate::output::shard::write_json;
 use crate::output::tables::write_csv;
 use crate::scenario::Study;
 use crate::scenario::render::render;
 use crate::validate::{Targets, write_validation};
-
-/// What produced a calibration folder.
-#[derive(Serialize)]
-struct Record<'a> {
-    gigsim_version: &'a str,
-    git_commit: &'a str,
-    command: &'a str,
-    command_line: Vec<String>,
-    scenario_file: &'a str,
-    targets_file: String,
-    params_file: String,
-    seed: u64,
-    replicates: u32,
-    budget: usize,
-    evaluations: usize,
-    best_evaluation: usize,
-    best_loss: f64,
-}
 
 /// The column names of each target in `calibration.csv`: the moment's name, with the
 /// threshold for a `share_above_*` moment and a number when a name repeats.
@@ -56,14 +36,15 @@ pub fn moment_columns(targets: &Targets) -> Vec<String> {
     names
 }
 
-/// Writes the calibration's files into `out`.
+/// Writes the calibration's tables into `out`: `calibration.csv`, `best.toml`,
+/// `validation.csv` and `scenario.toml` (the command writes the charts, the report and
+/// the manifest `calibration.json` after them).
 pub fn write(
     out: &Path,
     study: &Study,
     targets: &Targets,
     params: &Params,
     calibration: &Calibration,
-    budget: usize,
 ) -> Result<(), OutputError> {
     let e = &calibration.evaluations;
     let mut columns = vec![
@@ -114,24 +95,5 @@ pub fn write(
     text.push_str(&render(&point.variants[0].tree, false));
     write_file(&out.join("best.toml"), text.as_bytes())?;
     write_validation(out, &best.checks)?;
-    write_file(&out.join("scenario.toml"), study.resolved_toml().as_bytes())?;
-    let base = &study.base().scenario;
-    write_json(
-        &out.join("calibration.json"),
-        &Record {
-            gigsim_version: VERSION,
-            git_commit: GIT_COMMIT,
-            command: "calibrate",
-            command_line: std::env::args().collect(),
-            scenario_file: &study.file,
-            targets_file: targets.path.display().to_string(),
-            params_file: params.path.display().to_string(),
-            seed: base.seed,
-            replicates: base.replicates,
-            budget,
-            evaluations: e.len(),
-            best_evaluation: calibration.best,
-            best_loss: best.loss,
-        },
-    )
+    write_file(&out.join("scenario.toml"), study.resolved_toml().as_bytes())
 }

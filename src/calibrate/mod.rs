@@ -22,16 +22,20 @@
 pub mod files;
 pub mod params;
 
+use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 use indicatif::ProgressBar;
+use serde::{Deserialize, Serialize};
 
 pub use params::{Param, Params, ParamsError};
 
 use crate::error::Error;
+use crate::metrics::Estimate;
+use crate::output::evaluations::{bits, from_bits};
 use crate::pipeline::simulate_with;
 use crate::scenario::Study;
-use crate::validate::{Check, Context, Targets, evaluate_records};
+use crate::validate::{Check, Context, Targets, check, evaluate_records};
 
 /// What an undefined moment adds to the loss: far worse than any candidate whose
 /// moments all exist, but finite, so the search can still compare such candidates.
@@ -42,7 +46,7 @@ pub const UNDEFINED_PENALTY: f64 = 1e6;
 pub const START_SHARE: f64 = 0.5;
 
 /// Sobol candidates run together (each with all its replicates).
-const SOBOL_BATCH: usize = 8;
+pub const SOBOL_BATCH: usize = 8;
 
 /// The stage of the search an evaluation belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -163,32 +167,174 @@ pub struct Calibration {
     pub best: usize,
 }
 
+/// How many of `budget` evaluations the Sobol start spends, for `d` parameters.
+pub fn start_points(budget: usize, d: usize) -> usize {
+    ((budget as f64 * START_SHARE).round() as usize).max(d + 1).min(budget)
+}
+
+/// An evaluation as it is kept on disk while a calibration runs (see
+/// [`crate::output::evaluations`]): where it was and each moment's estimate, every
+/// number as the bits of its `f64`. Values, checks and loss are recomputed from them,
+/// so a resumed or merged calibration writes the same bytes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StoredEvaluation {
+    /// `sobol` or `nelder_mead`.
+    pub stage: String,
+    /// The position in the unit box.
+    pub position: Vec<u64>,
+    /// Each target's estimate.
+    pub estimates: Vec<StoredEstimate>,
+}
+
+/// A moment's estimate as kept on disk: n, mean, sd, ci_low and ci_high, each number
+/// as the bits of its `f64`.
+pub type StoredEstimate = (usize, u64, Option<u64>, Option<u64>, Option<u64>);
+
+impl Evaluation {
+    /// The evaluation as kept on disk.
+    pub fn stored(&self) -> StoredEvaluation {
+        let b = |x: Option<f64>| x.map(bits);
+        StoredEvaluation {
+            stage: self.stage.name().into(),
+            position: self.position.iter().map(|&u| bits(u)).collect(),
+            estimates: self
+                .checks
+                .iter()
+                .map(|c| {
+                    let e = &c.estimate;
+                    (e.n, bits(e.mean), b(e.sd), b(e.ci_low), b(e.ci_high))
+                })
+                .collect(),
+        }
+    }
+
+    /// The evaluation back from disk, checked against the targets and parameters (a
+    /// file of another study is refused).
+    pub fn from_stored(s: &StoredEvaluation, targets: &Targets, params: &Params) -> Result<Evaluation, String> {
+        let stage = match s.stage.as_str() {
+            "sobol" => Stage::Sobol,
+            "nelder_mead" => Stage::NelderMead,
+            other => return Err(format!("unknown stage `{other}`")),
+        };
+        if s.position.len() != params.params.len() || s.estimates.len() != targets.moments.len() {
+            return Err("its parameters or moments do not match the files".into());
+        }
+        let f = |x: Option<u64>| x.map(from_bits);
+        let position: Vec<f64> = s.position.iter().map(|&b| from_bits(b)).collect();
+        let checks: Vec<Check> = targets
+            .moments
+            .iter()
+            .zip(&s.estimates)
+            .map(|(t, &(n, mean, sd, ci_low, ci_high))| {
+                let estimate = Estimate {
+                    n,
+                    mean: from_bits(mean),
+                    sd: f(sd),
+                    ci_low: f(ci_low),
+                    ci_high: f(ci_high),
+                };
+                check(t, estimate)
+            })
+            .collect();
+        Ok(Evaluation {
+            stage,
+            values: params.values(&position),
+            position,
+            loss: loss(&checks),
+            checks,
+        })
+    }
+}
+
+/// Evaluates the Sobol start points `wanted` (indices into the start design of a
+/// `budget`) that are not yet in `known`, a batch at a time; each finished batch goes
+/// to `save` and into `known`. `on_evaluation` hears of every wanted point, kept or
+/// new, in order within its batch, with the best loss so far. The points evaluated do
+/// not depend on how they are split into batches, shards or attempts.
+pub fn sobol_stage(
+    evaluator: &Evaluator<'_>,
+    budget: usize,
+    seed: u64,
+    wanted: &[u32],
+    known: &mut BTreeMap<u32, Evaluation>,
+    mut save: impl FnMut(&[(u32, &Evaluation)]) -> Result<(), Error>,
+    mut on_evaluation: impl FnMut(&Evaluation, f64),
+) -> Result<(), Error> {
+    let d = evaluator.params.params.len();
+    let points = sobol_points(start_points(budget, d), d, seed);
+    let mut best_loss = f64::INFINITY;
+    for e in wanted.iter().filter_map(|i| known.get(i)) {
+        best_loss = best_loss.min(e.loss);
+        on_evaluation(e, best_loss);
+    }
+    let todo: Vec<u32> = wanted.iter().copied().filter(|i| !known.contains_key(i)).collect();
+    // In batches, so progress shows and finished work is kept while every batch still
+    // keeps the cores busy (a batch's candidates × replicates all run in parallel).
+    for batch in todo.chunks(SOBOL_BATCH) {
+        let positions: Vec<Vec<f64>> = batch.iter().map(|&i| points[i as usize].clone()).collect();
+        let evaluated = evaluator.evaluate(Stage::Sobol, &positions)?;
+        save(&batch.iter().copied().zip(&evaluated).collect::<Vec<_>>())?;
+        for (&i, e) in batch.iter().zip(evaluated) {
+            best_loss = best_loss.min(e.loss);
+            on_evaluation(&e, best_loss);
+            known.insert(i, e);
+        }
+    }
+    Ok(())
+}
+
 /// Finds the parameters with the lowest loss in `budget` evaluations. `on_evaluation`
 /// hears of each evaluation as it is recorded (progress, best loss so far).
 pub fn calibrate(
     evaluator: &Evaluator<'_>,
     budget: usize,
     seed: u64,
+    on_evaluation: impl FnMut(&Evaluation, f64),
+) -> Result<Calibration, Error> {
+    resume_calibration(evaluator, budget, seed, BTreeMap::new(), |_| Ok(()), on_evaluation)
+}
+
+/// [`calibrate`], keeping the evaluations already made (`known`, by their place in the
+/// order of evaluation: the Sobol start first, then Nelder–Mead's) and handing each new
+/// batch to `save`. The search is deterministic, so a known evaluation is taken where
+/// the search reaches it again instead of being run: a calibration resumed, or merged
+/// from shards of its Sobol start, makes the same evaluations as one run straight
+/// through.
+pub fn resume_calibration(
+    evaluator: &Evaluator<'_>,
+    budget: usize,
+    seed: u64,
+    mut known: BTreeMap<u32, Evaluation>,
+    mut save: impl FnMut(&[(u32, &Evaluation)]) -> Result<(), Error>,
     mut on_evaluation: impl FnMut(&Evaluation, f64),
 ) -> Result<Calibration, Error> {
     let d = evaluator.params.params.len();
-    let start = ((budget as f64 * START_SHARE).round() as usize).max(d + 1).min(budget);
+    let start = start_points(budget, d) as u32;
+    let wanted: Vec<u32> = (0..start).collect();
+    sobol_stage(
+        evaluator,
+        budget,
+        seed,
+        &wanted,
+        &mut known,
+        &mut save,
+        &mut on_evaluation,
+    )?;
     let mut log: Vec<Evaluation> = Vec::with_capacity(budget);
-    let mut best_loss = f64::INFINITY;
-    // In batches, so progress shows while every batch still keeps the cores busy
-    // (a batch's candidates × replicates all run in parallel).
-    for batch in sobol_points(start, d, seed).chunks(SOBOL_BATCH) {
-        for e in evaluator.evaluate(Stage::Sobol, batch)? {
-            best_loss = best_loss.min(e.loss);
-            on_evaluation(&e, best_loss);
-            log.push(e);
-        }
+    for i in 0..start {
+        log.push(known.remove(&i).expect("every start point is evaluated"));
     }
     if log.len() < budget {
-        let log_cell = Mutex::new((log, best_loss, &mut on_evaluation));
-        refine(evaluator, budget, &log_cell)?;
-        let (l, _, _) = log_cell.into_inner().expect("no panic while holding it");
-        log = l;
+        let best = log.iter().map(|e| e.loss).fold(f64::INFINITY, f64::min);
+        let state = Mutex::new(State {
+            log,
+            best,
+            on_evaluation: &mut on_evaluation,
+            known,
+            save: &mut save,
+        });
+        refine(evaluator, budget, &state)?;
+        log = state.into_inner().expect("no panic while holding it").log;
     }
     let best = (0..log.len())
         .min_by(|&a, &b| log[a].loss.total_cmp(&log[b].loss).then(a.cmp(&b)))
@@ -196,7 +342,17 @@ pub fn calibrate(
     Ok(Calibration { evaluations: log, best })
 }
 
-type Log<'f, F> = Mutex<(Vec<Evaluation>, f64, &'f mut F)>;
+/// What Nelder–Mead's evaluations share: the log so far, the best loss, who hears of
+/// each evaluation, the evaluations kept from an earlier attempt, and where new ones go.
+struct State<'f, F, S> {
+    log: Vec<Evaluation>,
+    best: f64,
+    on_evaluation: &'f mut F,
+    known: BTreeMap<u32, Evaluation>,
+    save: &'f mut S,
+}
+
+type Log<'f, F, S> = Mutex<State<'f, F, S>>;
 
 /// Why Nelder–Mead stopped early: the budget is spent (not a failure).
 #[derive(Debug, thiserror::Error)]
@@ -205,52 +361,72 @@ struct BudgetSpent;
 
 /// The cost function argmin minimises: a point of the unit box (clamped into it), its
 /// loss from one evaluation, recorded in the log.
-struct Problem<'a, 'f, F> {
+struct Problem<'a, 'f, F, S> {
     evaluator: &'a Evaluator<'a>,
     budget: usize,
-    log: &'a Log<'f, F>,
+    log: &'a Log<'f, F, S>,
     failure: &'a Mutex<Option<Error>>,
 }
 
-impl<F: FnMut(&Evaluation, f64)> argmin::core::CostFunction for Problem<'_, '_, F> {
+impl<F, S> argmin::core::CostFunction for Problem<'_, '_, F, S>
+where
+    F: FnMut(&Evaluation, f64),
+    S: FnMut(&[(u32, &Evaluation)]) -> Result<(), Error>,
+{
     type Param = Vec<f64>;
     type Output = f64;
 
     fn cost(&self, u: &Vec<f64>) -> Result<f64, argmin::core::Error> {
         let mut guard = self.log.lock().expect("no panic while holding it");
-        if guard.0.len() >= self.budget {
+        let state = &mut *guard;
+        if state.log.len() >= self.budget {
             return Err(BudgetSpent.into());
         }
         let u: Vec<f64> = u.iter().map(|x| x.clamp(0.0, 1.0)).collect();
         // A point already evaluated (Nelder–Mead revisits clamped corners) costs nothing.
-        if let Some(e) = guard.0.iter().find(|e| e.position == u) {
+        if let Some(e) = state.log.iter().find(|e| e.position == u) {
             return Ok(e.loss);
         }
-        let evaluated = match self.evaluator.evaluate(Stage::NelderMead, std::slice::from_ref(&u)) {
-            Ok(mut e) => e.remove(0),
-            Err(e) => {
-                *self.failure.lock().expect("no panic") = Some(e);
-                return Err(BudgetSpent.into());
+        let index = state.log.len() as u32;
+        let evaluated = match state.known.remove(&index) {
+            Some(e) if e.position == u => e,
+            _ => {
+                let made = self
+                    .evaluator
+                    .evaluate(Stage::NelderMead, std::slice::from_ref(&u))
+                    .map(|mut e| e.remove(0))
+                    .and_then(|e| (state.save)(&[(index, &e)]).map(|()| e));
+                match made {
+                    Ok(e) => e,
+                    Err(e) => {
+                        *self.failure.lock().expect("no panic") = Some(e);
+                        return Err(BudgetSpent.into());
+                    }
+                }
             }
         };
         let loss = evaluated.loss;
-        guard.1 = guard.1.min(loss);
-        let best = guard.1;
-        (guard.2)(&evaluated, best);
-        guard.0.push(evaluated);
+        state.best = state.best.min(loss);
+        (state.on_evaluation)(&evaluated, state.best);
+        state.log.push(evaluated);
         Ok(loss)
     }
 }
 
 /// Nelder–Mead from the best start points until the budget is spent or the simplex
 /// has collapsed.
-fn refine<F: FnMut(&Evaluation, f64)>(evaluator: &Evaluator<'_>, budget: usize, log: &Log<'_, F>) -> Result<(), Error> {
+fn refine<F, S>(evaluator: &Evaluator<'_>, budget: usize, log: &Log<'_, F, S>) -> Result<(), Error>
+where
+    F: FnMut(&Evaluation, f64),
+    S: FnMut(&[(u32, &Evaluation)]) -> Result<(), Error>,
+{
     let d = evaluator.params.params.len();
     let simplex: Vec<Vec<f64>> = {
         let guard = log.lock().expect("no panic");
-        let mut order: Vec<usize> = (0..guard.0.len()).collect();
-        order.sort_by(|&a, &b| guard.0[a].loss.total_cmp(&guard.0[b].loss).then(a.cmp(&b)));
-        let best = guard.0[order[0]].position.clone();
+        let done = &guard.log;
+        let mut order: Vec<usize> = (0..done.len()).collect();
+        order.sort_by(|&a, &b| done[a].loss.total_cmp(&done[b].loss).then(a.cmp(&b)));
+        let best = done[order[0]].position.clone();
         // A small simplex around the best start point: a tenth of the box along each
         // axis, pointing inwards.
         std::iter::once(best.clone())

@@ -2,13 +2,15 @@
 //! into the folder a single-machine run would have written. Every shard is checked
 //! first — complete, of the same study and gigsim build, together covering the plan
 //! exactly once — and the folder is then written by the same [`finalize`] step as a run,
-//! so the tables, summary and comparison or sweep are the same bytes.
+//! so the tables, summary and comparison or sweep are the same bytes. Shards of
+//! calibrate and sensitivity are merged by `merge_search`.
 
 use super::stdout::say;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use super::merge_search::{is_search_shard, same_folder};
 use super::report::report;
 use crate::cli::MergeArgs;
 use crate::error::Error;
@@ -19,20 +21,56 @@ use crate::output::shard::{
     FORMAT, PartsIdentity, SHARD_FILE, STUDY_FILE, ShardMarker, describe, parts_dir, read_json,
 };
 use crate::pipeline::{Finalize, finalize};
-use crate::runner;
+use crate::runner::{self, Shard};
 use crate::units::plural;
+use serde::de::DeserializeOwned;
 
 /// A shard folder and its completion marker.
-struct Found {
-    dir: PathBuf,
-    marker: ShardMarker,
+pub struct Found<M> {
+    /// The folder.
+    pub dir: PathBuf,
+    /// Its `SHARD.json`.
+    pub marker: M,
 }
+
+/// A completion marker (`SHARD.json`) of some command's shards.
+pub trait Marker: DeserializeOwned {
+    /// Its layout version.
+    fn format(&self) -> u32;
+    /// The gigsim version that wrote it.
+    fn version(&self) -> &str;
+    /// Which shard it marks.
+    fn shard(&self) -> Shard;
+}
+
+/// Implements [`Marker`] for a marker type whose study record is the field `$record`.
+macro_rules! impl_marker {
+    ($t:ty, $record:ident) => {
+        impl $crate::commands::merge::Marker for $t {
+            fn format(&self) -> u32 {
+                self.format
+            }
+            fn version(&self) -> &str {
+                &self.$record.gigsim_version
+            }
+            fn shard(&self) -> $crate::runner::Shard {
+                self.shard
+            }
+        }
+    };
+}
+pub(super) use impl_marker;
+
+impl_marker!(ShardMarker, study);
 
 /// Merges shard folders into one results folder.
 pub fn merge(args: &MergeArgs) -> Result<(), Error> {
+    if args.shards.iter().any(|d| is_search_shard(d)) {
+        return super::merge_search::merge(args);
+    }
     let started = Instant::now();
     let started_utc = folder::timestamp_iso();
-    let shards = read_shards(&args.shards)?;
+    let shards: Vec<Found<ShardMarker>> = read_shards(&args.shards, FORMAT, parts_shard)?;
     check_same_study(&shards)?;
     check_coverage(&shards)?;
     let chunks = shard_chunks(&shards)?;
@@ -84,9 +122,14 @@ pub fn merge(args: &MergeArgs) -> Result<(), Error> {
     Ok(())
 }
 
-/// Reads every shard's `SHARD.json`, in shard order; a folder without one is an
-/// incomplete shard (or no shard at all), and every such folder is named.
-fn read_shards(dirs: &[PathBuf]) -> Result<Vec<Found>, Error> {
+/// Reads every shard's `SHARD.json` (layout version `format`), in shard order; a folder
+/// without one is an incomplete shard (or no shard at all: `parts_shard` reads which
+/// shard its parts say it is), and every such folder is named.
+pub fn read_shards<M: Marker>(
+    dirs: &[PathBuf],
+    format: u32,
+    parts_shard: impl Fn(&Path) -> Option<Shard>,
+) -> Result<Vec<Found<M>>, Error> {
     let mut found = Vec::new();
     let mut problems = Vec::new();
     for dir in dirs {
@@ -94,18 +137,27 @@ fn read_shards(dirs: &[PathBuf]) -> Result<Vec<Found>, Error> {
             problems.push(format!("{}: no such folder", dir.display()));
             continue;
         }
-        match read_json::<ShardMarker>(&dir.join(SHARD_FILE)) {
-            Ok(Some(marker)) if marker.format == FORMAT => found.push(Found {
+        match read_json::<M>(&dir.join(SHARD_FILE)) {
+            Ok(Some(marker)) if marker.format() == format => found.push(Found {
                 dir: dir.clone(),
                 marker,
             }),
             Ok(Some(marker)) => problems.push(format!(
-                "{}: written in layout version {} by gigsim {}; this gigsim reads version {FORMAT}",
+                "{}: written in layout version {} by gigsim {}; this gigsim reads version {format}",
                 dir.display(),
-                marker.format,
-                marker.study.gigsim_version
+                marker.format(),
+                marker.version()
             )),
-            Ok(None) => problems.push(incomplete(dir)),
+            Ok(None) => problems.push(match parts_shard(dir) {
+                Some(shard) => format!(
+                    "{}: shard {shard} is incomplete (no {SHARD_FILE}: its command was interrupted, failed or is still running)",
+                    dir.display()
+                ),
+                None => format!(
+                    "{}: not a complete shard folder (no {SHARD_FILE}; shard folders are written by run, compare, sweep, calibrate or sensitivity with --shard I/N --out)",
+                    dir.display()
+                ),
+            }),
             Err(e) => problems.push(e.to_string()),
         }
     }
@@ -115,30 +167,20 @@ fn read_shards(dirs: &[PathBuf]) -> Result<Vec<Found>, Error> {
             problems.join("\n  ")
         )));
     }
-    found.sort_by_key(|s| s.marker.shard.index);
+    found.sort_by_key(|s| s.marker.shard().index);
     Ok(found)
 }
 
-/// Why a folder without `SHARD.json` cannot be merged, naming its shard where its
-/// parts say which.
-fn incomplete(dir: &Path) -> String {
-    let identity = read_json::<PartsIdentity>(&parts_dir(dir, true).join(STUDY_FILE))
+/// The shard that the parts of a run, compare or sweep folder belong to.
+fn parts_shard(dir: &Path) -> Option<Shard> {
+    read_json::<PartsIdentity>(&parts_dir(dir, true).join(STUDY_FILE))
         .ok()
-        .flatten();
-    match identity.and_then(|i| i.shard) {
-        Some(shard) => format!(
-            "{}: shard {shard} is incomplete (no {SHARD_FILE}: its command was interrupted, failed or is still running)",
-            dir.display()
-        ),
-        None => format!(
-            "{}: not a complete shard folder (no {SHARD_FILE}; shard folders are written by run, compare or sweep with --shard I/N --out)",
-            dir.display()
-        ),
-    }
+        .flatten()
+        .and_then(|i| i.shard)
 }
 
 /// Refuses shards of different studies, builds or shard counts, naming what differs.
-fn check_same_study(shards: &[Found]) -> Result<(), Error> {
+fn check_same_study(shards: &[Found<ShardMarker>]) -> Result<(), Error> {
     let first = &shards[0];
     let mut problems = Vec::new();
     for s in &shards[1..] {
@@ -172,12 +214,49 @@ fn check_same_study(shards: &[Found]) -> Result<(), Error> {
 
 /// Refuses a set of shards that does not cover the plan exactly once: names missing
 /// and duplicated shards, and shards whose runs are not those of their index.
-fn check_coverage(shards: &[Found]) -> Result<(), Error> {
+fn check_coverage(shards: &[Found<ShardMarker>]) -> Result<(), Error> {
     let count = shards[0].marker.shard.count;
     let study = &shards[0].marker.study;
-    let mut by_index: BTreeMap<u32, Vec<&Path>> = BTreeMap::new();
+    let given: Vec<(u32, &Path)> = shards.iter().map(|s| (s.marker.shard.index, s.dir.as_path())).collect();
+    let mut problems = shard_set_problems(count, &given);
+    let plan = runner::plan(study.variants.len(), study.replicates);
     for s in shards {
-        by_index.entry(s.marker.shard.index).or_default().push(&s.dir);
+        let expected: Vec<u32> = runner::shard_entries(&plan, s.marker.shard)
+            .iter()
+            .map(|e| e.index)
+            .collect();
+        if s.marker.plan_indices != expected {
+            problems.push(format!(
+                "{}: its {SHARD_FILE} lists other runs than shard {} of a plan of {} runs",
+                s.dir.display(),
+                s.marker.shard,
+                plan.len()
+            ));
+        }
+    }
+    uncovered(problems, count, "plan")
+}
+
+/// Refuses a set of `count` shards with coverage `problems` (none: accepted), saying
+/// how to give each shard of the `whole` (plan, design) once.
+pub fn uncovered(problems: Vec<String>, count: u32, whole: &str) -> Result<(), Error> {
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Usage(format!(
+        "cannot merge: the shards do not cover the {whole} exactly once:\n  {}\n\
+         Give each shard folder 0 to {} once (run the missing ones with --shard I/{count}).",
+        problems.join("\n  "),
+        count - 1
+    )))
+}
+
+/// What is wrong with a set of shards of `count` (`given`: index and folder of each):
+/// missing shards and shards given more than once.
+pub fn shard_set_problems(count: u32, given: &[(u32, &Path)]) -> Vec<String> {
+    let mut by_index: BTreeMap<u32, Vec<&Path>> = BTreeMap::new();
+    for (index, dir) in given {
+        by_index.entry(*index).or_default().push(dir);
     }
     let mut problems = Vec::new();
     let missing: Vec<usize> = (0..count)
@@ -201,34 +280,11 @@ fn check_coverage(shards: &[Found]) -> Result<(), Error> {
             ));
         }
     }
-    let plan = runner::plan(study.variants.len(), study.replicates);
-    for s in shards {
-        let expected: Vec<u32> = runner::shard_entries(&plan, s.marker.shard)
-            .iter()
-            .map(|e| e.index)
-            .collect();
-        if s.marker.plan_indices != expected {
-            problems.push(format!(
-                "{}: its {SHARD_FILE} lists other runs than shard {} of a plan of {} runs",
-                s.dir.display(),
-                s.marker.shard,
-                plan.len()
-            ));
-        }
-    }
-    if problems.is_empty() {
-        return Ok(());
-    }
-    Err(Error::Usage(format!(
-        "cannot merge: the shards do not cover the plan exactly once:\n  {}\n\
-         Give each shard folder 0 to {} once (run the missing ones with --shard I/{count}).",
-        problems.join("\n  "),
-        count - 1
-    )))
+    problems
 }
 
 /// The complete chunks of every shard, checked against the runs its marker lists.
-fn shard_chunks(shards: &[Found]) -> Result<Vec<FoundChunk>, Error> {
+fn shard_chunks(shards: &[Found<ShardMarker>]) -> Result<Vec<FoundChunk>, Error> {
     let mut all = Vec::new();
     for s in shards {
         let parts = parts_dir(&s.dir, true);
@@ -256,7 +312,7 @@ fn shard_chunks(shards: &[Found]) -> Result<Vec<FoundChunk>, Error> {
 
 /// Warns when shards ran on different machine types, whose floating-point results may
 /// differ in the last bits.
-fn warn_about_machines(shards: &[Found], quiet: bool) {
+fn warn_about_machines(shards: &[Found<ShardMarker>], quiet: bool) {
     let first = &shards[0].marker.machine;
     let others: Vec<String> = shards
         .iter()
@@ -276,14 +332,5 @@ fn warn_about_machines(shards: &[Found], quiet: bool) {
             first.libc,
             others.join(", ")
         );
-    }
-}
-
-/// Whether two paths name the same folder (after resolving links; false when either
-/// does not exist).
-fn same_folder(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
     }
 }

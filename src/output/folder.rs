@@ -102,6 +102,27 @@ pub fn choose(out: Option<&Path>, force: bool, scenario_name: &str, base: &Path)
     Ok(dir)
 }
 
+/// Chooses, opens and locks a command's output folder: with `resume`, `out` as given
+/// (what it holds is the command's to check); otherwise by [`choose`] under the current
+/// folder. The folder is created and tested for writing ([`open`]) before it is locked.
+pub fn open_locked(
+    out: Option<&Path>,
+    force: bool,
+    resume: bool,
+    scenario_name: &str,
+) -> Result<(PathBuf, super::lock::FolderLock), OutputError> {
+    let dir = match (out, resume) {
+        (Some(dir), true) => dir.to_path_buf(),
+        _ => {
+            let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+            choose(out, force, scenario_name, &cwd)?
+        }
+    };
+    open(&dir)?;
+    let lock = super::lock::lock(&dir)?;
+    Ok((dir, lock))
+}
+
 /// Creates a folder and its parents, with a clear message when that fails.
 pub fn create(dir: &Path) -> Result<(), OutputError> {
     std::fs::create_dir_all(dir).map_err(|e| OutputError::create_dir(dir, e))

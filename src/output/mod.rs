@@ -8,6 +8,7 @@ pub mod atomic;
 pub mod charts;
 pub mod columns;
 pub mod comparison;
+pub mod evaluations;
 pub mod folder;
 pub mod lock;
 pub mod manifest;

@@ -60,17 +60,7 @@ fn report_html_of(mut folder: Folder, charts: &[ChartFile], dest: &Path) -> Resu
     folder.report_dir = dest.to_path_buf();
     let m = &folder.manifest;
     let mut h = String::with_capacity(3_000_000);
-    let title = format!("{} — gigsim {}", m.scenario_name, m.command);
-    let _ = write!(
-        h,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <meta name=\"generator\" content=\"gigsim {}\">\n<title>{}</title>\n<style>\n{}{}</style>\n</head>\n<body>\n<main>\n",
-        escape(&m.gigsim_version),
-        escape(&title),
-        font_faces(),
-        STYLE
-    );
+    page_head(&mut h, &m.gigsim_version, &m.scenario_name, &m.command);
     header(&mut h, &folder);
     headline(&mut h, &folder);
     validation_section(&mut h, &folder);
@@ -86,6 +76,21 @@ fn report_html_of(mut folder: Folder, charts: &[ChartFile], dest: &Path) -> Resu
          </footer>\n</main>\n</body>\n</html>\n",
     );
     Ok(h)
+}
+
+/// The page up to `<main>`: title, styles and the embedded font.
+fn page_head(h: &mut String, version: &str, scenario: &str, command: &str) {
+    let title = format!("{scenario} — gigsim {command}");
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta name=\"generator\" content=\"gigsim {}\">\n<title>{}</title>\n<style>\n{}{}</style>\n</head>\n<body>\n<main>\n",
+        escape(version),
+        escape(&title),
+        font_faces(),
+        STYLE
+    );
 }
 
 const STYLE: &str = r#"
@@ -792,6 +797,14 @@ fn chart_section(h: &mut String, folder: &Folder, charts: &[ChartFile]) -> Resul
     for note in missing.into_iter().chain(not_applicable) {
         let _ = writeln!(h, "<p class=\"note\">{}</p>", escape(&note));
     }
+    figures(h, charts, |p| href(folder, p));
+    h.push_str("</section>\n");
+    Ok(())
+}
+
+/// Every chart as a numbered figure with its caption and links to its files (`link`
+/// makes each file's address); small multiples two to a row.
+fn figures(h: &mut String, charts: &[ChartFile], link: impl Fn(&Path) -> String) {
     if charts.is_empty() {
         h.push_str("<p class=\"note\">No charts were drawn for this folder.</p>\n");
     }
@@ -813,7 +826,7 @@ fn chart_section(h: &mut String, folder: &Folder, charts: &[ChartFile]) -> Resul
                     .extension()
                     .map(|e| e.to_string_lossy().to_uppercase())
                     .unwrap_or_default();
-                format!("<a href=\"{}\">{}</a>", escape(&href(folder, p)), escape(&ext))
+                format!("<a href=\"{}\">{}</a>", escape(&link(p)), escape(&ext))
             })
             .collect();
         let _ = write!(
@@ -837,8 +850,110 @@ fn chart_section(h: &mut String, folder: &Folder, charts: &[ChartFile]) -> Resul
     if open_grid {
         h.push_str("</div>\n");
     }
-    h.push_str("</section>\n");
-    Ok(())
+}
+
+/// The report page of a `calibrate` or `sensitivity` folder, which holds no run
+/// tables: what was run, the key tables, the charts and the files.
+pub struct SearchPage<'a> {
+    /// The scenario name (the page's heading).
+    pub scenario: &'a str,
+    /// The command (`calibrate`, `sensitivity`).
+    pub command: &'a str,
+    /// A sentence saying what the folder holds.
+    pub lead: String,
+    /// The command line that wrote the folder.
+    pub command_line: Vec<String>,
+    /// Facts about the study: label and plain text.
+    pub meta: Vec<(&'a str, String)>,
+    /// Tables: heading, a note under it, column names and rows of plain text.
+    pub tables: Vec<SearchTable>,
+    /// The folder's files: name and what it holds (listed where present).
+    pub files: Vec<(&'a str, &'a str)>,
+}
+
+/// One table of a [`SearchPage`].
+pub struct SearchTable {
+    /// Its heading.
+    pub heading: String,
+    /// A note under the heading.
+    pub note: String,
+    /// Column names.
+    pub header: Vec<String>,
+    /// Rows of cells (plain text).
+    pub rows: Vec<Vec<String>>,
+}
+
+/// Writes `report.html` of a calibrate or sensitivity folder `out` and returns its path.
+pub fn write_search_report(out: &Path, page: &SearchPage<'_>, charts: &[ChartFile]) -> Result<PathBuf, OutputError> {
+    let mut h = String::with_capacity(1_000_000);
+    page_head(&mut h, super::manifest::VERSION, page.scenario, page.command);
+    let _ = write!(
+        h,
+        "<header>\n<h1>{}</h1>\n<p class=\"description\">{}</p>\n<dl class=\"meta\">\n<dt>Command</dt><dd><code>{}</code></dd>\n",
+        escape(page.scenario),
+        escape(&page.lead),
+        escape(&shell_line(&page.command_line))
+    );
+    for (k, v) in &page.meta {
+        let _ = writeln!(h, "<dt>{}</dt><dd>{}</dd>", escape(k), escape(v));
+    }
+    h.push_str("</dl>\n</header>\n");
+    for t in &page.tables {
+        let _ = write!(
+            h,
+            "<section>\n<h2>{}</h2>\n<p class=\"note\">{}</p>\n<div class=\"table-wrap\"><table>\n<thead><tr>",
+            escape(&t.heading),
+            escape(&t.note)
+        );
+        for c in &t.header {
+            let _ = write!(h, "<th>{}</th>", escape(c));
+        }
+        h.push_str("</tr></thead>\n<tbody>\n");
+        for r in &t.rows {
+            h.push_str("<tr>");
+            for c in r {
+                let _ = write!(h, "<td>{}</td>", escape(c));
+            }
+            h.push_str("</tr>\n");
+        }
+        h.push_str("</tbody>\n</table></div>\n</section>\n");
+    }
+    h.push_str("<section id=\"charts\">\n<h2>Charts</h2>\n");
+    let link = |p: &Path| {
+        p.strip_prefix(out)
+            .unwrap_or(p)
+            .components()
+            .map(|c| percent_encode(&c.as_os_str().to_string_lossy()))
+            .collect::<Vec<_>>()
+            .join("/")
+    };
+    figures(&mut h, charts, link);
+    h.push_str("</section>\n<section id=\"tables\">\n<h2>Tables and files</h2>\n<ul class=\"files\">\n");
+    for (name, what) in &page.files {
+        let path = out.join(name);
+        let size = match std::fs::metadata(&path) {
+            Ok(meta) => human_size(meta.len()),
+            // The manifest is written after the report, as the mark of a finished folder.
+            Err(_) if name.ends_with(".json") => "written last".into(),
+            Err(_) => continue,
+        };
+        let _ = writeln!(
+            h,
+            "<li><a href=\"{}\"><code>{}</code></a> ({size}) — {}</li>",
+            escape(&percent_encode(name)),
+            escape(name),
+            escape(what)
+        );
+    }
+    h.push_str(
+        "</ul>\n</section>\n<footer><p>Every evaluation runs the same replicate seeds (common random numbers), \
+         so differences between points are the parameters' effects, not sampling noise.</p>\
+         <p>Charts use the Okabe–Ito colour-blind-safe palette and DejaVu Sans (Bitstream Vera licence).</p>\
+         </footer>\n</main>\n</body>\n</html>\n",
+    );
+    let path = out.join("report.html");
+    write_file(&path, h.as_bytes())?;
+    Ok(path)
 }
 
 /// The tables and files of the folder, linked where present.

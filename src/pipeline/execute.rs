@@ -6,14 +6,14 @@
 //! same folder. Nothing touches a folder before the input is known to be good.
 
 use std::collections::BTreeSet;
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
+use indicatif::{ProgressBar, ProgressState};
 
 use super::options::Options;
 use super::resume::{self, Start};
+use super::terminal::progress;
 use crate::error::Error;
 use crate::estimate::{WorkEstimate, available_memory, check_memory};
 use crate::output::atomic::{remove_temporaries, write_file};
@@ -22,7 +22,6 @@ use crate::output::charts::{ChartStyle, render_charts};
 use crate::output::columns;
 use crate::output::comparison::{Contrast, comparison_frame, contrasts, sweep_frame};
 use crate::output::folder;
-use crate::output::lock::lock;
 use crate::output::manifest::{GIT_COMMIT, Manifest, MergedShard, VERSION, fingerprint};
 use crate::output::parts::{
     CHOSEN_TABLES, FoundChunk, PARTIAL_DIR, PartStore, RUN_TABLES, assemble, complete_chunks, sync_dir,
@@ -183,16 +182,7 @@ pub fn execute(study: &Study, flags: &Options, extra: Extra<'_>) -> Result<Done,
     let started_utc = folder::timestamp_iso();
     let base = &study.base().scenario;
     let tables = chosen_tables(flags)?;
-    if flags.out.is_none() && flags.resume {
-        return Err(Error::Usage(
-            "--resume needs --out DIR: the folder of the interrupted command to finish".into(),
-        ));
-    }
-    if flags.out.is_none() && flags.shard.is_some() {
-        return Err(Error::Usage(
-            "--shard needs --out DIR: each shard writes its own folder, which `gigsim merge` combines".into(),
-        ));
-    }
+    flags.check_out()?;
     let threads = flags.thread_count();
     let variants: Vec<usize> = (0..study.variants.len()).collect();
     check_plan_size(study)?;
@@ -204,15 +194,7 @@ pub fn execute(study: &Study, flags: &Options, extra: Extra<'_>) -> Result<Done,
     let entries = runner::shard_entries(&plan, shard);
     let chunks = runner::chunks(&entries, u64::from(base.workers.count));
 
-    let out = match (&flags.out, flags.resume) {
-        (Some(dir), true) => dir.clone(),
-        _ => {
-            let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-            folder::choose(flags.out.as_deref(), flags.force, &base.name, &cwd)?
-        }
-    };
-    folder::open(&out)?;
-    let _lock = lock(&out)?;
+    let (out, _lock) = folder::open_locked(flags.out.as_deref(), flags.force, flags.resume, &base.name)?;
     let identity = PartsIdentity {
         format: FORMAT,
         shard: flags.shard,
@@ -530,40 +512,26 @@ fn remove_stale(out: &Path, written: &[PathBuf]) {
 }
 
 fn progress_bar(total_days: u64, quiet: bool, runs: usize) -> ProgressBar {
-    let bar = ProgressBar::new(total_days);
-    if quiet || !std::io::stderr().is_terminal() {
-        bar.set_draw_target(ProgressDrawTarget::hidden());
-    } else {
-        // At most about 75 characters, so an 80-column terminal shows it on one line;
-        // the rate has three significant digits, the rest are noise.
-        bar.set_style(
-            ProgressStyle::with_template(
-                "{spinner} {elapsed_precise} [{bar:20}] {percent:>3}%  {msg}, {rate} days/s, ~{eta} left",
-            )
-            .expect("a valid template")
-            .with_key("rate", |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+    // At most about 75 characters, so an 80-column terminal shows it on one line; the
+    // rate has three significant digits, the rest are noise.
+    progress(
+        Some(total_days),
+        quiet,
+        "{spinner} {elapsed_precise} [{bar:20}] {percent:>3}%  {msg}, {rate} days/s, ~{eta} left",
+        format!("0/{runs} runs"),
+        |style| {
+            style.with_key("rate", |state: &ProgressState, w: &mut dyn std::fmt::Write| {
                 let _ = w.write_str(&three_digits(state.per_sec()));
             })
-            .progress_chars("=> "),
-        );
-        bar.set_message(format!("0/{runs} runs"));
-        bar.enable_steady_tick(std::time::Duration::from_millis(200));
-    }
-    bar
+        },
+    )
 }
 
 /// A spinner with `message` while a finished study's tables, charts and report are
 /// written (a second or two of silence otherwise), hidden when `quiet` or not on a
 /// terminal.
 pub fn status_line(message: &str, quiet: bool) -> ProgressBar {
-    if quiet || !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::new_spinner();
-    bar.set_style(ProgressStyle::with_template("{spinner} {msg}").expect("a valid template"));
-    bar.set_message(message.to_string());
-    bar.enable_steady_tick(std::time::Duration::from_millis(200));
-    bar
+    progress(None, quiet, "{spinner} {msg}", message.to_string(), |s| s)
 }
 
 #[cfg(test)]

@@ -31,10 +31,11 @@ mod execute;
 mod memory;
 mod options;
 mod resume;
+pub mod terminal;
 
 pub use execute::{
     Done, Extra, Finalize, Finished, ShardDone, WORKERS_CSV_MAX_ROWS, apply_flags, check_plan_size, chosen_tables,
-    draw_charts, execute, finalize, study_record, wants_csv,
+    draw_charts, execute, finalize, resume_command, study_record, wants_csv,
 };
 pub use memory::{simulate, simulate_with};
 pub use options::{Options, default_threads};

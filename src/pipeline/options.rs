@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use crate::error::Error;
 use crate::runner::Shard;
 
 /// The choices of a run, compare or sweep that are not part of the scenario. The
@@ -34,6 +35,31 @@ pub struct Options {
 }
 
 impl Options {
+    /// Refuses `--resume` and `--shard` without `--out`: both name a folder the command
+    /// writes into again (the interrupted one, or the shard's own).
+    pub fn check_out(&self) -> Result<(), Error> {
+        if self.out.is_none() && self.resume {
+            return Err(Error::Usage(
+                "--resume needs --out DIR: the folder of the interrupted command to finish".into(),
+            ));
+        }
+        if self.out.is_none() && self.shard.is_some() {
+            return Err(Error::Usage(
+                "--shard needs --out DIR: each shard writes its own folder, which `gigsim merge` combines".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Refuses each of `flags` that is given (`(given, name)`): `command` does not take
+    /// it, for the reason `why`.
+    pub fn refuse(command: &str, flags: &[(bool, &str)], why: &str) -> Result<(), Error> {
+        match flags.iter().find(|(given, _)| *given) {
+            Some((_, flag)) => Err(Error::Usage(format!("{command} does not take {flag}: {why}"))),
+            None => Ok(()),
+        }
+    }
+
     /// The number of worker threads to use.
     pub fn thread_count(&self) -> usize {
         self.threads.map_or_else(default_threads, |t| t as usize)

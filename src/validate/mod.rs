@@ -102,7 +102,8 @@ pub fn evaluate_folder(targets: &Targets, dir: &Path, context: &Context) -> Resu
     Ok(evaluate(targets, &samples, context))
 }
 
-fn check(target: &Target, estimate: Estimate) -> Check {
+/// Checks one target against the moment's estimate (mean and CI over replicates).
+pub fn check(target: &Target, estimate: Estimate) -> Check {
     let inside = estimate.mean.is_finite() && target.band.contains(estimate.mean);
     let (lo, hi) = target.band.bounds();
     let ci_overlaps = match (estimate.ci_low, estimate.ci_high) {

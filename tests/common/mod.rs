@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
 
 /// The gigsim binary built by cargo for these tests.
 pub fn gigsim() -> Command {
@@ -225,4 +225,107 @@ pub fn mtimes(dir: &Path) -> BTreeMap<String, std::time::SystemTime> {
             )
         })
         .collect()
+}
+
+/// Starts gigsim with arguments in `cwd`, its output piped, without waiting for it.
+pub fn spawn(dir: &Path, args: &[&str]) -> Child {
+    gigsim()
+        .current_dir(dir)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("gigsim starts")
+}
+
+/// Waits until `ready`, then sends `signal` to the child, which must still be running.
+pub fn signal_when(child: &mut Child, mut ready: impl FnMut() -> bool, signal: libc::c_int) {
+    let started = wait_until(120, || ready() || child.try_wait().unwrap().is_some());
+    assert!(started, "no chunk finished within two minutes");
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the command ended before the signal: make its scenario slower"
+    );
+    // SAFETY: kill(2) on the id of a child process this test started and has not reaped.
+    let rc = unsafe { libc::kill(child.id() as libc::pid_t, signal) };
+    assert_eq!(rc, 0, "kill failed");
+}
+
+/// A calibrate or sensitivity command run in `dir`: `command` and its file arguments,
+/// then `extra` flags; asserts that it succeeded.
+pub fn search_ok(dir: &Path, command: &[&str], extra: &[&str]) -> Output {
+    let o = gigsim()
+        .current_dir(dir)
+        .args(command)
+        .args(extra)
+        .output()
+        .expect("gigsim runs");
+    assert!(o.status.success(), "{command:?} {extra:?}: {}", stderr(&o));
+    o
+}
+
+/// The bytes of each of `files` in `dir`, by name (a missing file fails the test).
+pub fn files_bytes(dir: &Path, files: &[&str]) -> BTreeMap<String, Vec<u8>> {
+    files
+        .iter()
+        .map(|f| {
+            let path = dir.join(f);
+            let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            (f.to_string(), bytes)
+        })
+        .collect()
+}
+
+/// The batch files of evaluations (`eval-*.json`) in a folder of calibrate or
+/// sensitivity evaluations, by first index.
+pub fn evaluation_files(dir: &Path) -> Vec<u32> {
+    let mut out: Vec<u32> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.flatten()
+                .filter_map(|e| {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    name.strip_prefix("eval-")?.strip_suffix(".json")?.parse().ok()
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort_unstable();
+    out
+}
+
+/// Runs a sharded calibrate or sensitivity command in `dir` as `count` shards into
+/// `prefix-I` (the last one on one thread), then merges them into `merged`; returns
+/// the merged folder.
+pub fn shard_and_merge(dir: &Path, command: &[&str], extra: &[&str], count: u32, prefix: &str) -> PathBuf {
+    let mut folders = Vec::new();
+    for i in 0..count {
+        let out = format!("{prefix}-{i}");
+        let shard = format!("{i}/{count}");
+        let threads = if i + 1 == count { "1" } else { "2" };
+        let flags: Vec<&str> = extra
+            .iter()
+            .copied()
+            .chain(["--shard", &shard, "--threads", threads, "--out", &out, "--quiet"])
+            .collect();
+        search_ok(dir, command, &flags);
+        assert!(
+            dir.join(&out).join("SHARD.json").is_file(),
+            "shard {i} is marked complete"
+        );
+        folders.push(out);
+    }
+    // Given in reverse order: merge sorts shards by index.
+    folders.reverse();
+    let merged = format!("{prefix}-merged");
+    let o = run_in(
+        dir,
+        &[
+            &["merge"][..],
+            &folders.iter().map(String::as_str).collect::<Vec<_>>(),
+            &["--out", &merged, "--quiet"],
+        ]
+        .concat(),
+    );
+    assert!(o.status.success(), "merge: {}", stderr(&o));
+    dir.join(merged)
 }

@@ -3,6 +3,7 @@
 //! band, so moments in dollars, shares and days share an axis and "inside" is always
 //! −1 to 1.
 
+use super::data::CsvTable;
 use super::figure::{Axis, Layer, LegendEntry, Mark, Panel};
 use super::theme::{GRID, INK, PALETTE};
 use super::{Chart, Scope};
@@ -39,14 +40,31 @@ impl Row {
 /// The moments against their target bands.
 pub fn chart(s: &Scope) -> Chart {
     let n = s.replicates();
-    let chart = s.chart(
-        "Moments against their targets",
-        format!(
-            "Each moment of the targets file: the simulated mean over {} (dot; filled when inside the band, a ring when outside) with its 95% confidence interval, against the target band (shaded), as the distance from the band's centre in half-widths of the band, so that inside is −1 to 1 whatever the moment's unit. Points beyond ±{FARTHEST} are drawn at the edge. validation.csv has the values.",
-            units::replicates(n)
-        ),
+    let chart = s.chart("Moments against their targets", caption(n));
+    from_table(chart, s.inputs.validation.as_ref())
+}
+
+/// The chart of a calibration's best point (its folder has no run tables): the
+/// moments of `table` (its validation.csv) over `replicates`.
+pub fn of_best_point(table: &CsvTable, replicates: usize, scenario: &str) -> Chart {
+    let chart = Chart::new(
+        "validation",
+        format!("Moments of the best point against their targets — {scenario}"),
+        caption(replicates),
     );
-    let Some(t) = &s.inputs.validation else {
+    from_table(chart, Some(table))
+}
+
+fn caption(n: usize) -> String {
+    format!(
+        "Each moment of the targets file: the simulated mean over {} (dot; filled when inside the band, a ring when outside) with its 95% confidence interval, against the target band (shaded), as the distance from the band's centre in half-widths of the band, so that inside is −1 to 1 whatever the moment's unit. Points beyond ±{FARTHEST} are drawn at the edge. validation.csv has the values.",
+        units::replicates(n)
+    )
+}
+
+/// `chart` drawn from the rows of validation.csv.
+fn from_table(chart: Chart, table: Option<&CsvTable>) -> Chart {
+    let Some(t) = table else {
         return chart.no_data("No data: this folder has no validation.csv");
     };
     let rows: Vec<Row> = t
