@@ -228,10 +228,11 @@ pub fn hourly_wage(s: &Scope) -> Chart {
     let same = coincide(&paid_line, &all_line, 1e-12);
     panel.layers.push(bars(&paid_bins, n, c_paid, 0.35));
     panel.layers.push(Layer::line(paid_line, c_paid, 2.5));
-    panel.layers.push(if same {
-        Layer::dashed(all_line, c_all, 2.5)
-    } else {
-        Layer::line(all_line, c_all, 2.5)
+    panel.layers.push(Layer::Line {
+        points: all_line,
+        color: c_all,
+        width: 2.5,
+        dashed: same,
     });
     let mut chart = chart;
     if same {
@@ -448,11 +449,12 @@ pub fn lorenz(s: &Scope) -> Chart {
             wider -= 1.0;
         }
         let width = 3.0 + 2.5 * wider;
-        if dashed {
-            panel.layers.push(Layer::dashed(curve, variant_color(v), width));
-        } else {
-            panel.layers.push(Layer::line(curve, variant_color(v), width));
-        }
+        panel.layers.push(Layer::Line {
+            points: curve,
+            color: variant_color(v),
+            width,
+            dashed,
+        });
         let series = if s.compare { s.name(v) } else { "Net income" };
         legend.push(LegendEntry::new(
             format!("{series}: Gini {}", units::estimate(&gini(v), TickFormat::Number)),

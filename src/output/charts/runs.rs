@@ -216,11 +216,12 @@ pub fn daily_tasks(s: &Scope) -> Chart {
         if points.len() == 1 {
             panel.layers.push(Layer::dots(points.clone(), color, 5.0));
         }
-        if on_top {
-            panel.layers.push(Layer::dashed(points, color, width));
-        } else {
-            panel.layers.push(Layer::line(points, color, width));
-        }
+        panel.layers.push(Layer::Line {
+            points,
+            color,
+            width,
+            dashed: on_top,
+        });
         let mark = match (on_top, reps > 1) {
             (true, _) => Mark::Dashed,
             (false, true) => Mark::LineBand,
