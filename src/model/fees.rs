@@ -139,6 +139,8 @@ impl FeePolicy {
     /// What a worker expects to keep from a task of `pay`, as the worker sees it when
     /// deciding whether to take it: the flat rate, or the first tier's (a newcomer to the
     /// pair), with fixed fees and a worker-side levy.
+    /// Equal to the `worker_net_cents` of any [`charge`](Self::charge) of `pay` with
+    /// nothing billed before: the worker's side does not depend on the batch size.
     pub fn expected_net(&self, pay: i64) -> i64 {
         self.charge(pay, 1, 0).worker_net_cents
     }
@@ -146,8 +148,18 @@ impl FeePolicy {
     /// The least pay a task of `expected_seconds` may have under the pay floor (0 when
     /// there is none), rounded up so the floor is met.
     pub fn floor_cents(&self, expected_seconds: u32) -> i64 {
-        let exact = i128::from(self.pay_floor_cents_per_hour) * i128::from(expected_seconds);
-        ((exact + 3599) / 3600) as i64
+        if self.pay_floor_cents_per_hour == 0 {
+            return 0;
+        }
+        // In i64 when it fits (every realistic floor), exactly as the i128 formula; the
+        // 128-bit division is a library call, and this runs for every batch posted.
+        match self.pay_floor_cents_per_hour.checked_mul(i64::from(expected_seconds)) {
+            Some(exact) if exact <= i64::MAX - 3599 => (exact + 3599) / 3600,
+            _ => {
+                let exact = i128::from(self.pay_floor_cents_per_hour) * i128::from(expected_seconds);
+                ((exact + 3599) / 3600) as i64
+            }
+        }
     }
 
     /// The pay a requester posts for a task it budgets `budget` cents for: lowered by the
@@ -205,6 +217,38 @@ mod tests {
             ],
             processing_ppm: percent_to_ppm(2.75),
             ..FeePolicy::default()
+        }
+    }
+
+    #[test]
+    fn what_a_worker_expects_is_the_worker_side_of_any_batch_split() {
+        let levied = FeePolicy {
+            worker_ppm: percent_to_ppm(15.0),
+            worker_fixed_cents: 2,
+            worker_min_cents: 3,
+            levy_ppm: percent_to_ppm(2.5),
+            ..FeePolicy::default()
+        };
+        for policy in [mturk_2015(), fiverr(), upwork_2016(), levied] {
+            for pay in [1, 2, 7, 50, 999, 12_345, 10_000_000] {
+                for size in [1, 9, 10, 500] {
+                    assert_eq!(policy.expected_net(pay), policy.charge(pay, size, 0).worker_net_cents);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_floor_in_64_bits_rounds_up_exactly_as_in_128() {
+        for per_hour in [1, 725, 1_500, 123_457, i64::MAX / 10_000] {
+            let p = FeePolicy {
+                pay_floor_cents_per_hour: per_hour,
+                ..FeePolicy::default()
+            };
+            for seconds in [1u32, 59, 60, 3599, 3600, 3601, 86_400, u32::MAX] {
+                let exact = ((i128::from(per_hour) * i128::from(seconds) + 3599) / 3600) as i64;
+                assert_eq!(p.floor_cents(seconds), exact, "{per_hour} × {seconds}");
+            }
         }
     }
 

@@ -14,6 +14,7 @@ use super::record::{
     Books, DailyRow, PlatformRunRow, RunRecord, RunRow, Work, WorkerPlatformRow, WorkerRow, hourly_usd, wage_eligible,
 };
 use super::requester::{Requester, posting_weights};
+use super::scratch::Scratch;
 use super::stars::Stars;
 pub use super::venue::Flows;
 use super::venue::Venue;
@@ -164,6 +165,12 @@ impl<'s> Market<'s> {
             sessions: Vec::new(),
             minute_counts: Vec::new(),
         };
+        // Every platform's members grow to at most the day-1 pool: reserved at once,
+        // not doubled past it.
+        for v in &mut market.venues {
+            v.members.reserve_exact(drawn.len());
+            v.hot.reserve_exact(drawn.len());
+        }
         for (w, history) in drawn {
             market.register(w, history);
         }
@@ -324,7 +331,9 @@ impl<'s> Market<'s> {
         }
         for id in 0..self.schedule.len() as u32 {
             let chance = f64::from(self.schedule[id as usize]) * weekday;
-            if unit_f64(entity_key(schedule_key, u64::from(id))) < chance {
+            // A uniform draw is below 1, so a sure day needs no draw (nothing else reads
+            // this stream).
+            if chance >= 1.0 || unit_f64(entity_key(schedule_key, u64::from(id))) < chance {
                 if self.workers[id as usize].dormant {
                     self.dormant_session(id);
                     continue;
@@ -447,7 +456,13 @@ impl<'s> Market<'s> {
             member.day_capacity = cap;
             member.empty_picks = 0;
             member.search_streak = 0;
-            member.weight = vis.weight(member);
+            // The weight depends on the rating and the review count only, which change
+            // together (`Member::add_review`): a member without a new review keeps
+            // yesterday's weight, and the `powf` is skipped.
+            if member.weight_reviews != member.reviews {
+                member.weight = vis.weight(member);
+                member.weight_reviews = member.reviews;
+            }
             member.qualified = vis.passes_gate(member);
             if first {
                 member.totals.unpaid_seconds += tools_spent;
@@ -479,8 +494,8 @@ impl<'s> Market<'s> {
             let fees = &v.params.fee;
             for b in &mut v.batches {
                 b.pay_cents = (b.pay_cents as f64 * surge).round() as i64;
-                b.expected_net_cents = fees.expected_net(b.pay_cents);
                 b.charge = fees.charge(b.pay_cents, b.size, 0);
+                b.expected_net_cents = b.charge.worker_net_cents;
             }
         }
         v.surge_today = surge;
@@ -824,7 +839,14 @@ impl<'s> Market<'s> {
     /// The run's record: a row per worker registered in the metric period (totals over
     /// their platforms), the run's totals and metrics, the daily rows, and — with several
     /// platforms — a row per worker and platform and a row per platform.
-    fn finish(self, variant: u32) -> RunRecord {
+    fn finish(mut self, variant: u32) -> RunRecord {
+        // The day's working state is done with: freed before the rows are built, so a
+        // run's peak memory is its workers' state and rows, not those plus the last
+        // day's batches (275,000 of them a day in the large plain market, issue 19).
+        for v in &mut self.venues {
+            v.batches = Vec::new();
+            v.scratch = Scratch::default();
+        }
         let sc = self.sc;
         let days = sc.days - sc.warmup_days;
         let several = self.venues.len() > 1;

@@ -68,6 +68,12 @@ impl Market<'_> {
         let rules = self.venues[p].params;
         let d = rules.dispatch;
         let eligible = |m: &Member| !dispatch || d.admits(m);
+        // A group's gated table is drawn from only for its gated batches: on a day
+        // without any (every batch open, `open_share = 1`), it is left empty.
+        let mut gated_today = vec![false; groups];
+        for b in &self.venues[p].batches {
+            gated_today[b.group as usize] |= b.gated;
+        }
         for g in 0..groups as u16 {
             let v = &self.venues[p];
             let members = &v.members;
@@ -76,7 +82,8 @@ impl Market<'_> {
                 m.group == g && eligible(m)
             });
             s.tables[slot(g, false)].rebuild(members, &v.hot, in_group.clone());
-            s.tables[slot(g, true)].rebuild(members, &v.hot, in_group.filter(|&i| members[i as usize].qualified));
+            let gated = in_group.filter(|&i| gated_today[g as usize] && members[i as usize].qualified);
+            s.tables[slot(g, true)].rebuild(members, &v.hot, gated);
         }
         let mut rng = stream(self.sc.seed, self.replicate, Stream::Matching, day, p as u64);
         // The stream's next numbers are drawn ahead, so the lines of the workers they will
@@ -147,7 +154,7 @@ impl Market<'_> {
                         let m = &v.members[i as usize];
                         let (weight, qualified, group) = (m.weight, m.qualified, m.group);
                         s.tables[slot(group, false)].retire(&v.members, &v.hot, weight, &mut s.items);
-                        if qualified {
+                        if qualified && !s.tables[slot(group, true)].table.is_empty() {
                             s.tables[slot(group, true)].retire(&v.members, &v.hot, weight, &mut s.items);
                         }
                     }

@@ -114,6 +114,9 @@ fn finish(d: Draft, size: u32, open_share: f64, fees: &FeePolicy, counts: &mut P
             }
         }
     }
+    // What the worker expects to keep is the worker's side of this same split
+    // (`FeePolicy::expected_net`), so the split is worked out once.
+    let charge = fees.charge(pay, size, 0);
     Some(Batch {
         requester: d.requester,
         category: d.category,
@@ -125,8 +128,8 @@ fn finish(d: Draft, size: u32, open_share: f64, fees: &FeePolicy, counts: &mut P
         remaining: size,
         pay_cents: pay,
         expected_seconds: d.expected_seconds,
-        expected_net_cents: fees.expected_net(pay),
-        charge: fees.charge(pay, size, 0),
+        expected_net_cents: charge.worker_net_cents,
+        charge,
     })
 }
 

@@ -442,6 +442,9 @@ pub struct Member {
     pub empty_picks: u8,
     /// Today's visibility weight.
     pub weight: f64,
+    /// The review count `weight` was worked out at (`u32::MAX`: not yet). A rating
+    /// changes only with a review, so the weight is redone only after one.
+    pub weight_reviews: u32,
     /// Whether the member works today.
     pub working: bool,
     /// Whether the member is on the payable list (has a matured balance).
@@ -498,6 +501,7 @@ impl Member {
             rejected: history.rejected,
             working: false,
             weight: 0.0,
+            weight_reviews: u32::MAX,
             qualified: false,
             empty_picks: 0,
             today_net_cents: 0,
