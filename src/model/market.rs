@@ -533,6 +533,12 @@ impl<'s> Market<'s> {
         for &id in &self.working {
             self.workers[id as usize].idle_today = 0;
         }
+        self.wages.clear();
+        let mut active = 0u64;
+        // With one platform a worker's day is their one member's, in the same order as
+        // `working`: it is tallied while the member's line is in cache, not in a second
+        // pass over every member.
+        let single = self.venues.len() == 1;
         for v in &mut self.venues {
             v.today.tasks_unfilled = v.batches.iter().map(|b| u64::from(b.remaining)).sum();
             // The norm tomorrow's raters follow: a moving average of the daily share of
@@ -561,6 +567,13 @@ impl<'s> Market<'s> {
                 m.totals.search_seconds += search;
                 m.totals.idle_seconds += idle;
                 let net = m.today_net_cents;
+                if single {
+                    active += u64::from(m.today_tasks > 0);
+                    if m.today_paid_seconds > 0 {
+                        self.wages
+                            .push(hourly_usd(net, u64::from(m.today_paid_seconds)).unwrap_or(0.0));
+                    }
+                }
                 v.ledger.credit(&mut v.members, i, net, day);
             }
             if v.params.matching == Matching::Dispatch {
@@ -568,26 +581,26 @@ impl<'s> Market<'s> {
                 v.members.iter_mut().for_each(|m| m.fade_offers(decay));
             }
         }
-        self.wages.clear();
-        let mut active = 0u64;
         let n = self.venues.len();
-        for k in 0..self.working.len() {
-            let id = self.working[k] as usize;
-            let (mut net, mut paid, mut tasks) = (0i64, 0u64, 0u32);
-            for p in 0..n {
-                let m = self.member_of[id * n + p];
-                if m != NONE {
-                    let member = &self.venues[p].members[m as usize];
-                    net += member.today_net_cents;
-                    paid += u64::from(member.today_paid_seconds);
-                    tasks += member.today_tasks;
+        if !single {
+            for k in 0..self.working.len() {
+                let id = self.working[k] as usize;
+                let (mut net, mut paid, mut tasks) = (0i64, 0u64, 0u32);
+                for p in 0..n {
+                    let m = self.member_of[id * n + p];
+                    if m != NONE {
+                        let member = &self.venues[p].members[m as usize];
+                        net += member.today_net_cents;
+                        paid += u64::from(member.today_paid_seconds);
+                        tasks += member.today_tasks;
+                    }
                 }
-            }
-            if tasks > 0 {
-                active += 1;
-            }
-            if paid > 0 {
-                self.wages.push(hourly_usd(net, paid).unwrap_or(0.0));
+                if tasks > 0 {
+                    active += 1;
+                }
+                if paid > 0 {
+                    self.wages.push(hourly_usd(net, paid).unwrap_or(0.0));
+                }
             }
         }
         // Logged on today: the day's time less what was left over and not logged on,
@@ -647,41 +660,48 @@ impl<'s> Market<'s> {
         self.exits_today = 0;
         let (mut rate_sum, mut rate_n) = (0.0, 0u32);
         let mut leaving = Vec::new();
-        for k in 0..self.working.len() {
-            let id = self.working[k];
-            if self.workers[id as usize].capacity_today == 0 {
-                continue;
-            }
-            let mut net = 0i64;
-            let n = self.venues.len();
-            for p in 0..n {
-                let m = self.member_of[id as usize * n + p];
-                if m == NONE {
+        // The moving averages are read only by the split of time across platforms, by
+        // exits on pay and by arrivals that respond to pay: a market with none of these
+        // skips the pass over every worker (none of them is recorded).
+        let averages_read =
+            self.venues.len() > 1 || c.exit_patience_days > 0 || (c.entry_per_day > 0.0 && c.entry_elasticity != 0.0);
+        if averages_read {
+            for k in 0..self.working.len() {
+                let id = self.working[k];
+                if self.workers[id as usize].capacity_today == 0 {
                     continue;
                 }
-                let member = &mut self.venues[p].members[m as usize];
-                net += member.today_net_cents;
-                if member.day_capacity > 0 {
-                    let rate = member.today_net_cents as f64 * 3600.0 / f64::from(member.day_capacity);
-                    member.earnings_ewma = ewma(member.earnings_ewma, rate, c.ewma_weight);
+                let mut net = 0i64;
+                let n = self.venues.len();
+                for p in 0..n {
+                    let m = self.member_of[id as usize * n + p];
+                    if m == NONE {
+                        continue;
+                    }
+                    let member = &mut self.venues[p].members[m as usize];
+                    net += member.today_net_cents;
+                    if member.day_capacity > 0 {
+                        let rate = member.today_net_cents as f64 * 3600.0 / f64::from(member.day_capacity);
+                        member.earnings_ewma = ewma(member.earnings_ewma, rate, c.ewma_weight);
+                    }
                 }
-            }
-            let w = &mut self.workers[id as usize];
-            let rate = net as f64 * 3600.0 / f64::from(w.capacity_today);
-            rate_sum += rate;
-            rate_n += 1;
-            w.earnings_ewma = ewma(w.earnings_ewma, rate, c.ewma_weight);
-            if c.exit_patience_days == 0 {
-                continue;
-            }
-            let reservation = f64::from(w.reservation_cents_per_hour);
-            w.below_days = if w.earnings_ewma < reservation {
-                w.below_days + 1
-            } else {
-                0
-            };
-            if w.below_days >= c.exit_patience_days {
-                leaving.push(id);
+                let w = &mut self.workers[id as usize];
+                let rate = net as f64 * 3600.0 / f64::from(w.capacity_today);
+                rate_sum += rate;
+                rate_n += 1;
+                w.earnings_ewma = ewma(w.earnings_ewma, rate, c.ewma_weight);
+                if c.exit_patience_days == 0 {
+                    continue;
+                }
+                let reservation = f64::from(w.reservation_cents_per_hour);
+                w.below_days = if w.earnings_ewma < reservation {
+                    w.below_days + 1
+                } else {
+                    0
+                };
+                if w.below_days >= c.exit_patience_days {
+                    leaving.push(id);
+                }
             }
         }
         // Life events: a daily chance of leaving whatever the pay (a pool's half-life is
