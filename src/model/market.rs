@@ -860,13 +860,17 @@ impl<'s> Market<'s> {
     /// their platforms), the run's totals and metrics, the daily rows, and — with several
     /// platforms — a row per worker and platform and a row per platform.
     fn finish(mut self, variant: u32) -> RunRecord {
-        // The day's working state is done with: freed before the rows are built, so a
-        // run's peak memory is its workers' state and rows, not those plus the last
-        // day's batches (275,000 of them a day in the large plain market, issue 19).
+        // The working state (the last day's batches, the hot lines, practice counts) is
+        // done with: freed before the rows are built, so a run's peak memory is its
+        // members and rows, not those plus 275,000 batches and 200,000 hot lines (the
+        // large plain market, issue 19).
         for v in &mut self.venues {
             v.batches = Vec::new();
             v.scratch = Scratch::default();
+            v.hot = Vec::new();
         }
+        self.practice = Vec::new();
+        self.schedule = Vec::new();
         let sc = self.sc;
         let days = sc.days - sc.warmup_days;
         let several = self.venues.len() > 1;
