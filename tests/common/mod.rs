@@ -330,17 +330,23 @@ pub fn shard_and_merge(dir: &Path, command: &[&str], extra: &[&str], count: u32,
     dir.join(merged)
 }
 
-/// A corpus of broken files, `tests/<dir>/*.toml`, sorted, each with the lines its
-/// error message must hold (its `.expect`): (file, stem, expected lines). Fails below
-/// `at_least` files.
-pub fn corpus(dir: &str, at_least: usize) -> Vec<(PathBuf, String, String)> {
-    let mut files: Vec<_> = std::fs::read_dir(root().join("tests").join(dir))
+/// The `*.toml` files of the folder `dir` of the repository, sorted.
+pub fn toml_files(dir: &str) -> Vec<PathBuf> {
+    let mut files: Vec<_> = std::fs::read_dir(root().join(dir))
         .unwrap()
         .flatten()
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
         .collect();
     files.sort();
+    files
+}
+
+/// A corpus of broken files, `tests/<dir>/*.toml`, sorted, each with the lines its
+/// error message must hold (its `.expect`): (file, stem, expected lines). Fails below
+/// `at_least` files.
+pub fn corpus(dir: &str, at_least: usize) -> Vec<(PathBuf, String, String)> {
+    let files = toml_files(&format!("tests/{dir}"));
     assert!(files.len() >= at_least, "the corpus has {} files", files.len());
     files
         .into_iter()
