@@ -4,10 +4,9 @@
 //! and choosing another `--out` fixes it. Failing to write once runs are under way is a
 //! failure while running (1).
 
-use crate::calibrate::ParamsError;
+use crate::entries::EntriesError;
 use crate::output::OutputError;
 use crate::scenario::ScenarioError;
-use crate::validate::TargetsError;
 
 /// Anything a command can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -18,12 +17,9 @@ pub enum Error {
     /// Results could not be written or read.
     #[error(transparent)]
     Output(#[from] OutputError),
-    /// A targets file is unreadable or invalid.
+    /// A targets or parameter file is unreadable or invalid.
     #[error(transparent)]
-    Targets(#[from] TargetsError),
-    /// A parameter file is unreadable or invalid.
-    #[error(transparent)]
-    Params(#[from] ParamsError),
+    Entries(#[from] EntriesError),
     /// `validate`: some moments lie outside their targets (exit 1, as `diff` when files
     /// differ).
     #[error("{0}")]
@@ -57,7 +53,7 @@ impl Error {
     /// The process exit code for this error.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Scenario(_) | Error::Targets(_) | Error::Params(_) | Error::Usage(_) | Error::TooBig(_) => 2,
+            Error::Scenario(_) | Error::Entries(_) | Error::Usage(_) | Error::TooBig(_) => 2,
             Error::Output(OutputError::NotEmpty { .. } | OutputError::Unusable { .. } | OutputError::Busy { .. }) => 2,
             Error::Output(_) | Error::Run(_) | Error::Unfinished(_) | Error::Stdout(_) | Error::OutsideTargets(_) => 1,
             Error::StdoutClosed => 0,

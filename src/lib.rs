@@ -15,6 +15,7 @@
 pub mod calibrate;
 pub mod cli;
 pub mod commands;
+pub mod entries;
 pub mod error;
 pub mod estimate;
 pub mod interrupt;

@@ -105,44 +105,18 @@ const CALIBRATE: [&str; 6] = ["calibrate", "s.toml", "--targets", "t.toml", "--p
 
 #[test]
 fn every_invalid_parameter_file_is_refused_before_any_run() {
-    let corpus = root().join("tests/params/invalid");
-    let mut files: Vec<_> = std::fs::read_dir(&corpus)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .collect();
-    files.sort();
-    assert!(files.len() >= 15, "the corpus has {} files", files.len());
     let tmp = setup(&market(2.0, 0.1));
     let d = tmp.path();
     let mut failures = Vec::new();
-    for file in &files {
-        let stem = file.file_stem().unwrap().to_string_lossy().into_owned();
-        let expect = std::fs::read_to_string(file.with_extension("expect")).unwrap();
+    for (file, stem, expect) in corpus("params/invalid", 15) {
         let out = format!("out-{stem}");
         let o = run_in(
             d,
             &[&calibrate_with(file.to_str().unwrap())[..], &["--out", &out]].concat(),
         );
-        let err = stderr(&o);
-        let mut problems = Vec::new();
-        if o.status.code() != Some(2) {
-            problems.push(format!("exit code {:?}", o.status.code()));
-        }
-        if d.join(&out).exists() {
-            problems.push("created the output folder".into());
-        }
-        if !err.contains(&format!("{stem}.toml")) {
-            problems.push("message does not name the file".into());
-        }
-        for fragment in expect.lines().filter(|l| !l.is_empty()) {
-            if !err.contains(fragment) {
-                problems.push(format!("message lacks `{fragment}`"));
-            }
-        }
+        let problems = refusal_problems(&o, &stem, &expect, &d.join(&out));
         if !problems.is_empty() {
-            failures.push(format!("{stem}: {} — stderr: {err}", problems.join(", ")));
+            failures.push(format!("{stem}: {} — stderr: {}", problems.join(", "), stderr(&o)));
         }
     }
     // A budget of 0, --tables and a --shard without --out are refused the same way.

@@ -80,13 +80,7 @@ fn hashes(dir: &std::path::Path, prefix: &str, out: &mut Vec<String>) {
 #[test]
 fn builtin_scenarios_give_the_same_tables_and_charts() {
     let dir = tempfile::tempdir().unwrap();
-    let mut files: Vec<_> = std::fs::read_dir(root().join("scenarios"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .collect();
-    files.sort();
+    let files = toml_files("scenarios");
     let mut got = Vec::new();
     for file in &files {
         let name = file.file_stem().unwrap().to_string_lossy().into_owned();

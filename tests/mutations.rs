@@ -144,14 +144,7 @@ set = { "platforms.board.fee.levy_percent" = 0.0, "demand.tasks_per_day" = 500.0
 fn seeds() -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
     for dir in ["scenarios", "tests/golden"] {
-        let mut files: Vec<_> = std::fs::read_dir(root().join(dir))
-            .unwrap()
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-            .collect();
-        files.sort();
-        for f in files {
+        for f in toml_files(dir) {
             out.push((f.display().to_string(), std::fs::read(&f).unwrap()));
         }
     }

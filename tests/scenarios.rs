@@ -7,13 +7,7 @@ use common::*;
 
 #[test]
 fn every_built_in_scenario_checks_and_runs() {
-    let mut files: Vec<_> = std::fs::read_dir(root().join("scenarios"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .collect();
-    files.sort();
+    let files = toml_files("scenarios");
     assert!(files.len() >= 13, "{files:?}");
     let tmp = tempfile::tempdir().unwrap();
     for file in files {

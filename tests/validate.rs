@@ -14,21 +14,10 @@ fn targets(dir: &std::path::Path, text: &str) -> std::path::PathBuf {
 
 #[test]
 fn every_invalid_targets_file_is_refused_before_any_work() {
-    let corpus = root().join("tests/targets/invalid");
-    let mut files: Vec<_> = std::fs::read_dir(&corpus)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .collect();
-    files.sort();
-    assert!(files.len() >= 15, "the corpus has {} files", files.len());
     let tmp = tempfile::tempdir().unwrap();
     let scenario = write_scenario(tmp.path(), "s.toml", &small_scenario(""));
     let mut failures = Vec::new();
-    for file in &files {
-        let stem = file.file_stem().unwrap().to_string_lossy().into_owned();
-        let expect = std::fs::read_to_string(file.with_extension("expect")).unwrap();
+    for (file, stem, expect) in corpus("targets/invalid", 15) {
         let out_dir = tmp.path().join(format!("out-{stem}"));
         let o = gigsim()
             .args([
@@ -40,24 +29,9 @@ fn every_invalid_targets_file_is_refused_before_any_work() {
             .args(["--out", out_dir.to_str().unwrap()])
             .output()
             .unwrap();
-        let err = stderr(&o);
-        let mut problems = Vec::new();
-        if o.status.code() != Some(2) {
-            problems.push(format!("exit code {:?}", o.status.code()));
-        }
-        if out_dir.exists() {
-            problems.push("created the output folder".into());
-        }
-        if !err.contains(&format!("{stem}.toml")) {
-            problems.push("message does not name the file".into());
-        }
-        for fragment in expect.lines().filter(|l| !l.is_empty()) {
-            if !err.contains(fragment) {
-                problems.push(format!("message lacks `{fragment}`"));
-            }
-        }
+        let problems = refusal_problems(&o, &stem, &expect, &out_dir);
         if !problems.is_empty() {
-            failures.push(format!("{stem}: {} — stderr: {err}", problems.join(", ")));
+            failures.push(format!("{stem}: {} — stderr: {}", problems.join(", "), stderr(&o)));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

@@ -28,7 +28,7 @@ use std::sync::Mutex;
 use indicatif::ProgressBar;
 use serde::{Deserialize, Serialize};
 
-pub use params::{Param, Params, ParamsError};
+pub use params::{Param, Params};
 
 use crate::error::Error;
 use crate::metrics::Estimate;

@@ -15,38 +15,8 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::entries::{self, EntriesError, EntriesFile};
 use crate::scenario::{Study, overrides};
-
-/// A parameter file that cannot be used.
-#[derive(Debug, thiserror::Error)]
-pub enum ParamsError {
-    /// The file cannot be read.
-    #[error("cannot read the parameter file {}: {source}", path.display())]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        source: std::io::Error,
-    },
-    /// The file is not TOML.
-    #[error("{}: not valid TOML: {message}", path.display())]
-    Syntax {
-        /// The file.
-        path: PathBuf,
-        /// The parser's message.
-        message: String,
-    },
-    /// A key is unknown, missing or has a value that is not allowed.
-    #[error("{}: {key}: {message}", path.display())]
-    Key {
-        /// The file.
-        path: PathBuf,
-        /// The entry's key, as `params[2].low`.
-        key: String,
-        /// What is wrong and what is allowed.
-        message: String,
-    },
-}
 
 /// One scenario key to vary.
 #[derive(Clone, Debug, PartialEq)]
@@ -112,83 +82,48 @@ pub struct Params {
 
 impl Params {
     /// Reads a parameter file and checks it against `study`.
-    pub fn load(path: &Path, study: &Study) -> Result<Params, ParamsError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ParamsError::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        Params::parse(&text, path, study)
+    pub fn load(path: &Path, study: &Study) -> Result<Params, EntriesError> {
+        Params::parse(&entries::read("parameter file", path)?, path, study)
     }
 
     /// Checks the text of a parameter file (`path` names it in errors) against `study`.
-    pub fn parse(text: &str, path: &Path, study: &Study) -> Result<Params, ParamsError> {
-        let err = |key: String, message: String| ParamsError::Key {
-            path: path.to_path_buf(),
-            key,
-            message,
-        };
-        let table: toml::Table = text.parse().map_err(|e: toml::de::Error| ParamsError::Syntax {
-            path: path.to_path_buf(),
-            message: e.message().to_string(),
-        })?;
-        if let Some(k) = table.keys().find(|k| *k != "params") {
-            return Err(err(
-                k.clone(),
-                "unknown key; a parameter file has [[params]] entries only".into(),
-            ));
-        }
-        let Some(list) = table.get("params").and_then(|l| l.as_array()).filter(|l| !l.is_empty()) else {
-            return Err(err("params".into(), "expected one or more [[params]] entries".into()));
-        };
+    pub fn parse(text: &str, path: &Path, study: &Study) -> Result<Params, EntriesError> {
+        let file = EntriesFile::parse(text, path)?;
+        file.only(&["params"], "unknown key; a parameter file has [[params]] entries only")?;
+        let list = file.entries("params", "expected one or more [[params]] entries")?;
         let tree = &study.base().tree;
-        let mut params: Vec<Param> = Vec::with_capacity(list.len());
-        for (i, entry) in list.iter().enumerate() {
-            let at = |k: &str| format!("params[{}].{k}", i + 1);
-            let Some(entry) = entry.as_table() else {
-                return Err(err(
-                    format!("params[{}]", i + 1),
-                    "expected a table ([[params]])".into(),
-                ));
-            };
-            const KEYS: [&str; 4] = ["key", "low", "high", "log"];
-            if let Some(k) = entry.keys().find(|k| !KEYS.contains(&k.as_str())) {
-                return Err(err(at(k), format!("unknown key; allowed: {}", KEYS.join(", "))));
-            }
-            let key = match entry.get("key") {
-                Some(toml::Value::String(s)) => s.clone(),
-                Some(v) => return Err(err(at("key"), format!("{v} is not text; give a dotted scenario key"))),
-                None => return Err(err(at("key"), "missing: the dotted scenario key to vary".into())),
+        let mut params: Vec<Param> = Vec::new();
+        for entry in list {
+            let entry = entry?;
+            entry.only(&["key", "low", "high", "log"])?;
+            let key = match entry.text("key", "; give a dotted scenario key")? {
+                Some(key) => key.to_string(),
+                None => return Err(entry.error("key", "missing: the dotted scenario key to vary")),
             };
             if params.iter().any(|p| p.key == key) {
-                return Err(err(at("key"), format!("`{key}` is listed twice")));
+                return Err(entry.error("key", format!("`{key}` is listed twice")));
             }
             if !overrides::is_numeric(tree, &key) {
                 let mut probe = tree.clone();
                 let why = overrides::apply(&mut probe, &key, toml::Value::Float(0.0))
                     .err()
                     .unwrap_or_else(|| "it is not a number (only numeric keys can be varied)".into());
-                return Err(err(at("key"), format!("cannot vary `{key}`: {why}")));
+                return Err(entry.error("key", format!("cannot vary `{key}`: {why}")));
             }
-            let number = |k: &str| -> Result<f64, ParamsError> {
-                match entry.get(k) {
-                    Some(v) => match v.as_float().or_else(|| v.as_integer().map(|i| i as f64)) {
-                        Some(x) if x.is_finite() => Ok(x),
-                        _ => Err(err(at(k), format!("{v} is not a finite number"))),
-                    },
-                    None => Err(err(at(k), "missing: the bound".into())),
-                }
+            let bound = |k: &str| -> Result<f64, EntriesError> {
+                entry.number(k)?.ok_or_else(|| entry.error(k, "missing: the bound"))
             };
-            let (low, high) = (number("low")?, number("high")?);
-            let log = match entry.get("log") {
+            let (low, high) = (bound("low")?, bound("high")?);
+            let log = match entry.table.get("log") {
                 None => false,
                 Some(toml::Value::Boolean(b)) => *b,
-                Some(v) => return Err(err(at("log"), format!("{v} is not true or false"))),
+                Some(v) => return Err(entry.error("log", format!("{v} is not true or false"))),
             };
             if low >= high {
-                return Err(err(at("low"), format!("{low} is not below high = {high}")));
+                return Err(entry.error("low", format!("{low} is not below high = {high}")));
             }
             if log && low <= 0.0 {
-                return Err(err(at("low"), format!("{low}: a log scale needs bounds above 0")));
+                return Err(entry.error("low", format!("{low}: a log scale needs bounds above 0")));
             }
             let integer = matches!(overrides::lookup(tree, &key), Some(toml::Value::Integer(_)));
             let param = Param {
@@ -205,12 +140,7 @@ impl Params {
                         &[(format!("{key}={value}"), vec![param.set(value)])],
                         "the parameter bound",
                     )
-                    .map_err(|e| {
-                        err(
-                            at(end),
-                            format!("the scenario is not valid with `{key}` = {value}: {e}"),
-                        )
-                    })?;
+                    .map_err(|e| entry.error(end, format!("the scenario is not valid with `{key}` = {value}: {e}")))?;
             }
             params.push(param);
         }

@@ -22,7 +22,6 @@ use crate::output::charts::{search as charts, validation};
 use crate::output::evaluations::shard_indices;
 use crate::output::report::{SearchPage, SearchTable, write_search_report};
 use crate::output::shard::SHARD_FILE;
-use crate::pipeline::Options;
 use crate::pipeline::terminal::progress;
 use crate::scenario::Study;
 use crate::units::{plural, three_digits};
@@ -45,13 +44,7 @@ pub struct Job {
 
 /// Runs a calibration (or its shard of the Sobol start).
 pub fn calibrate(args: &CalibrateArgs) -> Result<(), Error> {
-    let options = args.flags.options();
-    Options::refuse(
-        "calibrate",
-        &[(options.tables.is_some(), "--tables")],
-        "it writes its own files, not run tables",
-    )?;
-    options.check_out()?;
+    let options = search::options("calibrate", &args.flags, "its own files")?;
     if args.budget == 0 {
         return Err(Error::Usage(
             "--budget 0: a calibration needs at least one evaluation".into(),

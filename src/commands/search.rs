@@ -10,6 +10,7 @@ use std::time::Instant;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+use crate::cli::RunFlags;
 use crate::error::Error;
 use crate::output::OutputError;
 use crate::output::atomic::{remove_temporaries, write_file};
@@ -144,6 +145,16 @@ pub fn rebuild_study(record: &SearchRecord) -> Result<Study, Error> {
         )));
     }
     Ok(study)
+}
+
+/// The options of a calibrate or sensitivity command (`command`), which writes `writes`
+/// and not run tables, so `--tables` is refused; `--resume` and `--shard` need `--out`.
+pub fn options(command: &str, flags: &RunFlags, writes: &str) -> Result<Options, Error> {
+    let options = flags.options();
+    let why = format!("it writes {writes}, not run tables");
+    Options::refuse(command, &[(options.tables.is_some(), "--tables")], &why)?;
+    options.check_out()?;
+    Ok(options)
 }
 
 /// Opens the output folder of a calibrate or sensitivity command (`manifest` names its

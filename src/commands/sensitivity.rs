@@ -22,7 +22,6 @@ use crate::output::evaluations::{SearchRecord, bits, from_bits, shard_indices};
 use crate::output::report::{SearchPage, SearchTable, write_search_report};
 use crate::output::shard::SHARD_FILE;
 use crate::output::tables::{frame, write_csv};
-use crate::pipeline::Options;
 use crate::pipeline::terminal::progress;
 use crate::scenario::Study;
 use crate::sensitivity::{Index, Method, Output, analyse, design, run_design};
@@ -77,13 +76,7 @@ fn outputs_of(names: &[String]) -> Result<Vec<Output>, Error> {
 
 /// Runs a sensitivity analysis (or its shard of the design).
 pub fn sensitivity(args: &SensitivityArgs) -> Result<(), Error> {
-    let options = args.flags.options();
-    Options::refuse(
-        "sensitivity",
-        &[(options.tables.is_some(), "--tables")],
-        "it writes sensitivity.csv, not run tables",
-    )?;
-    options.check_out()?;
+    let options = search::options("sensitivity", &args.flags, "sensitivity.csv")?;
     let method = match args.method {
         SensitivityMethod::Morris => Method::Morris,
         SensitivityMethod::Sobol => Method::Sobol,

@@ -13,7 +13,7 @@ pub mod targets;
 use std::path::Path;
 
 pub use moments::{Context, MOMENTS, Moment, Sample, Table};
-pub use targets::{Band, Target, Targets, TargetsError};
+pub use targets::{Band, Target, Targets};
 
 use crate::metrics::Estimate;
 use crate::model::record::RunRecord;

@@ -16,37 +16,7 @@
 use std::path::{Path, PathBuf};
 
 use super::moments::{self, Moment};
-
-/// A targets file that cannot be used.
-#[derive(Debug, thiserror::Error)]
-pub enum TargetsError {
-    /// The file cannot be read.
-    #[error("cannot read the targets file {}: {source}", path.display())]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        source: std::io::Error,
-    },
-    /// The file is not TOML.
-    #[error("{}: not valid TOML: {message}", path.display())]
-    Syntax {
-        /// The file.
-        path: PathBuf,
-        /// The parser's message.
-        message: String,
-    },
-    /// A key is unknown, missing or has a value that is not allowed.
-    #[error("{}: {key}: {message}", path.display())]
-    Key {
-        /// The file.
-        path: PathBuf,
-        /// The key, as `moments[2].tolerance`.
-        key: String,
-        /// What is wrong and what is allowed.
-        message: String,
-    },
-}
+use crate::entries::{self, EntriesError, EntriesFile};
 
 /// Where the simulated mean must lie.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -114,139 +84,87 @@ pub struct Targets {
 
 impl Targets {
     /// Reads and checks a targets file.
-    pub fn load(path: &Path) -> Result<Targets, TargetsError> {
-        let text = std::fs::read_to_string(path).map_err(|source| TargetsError::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        Targets::parse(&text, path)
+    pub fn load(path: &Path) -> Result<Targets, EntriesError> {
+        Targets::parse(&entries::read("targets file", path)?, path)
     }
 
     /// Checks the text of a targets file (`path` names it in errors).
-    pub fn parse(text: &str, path: &Path) -> Result<Targets, TargetsError> {
-        let key_error = |key: String, message: String| TargetsError::Key {
-            path: path.to_path_buf(),
-            key,
-            message,
-        };
-        let table: toml::Table = text.parse().map_err(|e: toml::de::Error| TargetsError::Syntax {
-            path: path.to_path_buf(),
-            message: e.message().to_string(),
-        })?;
-        for key in table.keys() {
-            if key != "moments" && key != "description" {
-                return Err(key_error(
-                    key.clone(),
-                    "unknown key; a targets file has `description` (text) and [[moments]] entries".into(),
-                ));
-            }
-        }
-        if let Some(d) = table.get("description")
+    pub fn parse(text: &str, path: &Path) -> Result<Targets, EntriesError> {
+        let file = EntriesFile::parse(text, path)?;
+        file.only(
+            &["moments", "description"],
+            "unknown key; a targets file has `description` (text) and [[moments]] entries",
+        )?;
+        if let Some(d) = file.table.get("description")
             && !d.is_str()
         {
-            return Err(key_error("description".into(), format!("{d} is not text")));
+            return Err(file.error("description", format!("{d} is not text")));
         }
-        let Some(list) = table.get("moments") else {
-            return Err(key_error(
-                "moments".into(),
-                "missing: list the moments as [[moments]] entries".into(),
-            ));
-        };
-        let Some(list) = list.as_array().filter(|l| !l.is_empty()) else {
-            return Err(key_error(
-                "moments".into(),
-                "expected one or more [[moments]] entries".into(),
-            ));
-        };
-        let mut moments = Vec::with_capacity(list.len());
-        for (i, entry) in list.iter().enumerate() {
-            let at = |key: &str| format!("moments[{}].{key}", i + 1);
-            let Some(entry) = entry.as_table() else {
-                return Err(key_error(
-                    format!("moments[{}]", i + 1),
-                    "expected a table ([[moments]])".into(),
-                ));
-            };
-            const KEYS: [&str; 7] = ["name", "target", "tolerance", "low", "high", "source", "threshold"];
-            if let Some(k) = entry.keys().find(|k| !KEYS.contains(&k.as_str())) {
-                return Err(key_error(at(k), format!("unknown key; allowed: {}", KEYS.join(", "))));
-            }
-            let number = |key: &str| -> Result<Option<f64>, TargetsError> {
-                match entry.get(key) {
-                    None => Ok(None),
-                    Some(v) => match v.as_float().or_else(|| v.as_integer().map(|i| i as f64)) {
-                        Some(x) if x.is_finite() => Ok(Some(x)),
-                        _ => Err(key_error(at(key), format!("{v} is not a finite number"))),
-                    },
-                }
-            };
-            let name = match entry.get("name") {
-                Some(v) => v
-                    .as_str()
-                    .ok_or_else(|| key_error(at("name"), format!("{v} is not text; give a moment's name")))?,
-                None => return Err(key_error(at("name"), "missing: which moment this is".into())),
+        let list = file.entries("moments", "missing: list the moments as [[moments]] entries")?;
+        let mut moments = Vec::new();
+        for entry in list {
+            let entry = entry?;
+            entry.only(&["name", "target", "tolerance", "low", "high", "source", "threshold"])?;
+            let Some(name) = entry.text("name", "; give a moment's name")? else {
+                return Err(entry.error("name", "missing: which moment this is"));
             };
             let moment = moments::find(name).ok_or_else(|| {
-                key_error(
-                    at("name"),
+                entry.error(
+                    "name",
                     format!(
                         "unknown moment `{name}`; the moments are: {}",
                         moments::names().join(", ")
                     ),
                 )
             })?;
-            let band = match (number("target")?, number("tolerance")?, number("low")?, number("high")?) {
+            let band = match (
+                entry.number("target")?,
+                entry.number("tolerance")?,
+                entry.number("low")?,
+                entry.number("high")?,
+            ) {
                 (Some(target), Some(tolerance), None, None) => {
                     if tolerance < 0.0 {
-                        return Err(key_error(
-                            at("tolerance"),
+                        return Err(entry.error(
+                            "tolerance",
                             format!("{tolerance} is negative; a tolerance is 0 or more"),
                         ));
                     }
                     Band::Around { target, tolerance }
                 }
                 (Some(_), None, None, None) => {
-                    return Err(key_error(
-                        at("tolerance"),
-                        "missing: a target needs a tolerance (absolute, in the moment's unit)".into(),
+                    return Err(entry.error(
+                        "tolerance",
+                        "missing: a target needs a tolerance (absolute, in the moment's unit)",
                     ));
                 }
                 (None, None, Some(low), Some(high)) => {
                     if low > high {
-                        return Err(key_error(at("low"), format!("{low} is above high = {high}")));
+                        return Err(entry.error("low", format!("{low} is above high = {high}")));
                     }
                     Band::Range { low, high }
                 }
                 (None, None, Some(_), None) | (None, None, None, Some(_)) => {
-                    return Err(key_error(at("low"), "a range needs both low and high".into()));
+                    return Err(entry.error("low", "a range needs both low and high"));
                 }
                 _ => {
-                    return Err(key_error(
-                        at("target"),
-                        "give either target and tolerance, or low and high".into(),
-                    ));
+                    return Err(entry.error("target", "give either target and tolerance, or low and high"));
                 }
             };
-            let threshold = number("threshold")?;
+            let threshold = entry.number("threshold")?;
             match (moment.threshold, threshold) {
                 (true, None) => {
-                    return Err(key_error(
-                        at("threshold"),
+                    return Err(entry.error(
+                        "threshold",
                         format!("missing: `{name}` needs a threshold (a wage, US$/h)"),
                     ));
                 }
                 (false, Some(_)) => {
-                    return Err(key_error(at("threshold"), format!("`{name}` takes no threshold")));
+                    return Err(entry.error("threshold", format!("`{name}` takes no threshold")));
                 }
                 _ => {}
             }
-            let source = match entry.get("source") {
-                Some(v) => v
-                    .as_str()
-                    .ok_or_else(|| key_error(at("source"), format!("{v} is not text")))?
-                    .to_string(),
-                None => String::new(),
-            };
+            let source = entry.text("source", "")?.unwrap_or_default().to_string();
             moments.push(Target {
                 moment,
                 band,

@@ -329,3 +329,58 @@ pub fn shard_and_merge(dir: &Path, command: &[&str], extra: &[&str], count: u32,
     assert!(o.status.success(), "merge: {}", stderr(&o));
     dir.join(merged)
 }
+
+/// The `*.toml` files of the folder `dir` of the repository, sorted.
+pub fn toml_files(dir: &str) -> Vec<PathBuf> {
+    let mut files: Vec<_> = std::fs::read_dir(root().join(dir))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// A corpus of broken files, `tests/<dir>/*.toml`, sorted, each with the lines its
+/// error message must hold (its `.expect`): (file, stem, expected lines). Fails below
+/// `at_least` files.
+pub fn corpus(dir: &str, at_least: usize) -> Vec<(PathBuf, String, String)> {
+    let files = toml_files(&format!("tests/{dir}"));
+    assert!(files.len() >= at_least, "the corpus has {} files", files.len());
+    files
+        .into_iter()
+        .map(|file| {
+            let stem = file.file_stem().unwrap().to_string_lossy().into_owned();
+            let expect = std::fs::read_to_string(file.with_extension("expect"))
+                .unwrap_or_else(|_| panic!("{stem}.expect is missing"));
+            (file, stem, expect)
+        })
+        .collect()
+}
+
+/// How the refusal `o` of the broken file `stem` falls short of one before any work:
+/// exit 2, no panic, no output folder `out`, a message naming the file and holding
+/// every line of `expect`. Empty when it does not.
+pub fn refusal_problems(o: &Output, stem: &str, expect: &str, out: &Path) -> Vec<String> {
+    let err = stderr(o);
+    let mut problems = Vec::new();
+    if o.status.code() != Some(2) {
+        problems.push(format!("exit code {:?}", o.status.code()));
+    }
+    if err.contains("panicked") {
+        problems.push("panicked".into());
+    }
+    if out.exists() {
+        problems.push("created the output folder".into());
+    }
+    if !err.contains(&format!("{stem}.toml")) {
+        problems.push("message does not name the file".into());
+    }
+    for fragment in expect.lines().filter(|l| !l.is_empty()) {
+        if !err.contains(fragment) {
+            problems.push(format!("message lacks `{fragment}`"));
+        }
+    }
+    problems
+}

@@ -7,7 +7,9 @@
 //! lets the browser lay it out, so SVGs were never affected. [`Glyphs`] wraps a bitmap
 //! backend and draws text itself with the same advances and kerning that plotters uses
 //! to measure it (so layout, wrapping and anchors are unchanged) but with every glyph
-//! rasterised at its exact, fractional position. Everything else is passed through.
+//! rasterised at its exact, fractional position. Everything else is passed through: the
+//! primitives the bitmap backend draws itself are forwarded, and the shapes it builds
+//! from them (paths, circles, polygons) are built by the same trait defaults here.
 
 use ab_glyph::{Font, FontRef, PxScale, ScaleFont, point};
 use plotters::prelude::DrawingBackend;
@@ -104,32 +106,6 @@ impl<DB: DrawingBackend> DrawingBackend for Glyphs<DB> {
         self.0.draw_rect(upper_left, bottom_right, style, fill)
     }
 
-    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
-        &mut self,
-        path: I,
-        style: &S,
-    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.0.draw_path(path, style)
-    }
-
-    fn draw_circle<S: BackendStyle>(
-        &mut self,
-        center: BackendCoord,
-        radius: u32,
-        style: &S,
-        fill: bool,
-    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.0.draw_circle(center, radius, style, fill)
-    }
-
-    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
-        &mut self,
-        vert: I,
-        style: &S,
-    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.0.fill_polygon(vert, style)
-    }
-
     fn blit_bitmap(
         &mut self,
         pos: BackendCoord,
@@ -187,13 +163,5 @@ impl<DB: DrawingBackend> DrawingBackend for Glyphs<DB> {
             }
         });
         result
-    }
-
-    fn estimate_text_size<TStyle: BackendTextStyle>(
-        &self,
-        text: &str,
-        style: &TStyle,
-    ) -> Result<(u32, u32), DrawingErrorKind<Self::ErrorType>> {
-        self.0.estimate_text_size(text, style)
     }
 }
