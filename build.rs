@@ -21,7 +21,11 @@ fn git(args: &[&str]) -> Option<String> {
 fn main() {
     let commit = git(&["rev-parse", "HEAD"]).unwrap_or_else(|| "unknown".into());
     // A build from a tree with changes not committed is not the commit: say so.
-    let dirty = git(&["status", "--porcelain", "--untracked-files=no"]).is_some_and(|s| !s.is_empty());
+    // `--no-optional-locks`: a plain `git status` refreshes the index's stat cache and
+    // rewrites `.git/index`, one of the files watched below, so the first build after a
+    // clone was followed by a one-minute recompile on the next command.
+    let dirty =
+        git(&["--no-optional-locks", "status", "--porcelain", "--untracked-files=no"]).is_some_and(|s| !s.is_empty());
     let suffix = if dirty && commit != "unknown" { "-dirty" } else { "" };
     println!("cargo:rustc-env=GIGSIM_GIT_COMMIT={commit}{suffix}");
     for tracked in ["src", "Cargo.toml", "Cargo.lock", "build.rs"] {

@@ -74,17 +74,19 @@ impl Ledger {
             return;
         }
         let minimum = self.rule.minimum_cents;
-        self.payable.retain(|&member| {
+        // A balance short of the minimum can only reach it by growing (a credit, or
+        // earnings maturing) or by its owner leaving (the threshold drops to a cent), and
+        // each of those puts the member back on the list. So the list is emptied every
+        // payout day, instead of rechecking every day everyone who is still short (most
+        // of a large market's members, and a cache miss each).
+        for member in self.payable.drain(..) {
             let m = &mut members[member as usize];
+            m.payable = false;
             let threshold = if m.exit == Exit::LeftPaid { 1 } else { minimum.max(1) };
             if m.balance.matured >= threshold {
                 m.balance.release(m.balance.matured, false);
-                m.payable = false;
-                false
-            } else {
-                true
             }
-        });
+        }
     }
 }
 

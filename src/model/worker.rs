@@ -447,7 +447,8 @@ pub struct Member {
     pub weight_reviews: u32,
     /// Whether the member works today.
     pub working: bool,
-    /// Whether the member is on the payable list (has a matured balance).
+    /// Whether the member is on the payable list: their matured balance grew (or they
+    /// left with one) since the last payout day.
     pub payable: bool,
     /// Whether the member has a task carried over in `Venue::jobs` (at most one: a
     /// carried task takes all of the next day's time before another is started), so a
