@@ -82,8 +82,12 @@ impl Market<'_> {
                 m.group == g && eligible(m)
             });
             s.tables[slot(g, false)].rebuild(members, &v.hot, in_group.clone());
-            let gated = in_group.filter(|&i| gated_today[g as usize] && members[i as usize].qualified);
-            s.tables[slot(g, true)].rebuild(members, &v.hot, gated);
+            let gated = &mut s.tables[slot(g, true)];
+            if gated_today[g as usize] {
+                gated.rebuild(members, &v.hot, in_group.filter(|&i| members[i as usize].qualified));
+            } else {
+                gated.rebuild(members, &v.hot, std::iter::empty());
+            }
         }
         let mut rng = stream(self.sc.seed, self.replicate, Stream::Matching, day, p as u64);
         // The stream's next numbers are drawn ahead, so the lines of the workers they will
